@@ -1,0 +1,77 @@
+# ghcr-stats: `make run` serves the app on 127.0.0.1:3000; `make test` runs every test.
+# Both set up what is missing first (idempotent: each step is a file that make keeps fresh).
+
+SHELL       := /bin/bash
+PYTHON      ?= python3
+VENV        := .venv
+PY          := $(VENV)/bin/python
+SITE        := $(shell $(PYTHON) -c 'import sys; print(f"lib/python{sys.version_info[0]}.{sys.version_info[1]}/site-packages")')
+JCO         := node_modules/.bin/jco
+BUILD       := build
+CRATE       := components/html-parser
+PARSER_CORE := $(CRATE)/target/wasm32-unknown-unknown/release/ghcr_html_parser.wasm
+PARSER      := $(BUILD)/html-parser.wasm
+APP         := $(BUILD)/ghcr-stats.wasm
+HOST        ?= 127.0.0.1
+PORT        ?= 3000
+
+# The Rust toolchain that can target wasm32 (rustup's, or Debian's rustc 1.63).
+RUST_ENV     = $(shell scripts/rust-toolchain.sh)
+
+.PHONY: all setup build run test test-rust test-python bench bench-parser clean
+all: build
+
+## Set-up ---------------------------------------------------------------------------------
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Build ----------------------------------------------------------------------------------
+
+build: $(PARSER) $(APP)
+
+$(PARSER_CORE): $(CRATE)/Cargo.toml $(wildcard $(CRATE)/src/*.rs)
+	cd $(CRATE) && env $(RUST_ENV) "$$CARGO" build --offline --release --target wasm32-unknown-unknown
+
+# Core module + WIT world -> component (wasm-tools where installed, else jco's JS API).
+$(PARSER): $(PARSER_CORE) wit/parser.wit $(CRATE)/componentize.mjs node_modules/.installed
+	@mkdir -p $(BUILD)
+	node $(CRATE)/componentize.mjs $(PARSER_CORE) wit html-parser $@
+
+$(APP): app.py $(wildcard ghcr_stats/*.py ghcr_stats/*/*.py) wit/parser.wit $(VENV)/.installed
+	@mkdir -p $(BUILD)
+	$(VENV)/bin/componentize-py -d wit -w stats-app componentize -m spin_sdk=spin-http \
+	  -p . -p $(VENV)/$(SITE) app -o $@
+
+## Run ------------------------------------------------------------------------------------
+
+run: setup build
+	@if command -v spin >/dev/null 2>&1; then \
+	  spin up --listen $(HOST):$(PORT); \
+	else \
+	  echo "spin not found: serving with the jco dev host (see README, 'Without Spin')"; \
+	  node host/serve.mjs --app $(APP) --parser $(PARSER) --listen $(HOST):$(PORT); \
+	fi
+
+## Test -----------------------------------------------------------------------------------
+
+test: setup build test-rust test-python
+
+test-rust:
+	cd $(CRATE) && env $(RUST_ENV) "$$CARGO" test --offline --release --quiet
+
+test-python: setup build
+	$(PY) -m pytest -q tests
+
+## Benchmarks -----------------------------------------------------------------------------
+
+clean:
+	rm -rf $(BUILD) $(CRATE)/target

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Prints `CARGO=… RUSTC=…` for a Rust toolchain that can build wasm32-unknown-unknown.
+# Prefers a rustup toolchain with the wasm target (a developer's laptop); falls back to
+# Debian's rustc, whose libstd-rust-dev-wasm32 ships the wasm32 std (these machines, where
+# rustup cannot download targets). Installs the Debian packages when run as root.
+set -euo pipefail
+
+if command -v rustup >/dev/null 2>&1 \
+   && rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  echo "CARGO=$(rustup which cargo) RUSTC=$(rustup which rustc)"
+  exit 0
+fi
+
+debian_ready() { [ -x /usr/bin/rustc ] && [ -d /usr/lib/rustlib/wasm32-unknown-unknown ]; }
+if ! debian_ready && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: installing Debian's rustc, cargo and wasm32 std" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      rustc cargo libstd-rust-dev-wasm32; } >&2
+fi
+if debian_ready; then
+  echo "CARGO=/usr/bin/cargo RUSTC=/usr/bin/rustc"
+  exit 0
+fi
+echo "no Rust toolchain for wasm32-unknown-unknown: run 'rustup target add wasm32-unknown-unknown'" \
+     "or install Debian's rustc, cargo and libstd-rust-dev-wasm32" >&2
+exit 1
