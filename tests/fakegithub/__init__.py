@@ -1,0 +1,1 @@
+"""A fake github.com for tests: page generators (`pages`) with GitHub's markup, size and noise."""
