@@ -18,7 +18,7 @@ PORT        ?= 3000
 # The Rust toolchain that can target wasm32 (rustup's, or Debian's rustc 1.63).
 RUST_ENV     = $(shell scripts/rust-toolchain.sh)
 
-.PHONY: all setup build run test test-rust test-python bench bench-parser clean
+.PHONY: all setup build devhost run test test-rust test-python bench bench-parser clean
 all: build
 
 ## Set-up ---------------------------------------------------------------------------------
@@ -51,6 +51,22 @@ $(APP): app.py $(wildcard ghcr_stats/*.py ghcr_stats/*/*.py) wit/parser.wit $(VE
 	$(VENV)/bin/componentize-py -d wit -w stats-app componentize -m spin_sdk=spin-http \
 	  -p . -p $(VENV)/$(SITE) app -o $@
 
+## Dev host (no Spin CLI): the same components, transpiled by jco, served by host/serve.mjs --
+
+DEVHOST := $(BUILD)/app-js/app.js $(BUILD)/parser-js/parser.js $(BUILD)/variables.json
+
+devhost: $(DEVHOST)
+
+$(BUILD)/app-js/app.js: $(APP)
+	$(JCO) transpile $< -o $(BUILD)/app-js --name app --instantiation sync --no-typescript --quiet
+
+$(BUILD)/parser-js/parser.js: $(PARSER)
+	$(JCO) transpile $< -o $(BUILD)/parser-js --name parser --no-typescript --quiet
+
+$(BUILD)/variables.json: spin.toml scripts/spin_variables.py
+	@mkdir -p $(BUILD)
+	$(PY) scripts/spin_variables.py $< > $@
+
 ## Run ------------------------------------------------------------------------------------
 
 run: setup build
@@ -58,17 +74,19 @@ run: setup build
 	  spin up --listen $(HOST):$(PORT); \
 	else \
 	  echo "spin not found: serving with the jco dev host (see README, 'Without Spin')"; \
-	  node host/serve.mjs --app $(APP) --parser $(PARSER) --listen $(HOST):$(PORT); \
+	  $(MAKE) --no-print-directory devhost && \
+	  node host/serve.mjs --app $(BUILD)/app-js/app.js --parser $(BUILD)/parser-js/parser.js \
+	    --variables $(BUILD)/variables.json --kv-file $(BUILD)/kv.json --listen $(HOST):$(PORT); \
 	fi
 
 ## Test -----------------------------------------------------------------------------------
 
-test: setup build test-rust test-python
+test: setup build devhost test-rust test-python
 
 test-rust:
 	cd $(CRATE) && env $(RUST_ENV) "$$CARGO" test --offline --release --quiet
 
-test-python: setup build
+test-python: setup build devhost
 	$(PY) -m pytest -q tests
 
 ## Benchmarks -----------------------------------------------------------------------------

@@ -1,0 +1,27 @@
+"""The Spin entry point: one HTTP component, the whole app behind `ghcr_stats.service.handle`."""
+
+import time
+
+from spin_sdk import http
+from spin_sdk.http.poll_loop import PollLoop
+
+from ghcr_stats import service
+from ghcr_stats.adapters import spin
+from ghcr_stats.host import Host
+
+
+class IncomingHandler(http.IncomingHandler):
+    def handle_request(self, request: http.Request) -> http.Response:
+        host = Host(
+            settings=spin.settings(),
+            http=spin.SpinHttp(),
+            kv=spin.SpinKeyValue(),
+            parser=spin.ComponentParser(),
+            clock=time.time,
+        )
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        # wasi:http is polled, not threaded: Spin's poll loop runs the async service.
+        response = PollLoop().run_until_complete(
+            service.handle(host, service.Request(request.method, request.uri, headers))
+        )
+        return http.Response(response.status, response.headers, response.body)

@@ -1,0 +1,134 @@
+"""The host capabilities inside Spin: wasi:http outbound, Spin's key-value store and
+variables, and the parser component imported over `wit/parser.wit`.
+
+Only importable inside the componentized app, where `spin_sdk.wit` and `wit_world` exist.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlsplit
+
+from spin_sdk import key_value, variables
+from spin_sdk.http import poll_loop
+from spin_sdk.http.poll_loop import Stream
+from spin_sdk.wit.imports import outgoing_handler
+from spin_sdk.wit.imports.types import (
+    Fields,
+    Method_Get,
+    OutgoingBody,
+    OutgoingRequest,
+    RequestOptions,
+    Scheme_Http,
+    Scheme_Https,
+)
+from spin_sdk.wit.types import Err
+from wit_world.imports import parser as wit_parser
+
+from ..config import Settings
+from ..host import Fetched, FetchError
+from ..pages import (
+    DailyCount,
+    ListedPackage,
+    ListingPage,
+    PackagePage,
+    ParseError,
+    VersionCount,
+    VersionsPage,
+)
+
+_NANOS = 1_000_000_000
+
+
+def settings() -> Settings:
+    return Settings.load(variables.get)
+
+
+class SpinHttp:
+    """GET over wasi:http's outgoing handler, asynchronously, so that several run at once."""
+
+    async def get(self, url: str, *, timeout: float, max_bytes: int) -> Fetched:
+        parts = urlsplit(url)
+        request = OutgoingRequest(Fields.from_list([("user-agent", b"ghcr-stats")]))
+        request.set_method(Method_Get())
+        request.set_scheme(Scheme_Https() if parts.scheme == "https" else Scheme_Http())
+        request.set_authority(parts.netloc)
+        request.set_path_with_query(parts.path + (f"?{parts.query}" if parts.query else ""))
+        OutgoingBody.finish(request.body(), None)
+        options = RequestOptions()
+        for set_timeout in (options.set_connect_timeout, options.set_first_byte_timeout, options.set_between_bytes_timeout):
+            set_timeout(int(timeout * _NANOS))
+        try:
+            response = await _send(request, options)
+        except Err as e:
+            raise FetchError(f"request failed: {e.value}") from None
+        try:
+            headers = {k.lower(): v.decode("latin-1") for k, v in response.headers().entries()}
+            body = bytearray()
+            stream = Stream(response.consume())
+            while (chunk := await stream.next()) is not None:
+                body += chunk
+                if len(body) > max_bytes:
+                    raise FetchError(f"body larger than {max_bytes} bytes")
+        except Err as e:
+            raise FetchError(f"reading the body failed: {e.value}") from None
+        return Fetched(response.status(), headers, bytes(body))
+
+
+async def _send(request: OutgoingRequest, options: RequestOptions):
+    # spin_sdk's `poll_loop.send` without options: the same loop, with our time-outs.
+    future = outgoing_handler.handle(request, options)
+    while (result := future.get()) is None:
+        await poll_loop.register(asyncio.get_event_loop(), future.subscribe())
+    if isinstance(result.value, Err):
+        raise result.value
+    return result.value.value
+
+
+class SpinKeyValue:
+    def __init__(self) -> None:
+        self._store = key_value.open_default()
+
+    def get(self, key: str) -> bytes | None:
+        return self._store.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        self._store.set(key, value)
+
+
+class ComponentParser:
+    """The imported parser component; its records become `ghcr_stats.pages` records."""
+
+    def parse_package_page(self, html: str) -> PackagePage:
+        p = _call(wit_parser.parse_package_page, html)
+        return PackagePage(
+            total_downloads=p.total_downloads,
+            total_exact=p.total_exact,
+            display_total=p.display_total,
+            daily_downloads=[DailyCount(d.date, d.count) for d in p.daily_downloads],
+            last_published=p.last_published,
+            repository=p.repository,
+            latest_version=p.latest_version,
+        )
+
+    def parse_listing_page(self, html: str) -> ListingPage:
+        p = _call(wit_parser.parse_listing_page, html)
+        return ListingPage([ListedPackage(x.name, x.path, x.repository) for x in p.packages], p.next_page)
+
+    def parse_versions_page(self, html: str) -> VersionsPage:
+        p = _call(wit_parser.parse_versions_page, html)
+        return VersionsPage([VersionCount(v.tag, v.downloads) for v in p.versions], p.next_page)
+
+
+_KINDS = {
+    wit_parser.ParseError_WrongPage: "wrong-page",
+    wit_parser.ParseError_NotFound: "not-found",
+    wit_parser.ParseError_BadValue: "bad-value",
+}
+
+
+def _call(parse, html: str):
+    try:
+        return parse(html)
+    except Err as e:
+        raise ParseError(_KINDS[type(e.value)], e.value.value) from None

@@ -1,0 +1,73 @@
+"""The JSON the API answers: plain dicts built from the use cases' results."""
+
+from __future__ import annotations
+
+from .history import daily_deltas
+from .numbers import iso
+from .scrape import UpstreamError
+from .stats import OwnerReading, Reading
+
+
+def error(code: str, message: str) -> dict:
+    return {"error": {"code": code, "message": message}}
+
+
+def package(r: Reading, now: float) -> dict:
+    m = r.measurement
+    body = {
+        "owner": m.owner,
+        "package": m.package,
+        "total_downloads": m.total,
+        "total_exact": m.exact,
+        "display_total": m.display,
+        "last_30_days": [{"date": d, "count": c} for d, c in m.daily],
+        "last_30_days_total": sum(c for _, c in m.daily),
+        "repository": m.repository,
+        "latest_version": m.latest_version,
+        "last_published": m.last_published,
+        "url": m.url,
+        "fetched_at": iso(m.fetched_at),
+        "age_seconds": max(0, int(now - m.fetched_at)),
+        "stale": r.stale,
+    }
+    if r.error is not None:
+        body["stale_reason"] = error(r.error.code, r.error.message)["error"]
+    return body
+
+
+def owner(o: OwnerReading, now: float) -> dict:
+    packages = [package(r, now) for r in sorted(o.readings, key=lambda r: r.measurement.package)]
+    body = {
+        "owner": o.owner,
+        "package_count": len(o.listing.packages),
+        "total_downloads": sum(p["total_downloads"] for p in packages),
+        "last_30_days_total": sum(p["last_30_days_total"] for p in packages),
+        # Sums over every listed package, each read exactly; otherwise a lower bound.
+        "complete": o.listing.complete and not o.failed and all(p["total_exact"] for p in packages),
+        "stale": o.stale,
+        "listing_fetched_at": iso(o.listing.fetched_at),
+        "packages": packages,
+        "errors": [{"package": name, **error(e.code, e.message)} for name, e in sorted(o.failed.items())],
+    }
+    if o.listing_error is not None:
+        body["stale_reason"] = error(o.listing_error.code, o.listing_error.message)["error"]
+    return body
+
+
+def history(owner: str, name: str, points: list[tuple[float, int]], limit: int) -> dict:
+    return {
+        "owner": owner,
+        "package": name,
+        "limit": limit,
+        "points": [{"time": iso(ts), "total_downloads": total} for ts, total in points],
+        "daily_deltas": [{"date": d, "downloads": delta} for d, delta in daily_deltas(points)],
+    }
+
+
+def shields(label: str, message: str, stale: bool) -> dict:
+    """The schema shields.io's endpoint badge reads (https://shields.io/badges/endpoint-badge)."""
+    return {"schemaVersion": 1, "label": label, "message": message, "color": "lightgrey" if stale else "blue"}
+
+
+def upstream_error(e: UpstreamError) -> dict:
+    return error(e.code, e.message)

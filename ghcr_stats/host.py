@@ -1,0 +1,46 @@
+"""What the app needs from its host, as protocols: the edges that adapters fill.
+
+Inside Spin these are outbound wasi:http, Spin's key-value store and the imported parser
+component (`ghcr_stats.adapters.spin`); in CPython tests, httpx, a dict and the same parser
+component loaded with wasmtime.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+from .config import Settings
+from .pages import Parser
+
+
+@dataclass(frozen=True)
+class Fetched:
+    status: int
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+
+class FetchError(Exception):
+    """The upstream could not be read at all: no connection, a time-out, a body over the cap."""
+
+
+class Http(Protocol):
+    async def get(self, url: str, *, timeout: float, max_bytes: int) -> Fetched:
+        """GET `url`; raise FetchError on time-out, connection failure or a body over `max_bytes`."""
+        ...
+
+
+class KeyValue(Protocol):
+    def get(self, key: str) -> bytes | None: ...
+
+    def set(self, key: str, value: bytes) -> None: ...
+
+
+@dataclass
+class Host:
+    settings: Settings
+    http: Http
+    kv: KeyValue
+    parser: Parser
+    clock: Callable[[], float]  # seconds since the epoch

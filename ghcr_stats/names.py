@@ -1,0 +1,38 @@
+"""GitHub's rules for owner and container package names, checked before anything else.
+
+A name that GitHub could not have never reaches the upstream: it is refused with a 400.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Users and organisations: 1-39 characters, letters, digits and single inner hyphens.
+_OWNER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+
+# Container packages follow the OCI distribution spec's repository names: lowercase
+# components separated by `.`, `_`, `__` or runs of `-`, nested with `/` ("charts/flagger").
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_PACKAGE = re.compile(rf"{_COMPONENT}(?:/{_COMPONENT})*")
+_PACKAGE_MAX = 255
+
+
+class InvalidName(ValueError):
+    """A name GitHub could not have; the message says which rule it breaks."""
+
+
+def check_owner(owner: str) -> str:
+    if not _OWNER.fullmatch(owner):
+        raise InvalidName(
+            f"invalid owner {owner!r}: GitHub owners have 1-39 letters, digits or single inner hyphens"
+        )
+    return owner
+
+
+def check_package(package: str) -> str:
+    if len(package) > _PACKAGE_MAX or not _PACKAGE.fullmatch(package):
+        raise InvalidName(
+            f"invalid package {package!r}: container package names are lowercase letters and digits "
+            "separated by '.', '_', '__' or '-', nested with '/', at most 255 characters"
+        )
+    return package

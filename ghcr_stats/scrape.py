@@ -1,0 +1,129 @@
+"""Reading GitHub: fetch a page from the configured upstream, check it, hand it to the parser.
+
+Every way this can fail ends as an `UpstreamError` that says what went wrong; callers decide
+whether a stored value can stand in. Nothing here writes a measurement.
+"""
+
+from __future__ import annotations
+
+from email.utils import parsedate_to_datetime
+
+from . import urls
+from .host import FetchError, Host
+from .pages import ParseError
+from .store import Listing, Measurement, Store
+
+MAX_LISTING_PAGES = 50  # an owner with more than 50 pages of packages is cut off, said so
+DEFAULT_BACKOFF = 60.0  # seconds to leave the upstream alone after a 429 without Retry-After
+
+
+class UpstreamError(Exception):
+    """`status` is what the API answers when nothing stored can stand in (404 or 502)."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class NotFound(UpstreamError):
+    def __init__(self, message: str):
+        super().__init__(404, "not-found", message)
+
+
+async def fetch_html(host: Host, store: Store, url: str) -> str:
+    now = host.clock()
+    if now < (until := store.backoff_until()):
+        raise UpstreamError(502, "rate-limited", f"upstream rate limit: not asking again for {until - now:.0f} s")
+    s = host.settings
+    try:
+        r = await host.http.get(url, timeout=s.fetch_timeout, max_bytes=s.page_max_bytes)
+    except FetchError as e:
+        raise UpstreamError(502, "upstream-unreachable", f"{url}: {e}") from None
+    if r.status == 404:
+        raise NotFound(f"{url} answered 404")
+    if r.status == 429:
+        store.set_backoff_until(now + _retry_after(r.headers.get("retry-after"), now))
+        raise UpstreamError(502, "rate-limited", f"{url} answered 429 (rate limited)")
+    if r.status != 200:
+        raise UpstreamError(502, "upstream-status", f"{url} answered {r.status}")
+    # A page cut short can still parse into a plausible but wrong series: require its end.
+    if b"</html>" not in r.body[-4096:].lower():
+        raise UpstreamError(502, "truncated", f"{url}: the page ends before </html>")
+    return r.body.decode("utf-8", errors="replace")
+
+
+async def package(host: Host, store: Store, owner: str, package: str) -> Measurement:
+    """Fetch and parse `owner`'s package page; raise NotFound or UpstreamError."""
+    for kind in _kinds(store, owner):
+        url = urls.package_url(host.settings.upstream, kind, owner, package)
+        try:
+            html = await fetch_html(host, store, url)
+        except NotFound:
+            continue
+        page = _parse(host.parser.parse_package_page, html, url)
+        store.set_owner_kind(owner, kind)
+        return Measurement(
+            owner=owner,
+            package=package,
+            total=page.total_downloads,
+            exact=page.total_exact,
+            display=page.display_total,
+            daily=[(d.date, d.count) for d in page.daily_downloads],
+            url=url,
+            fetched_at=host.clock(),
+            repository=page.repository,
+            latest_version=page.latest_version,
+            last_published=page.last_published,
+        )
+    raise NotFound(f"no container package {package!r} for owner {owner!r}")
+
+
+async def listing(host: Host, store: Store, owner: str) -> Listing:
+    """Every container package `owner` lists, following the listing's "next" links."""
+    for kind in _kinds(store, owner):
+        url = urls.listing_url(host.settings.upstream, kind, owner)
+        try:
+            html = await fetch_html(host, store, url)
+        except NotFound:
+            continue
+        store.set_owner_kind(owner, kind)
+        names: list[str] = []
+        for _ in range(MAX_LISTING_PAGES):
+            page = _parse(host.parser.parse_listing_page, html, url)
+            names += [p.name for p in page.packages if "/packages/container/" in p.path and p.name not in names]
+            if not page.next_page:
+                return Listing(owner, names, host.clock())
+            try:
+                url = urls.resolve(host.settings.upstream, page.next_page)
+            except ValueError as e:
+                raise UpstreamError(502, "unparseable", str(e)) from None
+            html = await fetch_html(host, store, url)
+        return Listing(owner, names, host.clock(), complete=False)
+    raise NotFound(f"no owner {owner!r} on the upstream")
+
+
+def _kinds(store: Store, owner: str) -> tuple[str, ...]:
+    known = store.owner_kind(owner)
+    return (known,) if known else urls.OWNER_KINDS
+
+
+def _parse(parse, html: str, url: str):
+    try:
+        return parse(html)
+    except ParseError as e:
+        raise UpstreamError(502, "unparseable", f"{url}: {e}") from None
+
+
+def _retry_after(value: str | None, now: float) -> float:
+    """Seconds to wait from a Retry-After header: delay-seconds or an HTTP date."""
+    if value:
+        value = value.strip()
+        if value.isdigit():
+            return float(value)
+        try:
+            return max(0.0, parsedate_to_datetime(value).timestamp() - now)
+        except (TypeError, ValueError):
+            pass
+    return DEFAULT_BACKOFF

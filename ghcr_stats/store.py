@@ -1,0 +1,140 @@
+"""What lasts between requests, kept in the key-value store as versioned JSON.
+
+Every value carries `"schema": SCHEMA`; a value of another schema is treated as absent (and
+overwritten by the next good measurement), never misread. Nothing here deletes: a failed fetch
+adds to a failure count and leaves the last good measurement and the history as they were.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from .host import KeyValue
+
+SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One successful reading of a package page."""
+
+    owner: str
+    package: str
+    total: int
+    exact: bool
+    display: str
+    daily: list[tuple[str, int]]
+    url: str
+    fetched_at: float
+    repository: str | None = None
+    latest_version: str | None = None
+    last_published: str | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Measurement":
+        return cls(**{**d, "daily": [tuple(p) for p in d["daily"]]})
+
+
+@dataclass(frozen=True)
+class Failures:
+    count: int = 0
+    last_reason: str | None = None
+    last_at: float | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    owner: str
+    packages: list[str]
+    fetched_at: float
+    complete: bool = True
+
+
+@dataclass
+class Store:
+    kv: KeyValue
+    history_limit: int
+    _index: list[str] | None = field(default=None, repr=False)
+
+    # -- measurements -------------------------------------------------------------------
+
+    def latest(self, owner: str, package: str) -> Measurement | None:
+        d = self._get(f"latest:{owner}/{package}")
+        return Measurement.from_dict(d["value"]) if d else None
+
+    def record(self, m: Measurement) -> None:
+        """Keep `m` as the latest value and append it to the package's bounded history."""
+        key = f"{m.owner}/{m.package}"
+        self._put(f"latest:{key}", asdict(m))
+        points = self.history(m.owner, m.package)
+        points.append((m.fetched_at, m.total))
+        self._put(f"history:{key}", points[-self.history_limit:])
+        self._remember(key)
+
+    def history(self, owner: str, package: str) -> list[tuple[float, int]]:
+        d = self._get(f"history:{owner}/{package}")
+        return [tuple(p) for p in d["value"]] if d else []
+
+    def index(self) -> list[str]:
+        """Every `owner/package` ever measured or tried, for /metrics."""
+        if self._index is None:
+            d = self._get("index")
+            self._index = list(d["value"]) if d else []
+        return self._index
+
+    # -- failures -----------------------------------------------------------------------
+
+    def failures(self, owner: str, package: str) -> Failures:
+        d = self._get(f"failures:{owner}/{package}")
+        return Failures(**d["value"]) if d else Failures()
+
+    def note_failure(self, owner: str, package: str, reason: str, at: float) -> None:
+        f = self.failures(owner, package)
+        self._put(f"failures:{owner}/{package}", asdict(Failures(f.count + 1, reason, at)))
+        self._remember(f"{owner}/{package}")
+
+    # -- owners -------------------------------------------------------------------------
+
+    def listing(self, owner: str) -> Listing | None:
+        d = self._get(f"listing:{owner}")
+        return Listing(**d["value"]) if d else None
+
+    def record_listing(self, listing: Listing) -> None:
+        self._put(f"listing:{listing.owner}", asdict(listing))
+
+    def owner_kind(self, owner: str) -> str | None:
+        d = self._get(f"owner-kind:{owner}")
+        return d["value"] if d else None
+
+    def set_owner_kind(self, owner: str, kind: str) -> None:
+        self._put(f"owner-kind:{owner}", kind)
+
+    def backoff_until(self) -> float:
+        """Until when the upstream asked us (429 Retry-After) not to call it."""
+        d = self._get("backoff-until")
+        return float(d["value"]) if d else 0.0
+
+    def set_backoff_until(self, until: float) -> None:
+        self._put("backoff-until", until)
+
+    def _remember(self, key: str) -> None:
+        index = self.index()
+        if key not in index:
+            self._index = sorted(index + [key])
+            self._put("index", self._index)
+
+    # -- encoding -----------------------------------------------------------------------
+
+    def _get(self, key: str) -> dict | None:
+        raw = self.kv.get(key)
+        if raw is None:
+            return None
+        try:
+            d = json.loads(raw)
+        except ValueError:
+            return None
+        return d if isinstance(d, dict) and d.get("schema") == SCHEMA else None
+
+    def _put(self, key: str, value) -> None:
+        self.kv.set(key, json.dumps({"schema": SCHEMA, "value": value}, separators=(",", ":")).encode())

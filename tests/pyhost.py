@@ -1,0 +1,46 @@
+"""The app's host capabilities in CPython, for tests that drive `ghcr_stats` directly:
+httpx for outbound HTTP, a dict for the key-value store, and a clock the test can move."""
+
+from __future__ import annotations
+
+import httpx
+
+from ghcr_stats.host import Fetched, FetchError
+
+
+class HttpxHttp:
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    async def get(self, url: str, *, timeout: float, max_bytes: int) -> Fetched:
+        self.urls.append(url)
+        try:
+            async with httpx.AsyncClient(timeout=timeout) as client:
+                async with client.stream("GET", url) as r:
+                    body = bytearray()
+                    async for chunk in r.aiter_bytes():
+                        body += chunk
+                        if len(body) > max_bytes:
+                            raise FetchError(f"body larger than {max_bytes} bytes")
+                    return Fetched(r.status_code, {k.lower(): v for k, v in r.headers.items()}, bytes(body))
+        except httpx.HTTPError as e:
+            raise FetchError(f"{type(e).__name__}: {e}") from None
+
+
+class DictKV(dict):
+    def get(self, key: str) -> bytes | None:  # dict.get, typed as the protocol wants
+        return super().get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        self[key] = value
+
+
+class Clock:
+    def __init__(self, now: float = 1_780_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
