@@ -26,6 +26,8 @@ class FakeGitHub:
         self.per_page = per_page
         self.timeout_delay = timeout_delay
         self.requests: list[str] = []
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests it was answering at once
         self._failures: dict[str, str] = {}
         self._delay = 0.0
         self._cache: dict[tuple, bytes] = {}
@@ -55,6 +57,7 @@ class FakeGitHub:
     def reset_counts(self) -> None:
         with self._lock:
             self.requests.clear()
+            self.max_in_flight = 0
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -105,9 +108,18 @@ class FakeGitHub:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):  # noqa: N802 (http.server's naming)
-                url = urlsplit(self.path)
                 with gh._lock:
                     gh.requests.append(self.path)
+                    gh.in_flight += 1
+                    gh.max_in_flight = max(gh.max_in_flight, gh.in_flight)
+                try:
+                    self._answer()
+                finally:
+                    with gh._lock:
+                        gh.in_flight -= 1
+
+            def _answer(self):
+                url = urlsplit(self.path)
                 if gh._delay:
                     time.sleep(gh._delay)
                 status, body, target = gh._page(url.path, parse_qs(url.query))

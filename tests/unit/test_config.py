@@ -1,0 +1,39 @@
+import pytest
+
+from ghcr_stats.config import ConfigError, Settings
+
+DEFAULTS = {
+    "owner": "fluxcd", "upstream": "https://github.com", "cache_ttl": "3600", "history_limit": "1000",
+    "max_concurrency": "8", "page_max_bytes": "5000000", "fetch_timeout": "10",
+}
+
+
+def test_settings_from_string_variables():
+    s = Settings.load({**DEFAULTS, "cache_ttl": "60"}.__getitem__)
+    assert s == Settings(cache_ttl=60)
+
+
+def test_spin_toml_declares_every_setting_with_the_same_defaults():
+    import tomllib
+
+    with open("spin.toml", "rb") as f:
+        manifest = tomllib.load(f)
+    declared = {k: v["default"] for k, v in manifest["variables"].items()}
+    assert declared == DEFAULTS
+    assert Settings.load(declared.__getitem__) == Settings()
+    assert set(manifest["component"]["ghcr-stats"]["variables"]) == set(DEFAULTS)
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("cache_ttl", "an hour", "whole number"),
+        ("max_concurrency", "0", "at least 1"),
+        ("owner", "-bad-", "invalid owner"),
+        ("upstream", "ftp://github.com", "http"),
+        ("upstream", "https://github.com/orgs", "origin"),
+    ],
+)
+def test_bad_variables_are_refused_with_the_reason(name, value, message):
+    with pytest.raises(ConfigError, match=message):
+        Settings.load({**DEFAULTS, name: value}.__getitem__)

@@ -1,0 +1,36 @@
+import pytest
+
+from ghcr_stats.names import InvalidName, check_owner, check_package
+
+
+@pytest.mark.parametrize("owner", ["fluxcd", "a", "stefanprodan", "my-org", "A1-b2", "x" * 39])
+def test_owner_names_github_allows(owner):
+    assert check_owner(owner) == owner
+
+
+@pytest.mark.parametrize(
+    "owner", ["", "-fluxcd", "fluxcd-", "flux--cd", "flux_cd", "flux.cd", "x" * 40, "..", "a/b", "flüx", "a b"]
+)
+def test_owner_names_github_refuses(owner):
+    with pytest.raises(InvalidName, match="invalid owner"):
+        check_owner(owner)
+
+
+@pytest.mark.parametrize(
+    "package",
+    ["flux-cli", "source-controller", "charts/flagger", "a", "a.b", "a_b", "a__b", "a---b", "x/y/z", "v1.2"],
+)
+def test_package_names_github_allows(package):
+    assert check_package(package) == package
+
+
+@pytest.mark.parametrize(
+    "package",
+    [
+        "", "../etc", "..", "a/../b", "/abs", "a/", "Flux-CLI", "a..b", "a___b", "-a", "a-", ".a", "a//b",
+        "a b", "a%2Fb", "a?b", "a#b", "x" * 256, "a\nb",
+    ],
+)
+def test_package_names_github_refuses(package):
+    with pytest.raises(InvalidName, match="invalid package"):
+        check_package(package)

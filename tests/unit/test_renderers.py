@@ -1,0 +1,44 @@
+import xml.etree.ElementTree as ET
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from ghcr_stats import badge, metrics
+from ghcr_stats.store import Measurement, Store
+from tests.pyhost import DictKV
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_badge_is_svg_showing_label_and_message():
+    svg = ET.fromstring(badge.render("downloads", "1.2M"))
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert texts.count("downloads") == 2 and texts.count("1.2M") == 2  # text and its shadow
+    assert svg.get("aria-label") == "downloads: 1.2M"
+    assert int(svg.get("width")) > badge.text_width("downloads1.2M")
+
+
+def test_badge_grows_with_its_text_and_escapes_it():
+    narrow = ET.fromstring(badge.render("downloads", "9"))
+    wide = ET.fromstring(badge.render("downloads", "999.9M"))
+    assert int(wide.get("width")) > int(narrow.get("width"))
+    assert ET.fromstring(badge.render("a<b", "&")).get("aria-label") == "a<b: &"
+
+
+def test_stale_badge_says_so():
+    svg = ET.fromstring(badge.render("downloads", "5", stale=True))
+    assert "stale" in svg.find(f"{SVG}title").text
+
+
+def test_metrics_parse_with_prometheus_client():
+    store = Store(DictKV(), history_limit=10)
+    store.record(Measurement("fluxcd", "charts/flagger", 2**40, True, "1.1T", [("d1", 3), ("d2", 4)], "u", 1.5))
+    store.note_failure("fluxcd", "charts/flagger", "x", 2.0)
+    store.note_failure("my\"org", "gone", "x", 2.0)
+    families = {f.name: f for f in text_string_to_metric_families(metrics.render(store))}
+    samples = {(s.name, s.labels["owner"], s.labels["package"]): s.value for f in families.values() for s in f.samples}
+    assert samples[("ghcr_stats_downloads", "fluxcd", "charts/flagger")] == 2**40
+    assert samples[("ghcr_stats_downloads_last_30_days", "fluxcd", "charts/flagger")] == 7
+    assert samples[("ghcr_stats_fetch_failures_total", "fluxcd", "charts/flagger")] == 1
+    assert samples[("ghcr_stats_fetch_failures_total", 'my"org', "gone")] == 1
+    assert samples[("ghcr_stats_last_success_timestamp_seconds", "fluxcd", "charts/flagger")] == 1.5
+    assert ("ghcr_stats_downloads", 'my"org', "gone") not in samples  # never measured: no total

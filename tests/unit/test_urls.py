@@ -1,0 +1,34 @@
+import pytest
+
+from ghcr_stats import urls
+
+
+def test_package_url_percent_encodes_nested_names():
+    assert (
+        urls.package_url("https://github.com/", "orgs", "fluxcd", "charts/flagger")
+        == "https://github.com/orgs/fluxcd/packages/container/package/charts%2Fflagger"
+    )
+
+
+def test_user_owned_package_url():
+    assert (
+        urls.package_url("http://127.0.0.1:8080", "users", "stefanprodan", "podinfo")
+        == "http://127.0.0.1:8080/users/stefanprodan/packages/container/package/podinfo"
+    )
+
+
+def test_listing_and_versions_urls():
+    assert urls.listing_url("https://github.com", "orgs", "fluxcd") == "https://github.com/orgs/fluxcd/packages"
+    assert urls.listing_url("https://github.com", "orgs", "fluxcd", 3) == "https://github.com/orgs/fluxcd/packages?page=3"
+    assert (
+        urls.versions_url("https://github.com", "orgs", "fluxcd", "flux-cli")
+        == "https://github.com/orgs/fluxcd/packages/container/flux-cli/versions?filters%5Bversion_type%5D=tagged"
+    )
+
+
+def test_next_links_resolve_on_the_upstream_only():
+    up = "http://127.0.0.1:9000"
+    assert urls.resolve(up, "/orgs/fluxcd/packages?page=2") == f"{up}/orgs/fluxcd/packages?page=2"
+    for href in ("https://evil.example/orgs/x", "//evil.example/x", "http://127.0.0.1:9001/x", "http://127.0.0.1:9000.evil/x"):
+        with pytest.raises(ValueError, match="leaves the upstream"):
+            urls.resolve(up, href)
