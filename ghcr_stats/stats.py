@@ -37,11 +37,16 @@ class OwnerReading:
 
 async def package(host: Host, store: Store, owner: str, name: str) -> Reading:
     latest = store.latest(owner, name)
-    if latest and host.clock() - latest.fetched_at < host.settings.cache_ttl:
+    now = host.clock()
+    if latest and now - latest.fetched_at < host.settings.cache_ttl:
         return Reading(latest)
+    # A 404 is cached like a value, so that asking for a missing package does not reach GitHub.
+    if latest is None and now - store.missing_since(owner, name) < host.settings.cache_ttl:
+        raise NotFound(f"no container package {name!r} for owner {owner!r}")
     try:
         measurement = await scrape.package(host, store, owner, name)
     except NotFound:
+        store.set_missing(owner, name, now)
         raise
     except UpstreamError as e:
         store.note_failure(owner, name, e.message, host.clock())

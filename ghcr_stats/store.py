@@ -94,6 +94,14 @@ class Store:
         self._put(f"failures:{owner}/{package}", asdict(Failures(f.count + 1, reason, at)))
         self._remember(f"{owner}/{package}")
 
+    def missing_since(self, owner: str, package: str) -> float:
+        """When the upstream last said 404 for this package (0 if it never did)."""
+        d = self._get(f"missing:{owner}/{package}")
+        return float(d["value"]) if d else 0.0
+
+    def set_missing(self, owner: str, package: str, at: float) -> None:
+        self._put(f"missing:{owner}/{package}", at)
+
     # -- owners -------------------------------------------------------------------------
 
     def listing(self, owner: str) -> Listing | None:

@@ -11,13 +11,7 @@ if command -v rustup >/dev/null 2>&1 \
   exit 0
 fi
 
-debian_ready() { [ -x /usr/bin/rustc ] && [ -d /usr/lib/rustlib/wasm32-unknown-unknown ]; }
-if ! debian_ready && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "setup: installing Debian's rustc, cargo and wasm32 std" >&2
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-      rustc cargo libstd-rust-dev-wasm32; } >&2
-fi
-if debian_ready; then
+if "$(dirname "$0")/apt-install.sh" rustc cargo libstd-rust-dev-wasm32; then
   echo "CARGO=/usr/bin/cargo RUSTC=/usr/bin/rustc"
   exit 0
 fi

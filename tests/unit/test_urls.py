@@ -32,3 +32,4 @@ def test_next_links_resolve_on_the_upstream_only():
     for href in ("https://evil.example/orgs/x", "//evil.example/x", "http://127.0.0.1:9001/x", "http://127.0.0.1:9000.evil/x"):
         with pytest.raises(ValueError, match="leaves the upstream"):
             urls.resolve(up, href)
+
