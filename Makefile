@@ -89,6 +89,29 @@ test-rust:
 test-python: setup build devhost
 	$(PY) -m pytest -q tests
 
+## Publish --------------------------------------------------------------------------------
+# `make push REGISTRY=ghcr.io/fluxcd` builds, then `spin registry push`es the app as
+# $(REGISTRY)/ghcr-stats:$(VERSION) (spin.toml's version, which the chart's appVersion follows);
+# Spin composes the parser dependency into the app on the way. Needs the Spin CLI (spin >= 3.2)
+# and `spin registry login <registry>`.
+
+VERSION ?= $(shell sed -n 's/^version *= *"\(.*\)"/\1/p' spin.toml | head -n 1)
+
+.PHONY: push push-check
+push: push-check build
+	spin registry push $(REGISTRY)/ghcr-stats:$(VERSION)
+
+push-check:
+	@command -v spin >/dev/null 2>&1 || { \
+	  echo "make push: the Spin CLI ('spin') is not installed here; it is what pushes a Spin app" >&2; \
+	  echo "(composed with its parser dependency) to an OCI registry. Install Spin >= 3.2" >&2; \
+	  echo "(https://spinframework.dev/install), run 'spin registry login <registry>', then" >&2; \
+	  echo "make push REGISTRY=<registry>/<namespace>. Nothing was built or pushed." >&2; \
+	  exit 1; }
+	@test -n "$(REGISTRY)" || { \
+	  echo "make push: set REGISTRY, e.g. make push REGISTRY=ghcr.io/fluxcd (pushes ghcr.io/fluxcd/ghcr-stats:$(VERSION))" >&2; \
+	  exit 2; }
+
 ## Benchmarks -----------------------------------------------------------------------------
 
 clean:
