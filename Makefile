@@ -39,7 +39,7 @@ node_modules/.installed: package.json package-lock.json
 build: $(PARSER) $(APP)
 
 $(PARSER_CORE): $(CRATE)/Cargo.toml $(wildcard $(CRATE)/src/*.rs)
-	cd $(CRATE) && env $(RUST_ENV) "$$CARGO" build --offline --release --target wasm32-unknown-unknown
+	cd $(CRATE) && export $(RUST_ENV) && "$$CARGO" build --offline --release --target wasm32-unknown-unknown
 
 # Core module + WIT world -> component (wasm-tools where installed, else jco's JS API).
 $(PARSER): $(PARSER_CORE) wit/parser.wit $(CRATE)/componentize.mjs node_modules/.installed
@@ -84,7 +84,7 @@ run: setup build
 test: setup build devhost test-rust test-python
 
 test-rust:
-	cd $(CRATE) && env $(RUST_ENV) "$$CARGO" test --offline --release --quiet
+	cd $(CRATE) && export $(RUST_ENV) && "$$CARGO" test --offline --release --quiet
 
 test-python: setup build devhost
 	$(PY) -m pytest -q tests

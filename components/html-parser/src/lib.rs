@@ -1,0 +1,114 @@
+//! Reads GitHub's container-package pages: the package page (total downloads, the last 30
+//! days, last published, repository, latest version), an owner's package listing and a
+//! package's tagged versions. The same shapes as `wit/parser.wit`; `abi` exports them as a
+//! WebAssembly component.
+//!
+//! Values are found by visible text labels, `aria-label`s, `data-*` attributes, link shapes
+//! and element order, never by class names, and only in rendered content: scripts, JSON
+//! blobs, comments and templates are skipped by the tokenizer. A page that does not read as
+//! expected gives a `ParseError`, never a guessed number. Strings borrow from the input
+//! where no decoding was needed.
+
+use std::borrow::Cow;
+use std::fmt;
+
+mod bytes;
+mod content;
+pub mod count;
+pub mod entities;
+mod listing_page;
+mod package_page;
+mod paths;
+pub mod tokenizer;
+mod versions_page;
+
+#[cfg(target_arch = "wasm32")]
+mod abi;
+
+/// One bar of the "Downloads for the last 30 days" chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DailyCount<'a> {
+    /// `YYYY-MM-DD`, as the page gives it.
+    pub date: Cow<'a, str>,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackagePage<'a> {
+    /// Exact from the h3 `title`; otherwise the display value expanded (`total_exact` false).
+    pub total_downloads: u64,
+    pub total_exact: bool,
+    /// The value as displayed ("123M").
+    pub display_total: Cow<'a, str>,
+    /// Oldest first.
+    pub daily_downloads: Vec<DailyCount<'a>>,
+    pub last_published: Option<Cow<'a, str>>,
+    pub repository: Option<Cow<'a, str>>,
+    pub latest_version: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedPackage<'a> {
+    /// As GitHub shows it (`charts/flagger`), not percent-encoded.
+    pub name: Cow<'a, str>,
+    /// The package page's path as linked.
+    pub path: Cow<'a, str>,
+    pub repository: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingPage<'a> {
+    pub packages: Vec<ListedPackage<'a>>,
+    pub next_page: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionCount<'a> {
+    pub tag: Cow<'a, str>,
+    pub downloads: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionsPage<'a> {
+    pub versions: Vec<VersionCount<'a>>,
+    pub next_page: Option<Cow<'a, str>>,
+}
+
+/// Why a page yielded no record; the text says what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseError {
+    /// Not the kind of page asked for (404, login wall, another kind of GitHub page).
+    WrongPage(String),
+    /// The right kind of page, but a required value is missing: the markup changed.
+    NotFound(String),
+    /// A value was found but is not a number, or overflows u64.
+    BadValue(String),
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseError::WrongPage(m) => write!(f, "wrong page: {}", m),
+            ParseError::NotFound(m) => write!(f, "not found: {}", m),
+            ParseError::BadValue(m) => write!(f, "bad value: {}", m),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// A package page: `/orgs/<org>/packages/container/package/<name>` and its user and
+/// repository-scoped forms.
+pub fn parse_package_page(html: &str) -> Result<PackagePage<'_>, ParseError> {
+    package_page::parse(html)
+}
+
+/// A page of an org's or user's package listing.
+pub fn parse_listing_page(html: &str) -> Result<ListingPage<'_>, ParseError> {
+    listing_page::parse(html)
+}
+
+/// A page of a package's tagged versions.
+pub fn parse_versions_page(html: &str) -> Result<VersionsPage<'_>, ParseError> {
+    versions_page::parse(html)
+}

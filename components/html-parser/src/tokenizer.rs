@@ -1,0 +1,566 @@
+//! An HTML tokenizer after the WHATWG tokenization rules, for the parts a reader of pages
+//! needs: tags with their attributes (quoted, unquoted, bare; names case-insensitive),
+//! text, comments (including `<!-->` and unterminated ones), doctypes, bogus comments, the
+//! raw-text elements (`script`, `style`, `textarea`, `title`, ...), whose content is never
+//! markup, and `<![CDATA[` inside SVG/MathML. Tokens borrow from the input; nothing is
+//! decoded until asked for (`Tag::attr`, `entities::decode`).
+//!
+//! Not done, because no extraction depends on it: tree construction (implied end tags,
+//! foster parenting), the script-data double-escape states (`<!--<script>` inside a
+//! script), and charset sniffing (input is already a `str`).
+
+use crate::bytes::{find, find_str, is_ws};
+use crate::entities;
+use std::borrow::Cow;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token<'a> {
+    /// Character data between tags, character references not decoded.
+    Text(&'a str),
+    /// The content of a raw-text or RCDATA element, or a CDATA section: never markup.
+    RawText(&'a str),
+    StartTag(Tag<'a>),
+    /// An end tag's name as written.
+    EndTag(&'a str),
+    Comment(&'a str),
+    Doctype(&'a str),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tag<'a> {
+    /// The name as written; compare with `is`.
+    pub name: &'a str,
+    /// The source between the name and the closing `>` (attributes, maybe a trailing `/`).
+    attrs: &'a str,
+    pub self_closing: bool,
+}
+
+impl<'a> Tag<'a> {
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+    }
+
+    pub fn attrs(&self) -> Attrs<'a> {
+        Attrs { src: self.attrs.as_bytes(), pos: 0, end: None }
+    }
+
+    /// The first attribute called `name` (HTML keeps the first of duplicates), raw.
+    pub fn raw_attr(&self, name: &str) -> Option<Attr<'a>> {
+        self.attrs().find(|a| a.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The decoded value of attribute `name`; `Some("")` for a bare attribute.
+    pub fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
+        self.raw_attr(name).map(|a| a.value())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attr<'a> {
+    pub name: &'a str,
+    /// The value as written, without quotes; `None` for a bare attribute.
+    pub raw: Option<&'a str>,
+}
+
+impl<'a> Attr<'a> {
+    pub fn value(&self) -> Cow<'a, str> {
+        match self.raw {
+            Some(v) => entities::decode(v, true),
+            None => Cow::Borrowed(""),
+        }
+    }
+}
+
+/// How a tag's attribute list ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagEnd {
+    /// At the `>` (index into the attribute source); self-closing when `/>`.
+    Closed { gt: usize, self_closing: bool },
+    /// End of input inside the tag: the tag is dropped, as the spec does.
+    Eof,
+}
+
+/// The attributes of a tag: the "before/after attribute name", "attribute value" states.
+pub struct Attrs<'a> {
+    src: &'a [u8],
+    pos: usize,
+    end: Option<TagEnd>,
+}
+
+impl<'a> Attrs<'a> {
+    fn str_at(&self, from: usize, to: usize) -> &'a str {
+        // SAFETY: `src` comes from a `str` and every boundary used is next to an ASCII byte
+        // (a delimiter, a quote, `=`) or the end, so it is a char boundary.
+        unsafe { core::str::from_utf8_unchecked(&self.src[from..to]) }
+    }
+
+    fn skip_ws(&mut self) {
+        while self.pos < self.src.len() && is_ws(self.src[self.pos]) {
+            self.pos += 1;
+        }
+    }
+}
+
+impl<'a> Iterator for Attrs<'a> {
+    type Item = Attr<'a>;
+
+    fn next(&mut self) -> Option<Attr<'a>> {
+        if self.end.is_some() {
+            return None;
+        }
+        let s = self.src;
+        loop {
+            self.skip_ws();
+            let c = match s.get(self.pos) {
+                Some(&c) => c,
+                None => {
+                    self.end = Some(TagEnd::Eof);
+                    return None;
+                }
+            };
+            match c {
+                b'>' => {
+                    self.end = Some(TagEnd::Closed { gt: self.pos, self_closing: false });
+                    return None;
+                }
+                b'/' => {
+                    if s.get(self.pos + 1) == Some(&b'>') {
+                        self.end = Some(TagEnd::Closed { gt: self.pos + 1, self_closing: true });
+                        return None;
+                    }
+                    self.pos += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            // Attribute name: a leading `=` belongs to it.
+            let name_start = self.pos;
+            self.pos += 1;
+            while self.pos < s.len() && !matches!(s[self.pos], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>' | b'=') {
+                self.pos += 1;
+            }
+            let name = self.str_at(name_start, self.pos);
+            self.skip_ws();
+            if s.get(self.pos) != Some(&b'=') {
+                return Some(Attr { name, raw: None });
+            }
+            self.pos += 1;
+            self.skip_ws();
+            let raw = match s.get(self.pos) {
+                None => {
+                    self.end = Some(TagEnd::Eof);
+                    return None;
+                }
+                Some(&q) if q == b'"' || q == b'\'' => {
+                    let from = self.pos + 1;
+                    match find(q, &s[from..]) {
+                        Some(i) => {
+                            self.pos = from + i + 1;
+                            self.str_at(from, from + i)
+                        }
+                        None => {
+                            self.end = Some(TagEnd::Eof);
+                            return None;
+                        }
+                    }
+                }
+                Some(&b'>') => "",
+                Some(_) => {
+                    let from = self.pos;
+                    while self.pos < s.len() && !matches!(s[self.pos], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'>') {
+                        self.pos += 1;
+                    }
+                    self.str_at(from, self.pos)
+                }
+            };
+            return Some(Attr { name, raw: Some(raw) });
+        }
+    }
+}
+
+/// Elements whose content is text up to their end tag.
+const RAW_TEXT: [&str; 10] = ["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"];
+
+pub struct Tokenizer<'a> {
+    src: &'a str,
+    pos: usize,
+    /// Set after a raw-text start tag: its content comes next.
+    raw_until: Option<&'static str>,
+    /// Open `<svg>`/`<math>` elements: CDATA sections are only sections there.
+    foreign: u32,
+}
+
+impl<'a> Tokenizer<'a> {
+    pub fn new(src: &'a str) -> Self {
+        Tokenizer { src, pos: 0, raw_until: None, foreign: 0 }
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.src.as_bytes()
+    }
+
+    fn slice(&self, from: usize, to: usize) -> &'a str {
+        // SAFETY: every index the tokenizer produces is the end of input or next to an ASCII
+        // byte it matched (`<`, `>`, `/`, `-`, a delimiter), hence a char boundary.
+        unsafe { self.src.get_unchecked(from..to) }
+    }
+
+    /// The end of a tag name starting at `from`.
+    fn name_end(&self, from: usize) -> usize {
+        let b = self.bytes();
+        let mut i = from;
+        while i < b.len() && !matches!(b[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>') {
+            i += 1;
+        }
+        i
+    }
+
+    /// Runs the attribute states from `from` to find where the tag ends.
+    fn tag_end(&self, from: usize) -> TagEnd {
+        let mut attrs = Attrs { src: &self.bytes()[from..], pos: 0, end: None };
+        while attrs.next().is_some() {}
+        attrs.end.unwrap_or(TagEnd::Eof)
+    }
+
+    /// Raw text up to the end tag `</name` (followed by whitespace, `/` or `>`).
+    fn raw_text(&mut self, name: &'static str) -> Option<Token<'a>> {
+        let b = self.bytes();
+        let start = self.pos;
+        let mut from = start;
+        let end = loop {
+            if name == "plaintext" {
+                break b.len();
+            }
+            match find(b'<', &b[from..]) {
+                None => break b.len(),
+                Some(i) => {
+                    let lt = from + i;
+                    let n = lt + 2 + name.len();
+                    if b.get(lt + 1) == Some(&b'/')
+                        && b.get(lt + 2..n).map_or(false, |s| s.eq_ignore_ascii_case(name.as_bytes()))
+                        && b.get(n).map_or(true, |&c| is_ws(c) || c == b'/' || c == b'>')
+                    {
+                        break lt;
+                    }
+                    from = lt + 1;
+                }
+            }
+        };
+        self.pos = end;
+        if end > start {
+            Some(Token::RawText(self.slice(start, end)))
+        } else {
+            None
+        }
+    }
+
+    /// `<!--` at `at`: the comment's text and where scanning resumes.
+    fn comment(&self, at: usize) -> (usize, usize, usize) {
+        let b = self.bytes();
+        let body = at + 4;
+        // `<!-->` and `<!--->` close at once.
+        if b.get(body) == Some(&b'>') {
+            return (body, body, body + 1);
+        }
+        if b.get(body..body + 2) == Some(b"->") {
+            return (body, body, body + 2);
+        }
+        let mut from = body;
+        while let Some(i) = find(b'>', &b[from..]) {
+            let gt = from + i;
+            if gt >= body + 2 && &b[gt - 2..gt] == b"--" {
+                return (body, gt - 2, gt + 1);
+            }
+            if gt >= body + 3 && &b[gt - 3..gt] == b"--!" {
+                return (body, gt - 3, gt + 1);
+            }
+            from = gt + 1;
+        }
+        (body, b.len(), b.len())
+    }
+
+    /// Up to the next `>` (bogus comments, doctypes): (content end, resume).
+    fn to_gt(&self, from: usize) -> (usize, usize) {
+        match find(b'>', &self.bytes()[from..]) {
+            Some(i) => (from + i, from + i + 1),
+            None => (self.src.len(), self.src.len()),
+        }
+    }
+}
+
+impl<'a> Iterator for Tokenizer<'a> {
+    type Item = Token<'a>;
+
+    fn next(&mut self) -> Option<Token<'a>> {
+        if let Some(name) = self.raw_until.take() {
+            if let Some(t) = self.raw_text(name) {
+                return Some(t);
+            }
+        }
+        let b = self.bytes();
+        loop {
+            let text_start = self.pos;
+            let mut from = self.pos;
+            let lt = loop {
+                let lt = match find(b'<', &b[from..]) {
+                    Some(i) => from + i,
+                    None => {
+                        self.pos = b.len();
+                        return if text_start < b.len() { Some(Token::Text(self.slice(text_start, b.len()))) } else { None };
+                    }
+                };
+                let opens = match b.get(lt + 1) {
+                    Some(c) if c.is_ascii_alphabetic() => true,
+                    Some(b'/') => lt + 2 < b.len(),
+                    Some(b'!') | Some(b'?') => true,
+                    _ => false,
+                };
+                if opens {
+                    break lt;
+                }
+                from = lt + 1;
+            };
+            if lt > text_start {
+                // The text first; the markup is read on the next call.
+                self.pos = lt;
+                return Some(Token::Text(self.slice(text_start, lt)));
+            }
+            if let Some(t) = self.markup(lt) {
+                return Some(t);
+            }
+            // Markup that yields no token (`</>`, a tag cut off by the end): read on.
+            if self.pos >= b.len() {
+                return None;
+            }
+        }
+    }
+}
+
+impl<'a> Tokenizer<'a> {
+    /// Reads the markup at `lt` (a `<` that opens something), advancing `pos`.
+    fn markup(&mut self, lt: usize) -> Option<Token<'a>> {
+        let b = self.bytes();
+        match b.get(lt + 1).copied() {
+            Some(b'!') => {
+                if b.get(lt + 2..lt + 4) == Some(b"--") {
+                    let (s, e, resume) = self.comment(lt);
+                    self.pos = resume;
+                    return Some(Token::Comment(self.slice(s, e)));
+                }
+                if b.get(lt + 2..lt + 9).map_or(false, |s| s.eq_ignore_ascii_case(b"doctype")) {
+                    let (e, resume) = self.to_gt(lt + 9);
+                    self.pos = resume;
+                    return Some(Token::Doctype(self.slice(lt + 9, e)));
+                }
+                if self.foreign > 0 && b.get(lt + 2..lt + 9) == Some(b"[CDATA[") {
+                    let body = lt + 9;
+                    let (e, resume) = match find_str(b"]]>", &b[body..], false) {
+                        Some(i) => (body + i, body + i + 3),
+                        None => (b.len(), b.len()),
+                    };
+                    self.pos = resume;
+                    return Some(Token::RawText(self.slice(body, e)));
+                }
+                let (e, resume) = self.to_gt(lt + 2);
+                self.pos = resume;
+                Some(Token::Comment(self.slice(lt + 2, e)))
+            }
+            Some(b'?') => {
+                let (e, resume) = self.to_gt(lt + 1);
+                self.pos = resume;
+                Some(Token::Comment(self.slice(lt + 1, e)))
+            }
+            Some(b'/') => match b.get(lt + 2).copied() {
+                Some(c) if c.is_ascii_alphabetic() => {
+                    let name_end = self.name_end(lt + 2);
+                    let name = self.slice(lt + 2, name_end);
+                    match self.tag_end(name_end) {
+                        TagEnd::Closed { gt, .. } => {
+                            self.pos = name_end + gt + 1;
+                            if self.foreign > 0 && (name.eq_ignore_ascii_case("svg") || name.eq_ignore_ascii_case("math")) {
+                                self.foreign -= 1;
+                            }
+                            Some(Token::EndTag(name))
+                        }
+                        TagEnd::Eof => {
+                            self.pos = b.len();
+                            None
+                        }
+                    }
+                }
+                Some(b'>') => {
+                    self.pos = lt + 3;
+                    None
+                }
+                _ => {
+                    let (e, resume) = self.to_gt(lt + 2);
+                    self.pos = resume;
+                    Some(Token::Comment(self.slice(lt + 2, e)))
+                }
+            },
+            _ => {
+                let name_end = self.name_end(lt + 1);
+                let name = self.slice(lt + 1, name_end);
+                match self.tag_end(name_end) {
+                    TagEnd::Closed { gt, self_closing } => {
+                        let attrs_end = if self_closing { gt - 1 } else { gt };
+                        let tag = Tag { name, attrs: self.slice(name_end, name_end + attrs_end), self_closing };
+                        self.pos = name_end + gt + 1;
+                        if tag.is("svg") || tag.is("math") {
+                            if !self_closing {
+                                self.foreign += 1;
+                            }
+                        } else if self.foreign == 0 {
+                            self.raw_until = RAW_TEXT.iter().copied().find(|r| tag.is(r));
+                        }
+                        Some(Token::StartTag(tag))
+                    }
+                    TagEnd::Eof => {
+                        self.pos = b.len();
+                        None
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Token::*;
+
+    fn toks(s: &str) -> Vec<Token<'_>> {
+        Tokenizer::new(s).collect()
+    }
+
+    fn attrs(t: &Token<'_>) -> Vec<(String, Option<String>)> {
+        match t {
+            StartTag(tag) => tag.attrs().map(|a| (a.name.to_string(), a.raw.map(|_| a.value().into_owned()))).collect(),
+            _ => panic!("not a start tag: {:?}", t),
+        }
+    }
+
+    #[test]
+    fn text_and_tags() {
+        let t = toks("a<B>b</b >c");
+        assert_eq!(t.len(), 5);
+        assert_eq!(t[0], Text("a"));
+        assert!(matches!(t[1], StartTag(tag) if tag.is("b") && tag.name == "B"));
+        assert_eq!(t[2], Text("b"));
+        assert_eq!(t[3], EndTag("b"));
+        assert_eq!(t[4], Text("c"));
+    }
+
+    #[test]
+    fn attribute_forms() {
+        let t = toks(r#"<a HREF="/x?a=1&amp;b=2" title='1&#44;234' data-x=y z w = "v" =q checked>"#);
+        assert_eq!(
+            attrs(&t[0]),
+            vec![
+                ("HREF".into(), Some("/x?a=1&b=2".into())),
+                ("title".into(), Some("1,234".into())),
+                ("data-x".into(), Some("y".into())),
+                ("z".into(), None),
+                ("w".into(), Some("v".into())),
+                ("=q".into(), None),
+                ("checked".into(), None),
+            ]
+        );
+        match t[0] {
+            StartTag(tag) => {
+                assert_eq!(tag.attr("href").as_deref(), Some("/x?a=1&b=2"));
+                assert_eq!(tag.attr("missing"), None);
+            }
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn quotes_hide_gt_and_self_closing() {
+        let t = toks(r#"<rect data-x="a>b" /><img src=a/b/>x"#);
+        assert_eq!(attrs(&t[0]), vec![("data-x".into(), Some("a>b".into()))]);
+        assert!(matches!(t[0], StartTag(tag) if tag.self_closing));
+        // An unquoted value swallows the slash: not self-closing.
+        assert!(matches!(t[1], StartTag(tag) if !tag.self_closing));
+        assert_eq!(attrs(&t[1]), vec![("src".into(), Some("a/b/".into()))]);
+        assert_eq!(t[2], Text("x"));
+    }
+
+    #[test]
+    fn quote_in_attribute_name_is_not_a_quote() {
+        let t = toks(r#"<a b"c>d"#);
+        assert_eq!(attrs(&t[0]), vec![("b\"c".into(), None)]);
+        assert_eq!(t[1], Text("d"));
+    }
+
+    #[test]
+    fn comments() {
+        assert_eq!(toks("<!-- a <b> -->x"), vec![Comment(" a <b> "), Text("x")]);
+        assert_eq!(toks("<!-->x"), vec![Comment(""), Text("x")]);
+        assert_eq!(toks("<!--->x"), vec![Comment(""), Text("x")]);
+        assert_eq!(toks("<!--a--!>x"), vec![Comment("a"), Text("x")]);
+        assert_eq!(toks("<!-- never closed <h3 title=1>"), vec![Comment(" never closed <h3 title=1>")]);
+        assert_eq!(toks("<?xml x?>y"), vec![Comment("?xml x?"), Text("y")]);
+        assert_eq!(toks("<!x>y"), vec![Comment("x"), Text("y")]);
+        assert_eq!(toks("</ x>y"), vec![Comment(" x"), Text("y")]);
+    }
+
+    #[test]
+    fn doctype() {
+        assert_eq!(toks("<!DOCTYPE html><p>"), vec![Doctype(" html"), StartTag(Tag { name: "p", attrs: "", self_closing: false })]);
+        assert_eq!(toks("<!doctype html"), vec![Doctype(" html")]);
+    }
+
+    #[test]
+    fn raw_text_elements() {
+        let t = toks(r#"<script>if(a<b){x='<h3 title="9">'}</scriptx></SCRIPT >z"#);
+        assert_eq!(t[1], RawText(r#"if(a<b){x='<h3 title="9">'}</scriptx>"#));
+        assert_eq!(t[2], EndTag("SCRIPT"));
+        assert_eq!(t[3], Text("z"));
+        let t = toks("<title>a <b> &amp;</title><textarea><p></textarea><style>p>a{}</style>");
+        assert_eq!(t[1], RawText("a <b> &amp;"));
+        assert_eq!(t[4], RawText("<p>"));
+        assert_eq!(t[7], RawText("p>a{}"));
+        // Unterminated: the rest of the input is script.
+        assert_eq!(toks("<script>a</scr")[1], RawText("a</scr"));
+        assert_eq!(toks("<script></script>").len(), 2);
+    }
+
+    #[test]
+    fn cdata_only_in_foreign_content() {
+        assert_eq!(toks("<svg><![CDATA[a>b]]></svg>")[1], RawText("a>b"));
+        assert_eq!(toks("<p><![CDATA[a>b]]>")[1], Comment("[CDATA[a"));
+    }
+
+    #[test]
+    fn svg_script_is_markup() {
+        // Inside SVG, `<title>` is an ordinary element.
+        let t = toks("<svg><title>t</title><rect/></svg>");
+        assert_eq!(t[2], Text("t"));
+    }
+
+    #[test]
+    fn lone_lt_is_text() {
+        assert_eq!(toks("a < b <3 <"), vec![Text("a < b <3 <")]);
+        assert_eq!(toks("x</"), vec![Text("x</")]);
+        assert_eq!(toks("</>y"), vec![Text("y")]);
+    }
+
+    #[test]
+    fn eof_inside_tag_drops_it() {
+        assert_eq!(toks("a<h3 title=\"12"), vec![Text("a")]);
+        assert_eq!(toks("a<h3 title="), vec![Text("a")]);
+        assert_eq!(toks("a</h3"), vec![Text("a")]);
+    }
+
+    #[test]
+    fn non_ascii_everywhere() {
+        let t = toks("é<aä ö='ü'>ß</aä><ä>");
+        assert_eq!(t[0], Text("é"));
+        assert_eq!(attrs(&t[1]), vec![("ö".into(), Some("ü".into()))]);
+        assert_eq!(t[3], EndTag("aä"));
+        // A tag name starts with an ASCII letter; `<ä` is text.
+        assert_eq!(t[4], Text("<ä>"));
+    }
+}
