@@ -76,7 +76,13 @@ class WasmtimeParser:
                 store, _, funcs = self._instantiate()
             else:
                 store, funcs = self.store, self._funcs
-            result = funcs[func](store, html)
+            try:
+                result = funcs[func](store, html)
+            except Exception:
+                # A trap leaves the instance unusable (no post-return ran): start a new one.
+                if not self.fresh_instance:
+                    self.store, self.instance, self._funcs = self._instantiate()
+                raise
         if isinstance(result, Variant):
             raise ParseError(result.tag, result.payload)
         return result

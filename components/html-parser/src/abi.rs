@@ -136,9 +136,13 @@ unsafe fn put_str(p: *mut u8, off: usize, s: Cow<'_, str>) {
 }
 
 unsafe fn put_opt_str(p: *mut u8, off: usize, s: Option<Cow<'_, str>>) {
-    if let Some(s) = s {
-        put_u8(p, off, 1);
-        put_str(p, off + 4, s);
+    match s {
+        Some(s) => {
+            put_u8(p, off, 1);
+            put_str(p, off + 4, s);
+        }
+        // List blocks are not zeroed: `none` is written too.
+        None => put_u8(p, off, 0),
     }
 }
 

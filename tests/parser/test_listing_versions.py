@@ -1,0 +1,92 @@
+"""Listing and versions pages through the component."""
+
+import pytest
+
+from ghcr_stats.pages import ListedPackage, ParseError, VersionCount
+from tests.fakegithub import pages as P
+
+CATALOG = P.fluxcd_catalog()
+
+
+def test_listing_pages_walk_the_whole_catalog(parser):
+    seen, page, per_page = [], 1, 3
+    while True:
+        listing = parser.parse_listing_page(P.listing_page("fluxcd", CATALOG, page=page, per_page=per_page, seed=page))
+        seen += listing.packages
+        if listing.next_page is None:
+            break
+        assert listing.next_page == f"/orgs/fluxcd/packages?page={page + 1}"
+        page += 1
+    assert page == 4
+    assert seen == [
+        ListedPackage(p.name, P.package_path("fluxcd", p.name), p.repository) for p in CATALOG
+    ]
+
+
+def test_nested_name_is_decoded_and_path_kept_as_linked(parser):
+    flagger = next(p for p in CATALOG if p.name == "charts/flagger")
+    listing = parser.parse_listing_page(P.listing_page("fluxcd", [flagger]))
+    assert listing.packages == [ListedPackage("charts/flagger", "/orgs/fluxcd/packages/container/package/charts%2Fflagger", "fluxcd/flagger")]
+    assert listing.next_page is None
+
+
+def test_user_listing(parser):
+    pkg = P.Package("stefanprodan", "podinfo", 1, CATALOG[0].daily, None, owner_kind="users")
+    listing = parser.parse_listing_page(P.listing_page("stefanprodan", [pkg], owner_kind="users"))
+    assert listing.packages == [ListedPackage("podinfo", "/users/stefanprodan/packages/container/package/podinfo", None)]
+
+
+def test_amp_entities_in_next_href(parser):
+    html = P.listing_page("fluxcd", CATALOG).replace('href="/orgs/fluxcd/packages?page=2"', 'href="/orgs/fluxcd/packages?visibility=public&amp;page=2"')
+    assert parser.parse_listing_page(html).next_page == "/orgs/fluxcd/packages?visibility=public&page=2"
+
+
+def test_empty_listing(parser):
+    assert parser.parse_listing_page(P.listing_page("empty-org", [])).packages == []
+
+
+@pytest.mark.parametrize("html", [P.not_found_page(), P.login_page(), P.package_page(CATALOG[0])], ids=["404", "login", "package"])
+def test_listing_wrong_pages(parser, html):
+    with pytest.raises(ParseError) as e:
+        parser.parse_listing_page(html)
+    assert e.value.kind == "wrong-page"
+
+
+@pytest.mark.parametrize("pkg", [CATALOG[0], CATALOG[1], CATALOG[7]], ids=lambda p: p.name)
+def test_versions_pages(parser, pkg):
+    got, page = [], 1
+    while True:
+        vp = parser.parse_versions_page(P.versions_page(pkg, page=page, per_page=10, seed=page))
+        got += vp.versions
+        if vp.next_page is None:
+            break
+        # `&amp;` in the href comes back decoded.
+        assert vp.next_page == P.versions_path("fluxcd", pkg.name, page + 1)
+        assert "&page=" in vp.next_page
+        page += 1
+    assert got == [VersionCount(t, d) for t, d in pkg.versions]
+    assert page == 3
+
+
+def test_versions_counts_beyond_32_bits(parser):
+    pkg = P.Package("fluxcd", "big", 1, CATALOG[0].daily, versions=[("v1", 2**40 + 7), ("v0", 0)])
+    assert parser.parse_versions_page(P.versions_page(pkg)).versions == [VersionCount("v1", 2**40 + 7), VersionCount("v0", 0)]
+
+
+def test_versions_count_overflow_is_bad_value(parser):
+    pkg = P.Package("fluxcd", "big", 1, CATALOG[0].daily, versions=[("v1", 2**64)])
+    with pytest.raises(ParseError) as e:
+        parser.parse_versions_page(P.versions_page(pkg))
+    assert e.value.kind == "bad-value"
+
+
+def test_empty_versions_page(parser):
+    pkg = P.Package("fluxcd", "none", 1, CATALOG[0].daily, versions=[])
+    assert parser.parse_versions_page(P.versions_page(pkg)).versions == []
+
+
+@pytest.mark.parametrize("html", [P.not_found_page(), P.package_page(CATALOG[0]), P.listing_page("fluxcd", CATALOG)], ids=["404", "package", "listing"])
+def test_versions_wrong_pages(parser, html):
+    with pytest.raises(ParseError) as e:
+        parser.parse_versions_page(html)
+    assert e.value.kind == "wrong-page"
