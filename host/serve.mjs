@@ -53,7 +53,7 @@ const newInstance = () => instantiate(getCoreModule, {
 
 // Instantiating the app costs ~170 ms of jco glue, so the next request's instance is made
 // ahead, once the current request has been handed over (Spin pre-instantiates likewise).
-const shared = opts['reuse-instance'] ? newInstance() : null;
+let shared = opts['reuse-instance'] ? newInstance() : null;
 let spare = shared ? null : newInstance();
 let refilling = false;
 const refill = () => {
@@ -75,6 +75,12 @@ const server = new HTTPServer({
     return instance.incomingHandler.handle(request, responseOut);
   },
 });
+// A trap ends its request, not the server (as in Spin): jco rethrows it outside any handler.
+process.on('uncaughtException', (error) => {
+  console.error('request failed:', error);
+  if (shared) shared = newInstance(); // a trapped instance cannot be used again
+});
+
 const [host, port] = opts.listen.split(/:(?=\d+$)/);
 server.listen(Number(port), host);
 console.error(`ghcr-stats dev host listening on http://${host}:${port} ` +

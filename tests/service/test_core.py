@@ -58,11 +58,11 @@ def test_within_the_ttl_the_store_answers(host, upstream):
 
 def test_history_and_daily_deltas_over_days(host, upstream):
     totals = [100, 250, 400, 1000, 1100, 1300, 1600]
-    for i, total in enumerate(totals):
+    for total in totals:
+        host.clock.advance(DAY)
         upstream.packages[("fluxcd", "flagger")] = replace(upstream.packages[("fluxcd", "flagger")], total=total)
         get(host, "/stats/flagger")
-        host.clock.advance(DAY)
-    h = body(get(host, "/stats/flagger/history"))
+    h = body(get(host, "/stats/flagger/history"))  # within the TTL: no new measurement
     assert [p["total_downloads"] for p in h["points"]] == totals[-5:]  # history_limit = 5
     assert [d["downloads"] for d in h["daily_deltas"]] == [600, 100, 200, 300]
     assert h["limit"] == 5
@@ -70,11 +70,12 @@ def test_history_and_daily_deltas_over_days(host, upstream):
 
 def test_a_404_is_remembered_for_the_ttl(host, upstream):
     assert get(host, "/stats/nothing-here").status == 404
+    asked = upstream.count()  # as an org's package, then as a user's
     assert get(host, "/stats/nothing-here").status == 404
-    assert upstream.count() == 1
+    assert upstream.count() == asked
     host.clock.advance(host.settings.cache_ttl)
     assert get(host, "/stats/nothing-here").status == 404
-    assert upstream.count() == 2
+    assert upstream.count() > asked
 
 
 def test_users_are_found_after_orgs_and_remembered(host, upstream):

@@ -1,5 +1,6 @@
 from ghcr_stats.scrape import DEFAULT_BACKOFF, _retry_after
 
+
 def test_retry_after_in_seconds_or_as_an_http_date():
     now = 1_780_000_000.0  # 2026-05-28T20:26:40Z
     assert _retry_after("120", now) == 120
