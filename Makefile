@@ -18,12 +18,16 @@ PORT        ?= 3000
 # The Rust toolchain that can target wasm32 (rustup's, or Debian's rustc 1.63).
 RUST_ENV     = $(shell scripts/rust-toolchain.sh)
 
-.PHONY: all setup build devhost run test test-rust test-python bench bench-parser clean
+.PHONY: all setup setup-test build devhost run test test-rust test-python bench bench-parser clean
 all: build
 
 ## Set-up ---------------------------------------------------------------------------------
 
 setup: $(VENV)/.installed node_modules/.installed
+
+# What only the tests need: Chromium renders the dashboard in tests/e2e.
+setup-test:
+	scripts/apt-install.sh chromium
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -81,7 +85,7 @@ run: setup build
 
 ## Test -----------------------------------------------------------------------------------
 
-test: setup build devhost test-rust test-python
+test: setup setup-test build devhost test-rust test-python
 
 test-rust:
 	cd $(CRATE) && export $(RUST_ENV) && "$$CARGO" test --offline --release --quiet
@@ -113,6 +117,13 @@ push-check:
 	  exit 2; }
 
 ## Benchmarks -----------------------------------------------------------------------------
+
+# The benchmark matrix (issue 6, bench/README.md): Hello World and HTML parsing, native vs
+# interpreted vs WebAssembly. Installs the optional runtimes it can (Ruby, Nokogiri, wabt), builds
+# into build/bench/, writes bench/results.md and bench/results.png.
+bench: setup build
+	bench/setup-runtimes.sh
+	$(PY) -m bench.matrix
 
 clean:
 	rm -rf $(BUILD) $(CRATE)/target
