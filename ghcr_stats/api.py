@@ -6,6 +6,7 @@ from .history import daily_deltas
 from .numbers import iso
 from .scrape import UpstreamError
 from .stats import OwnerReading, Reading
+from .store import Versions
 
 
 def error(code: str, message: str) -> dict:
@@ -31,7 +32,7 @@ def package(r: Reading, now: float) -> dict:
         "stale": r.stale,
     }
     if r.error is not None:
-        body["stale_reason"] = error(r.error.code, r.error.message)["error"]
+        body["stale_reason"] = upstream_error(r.error)["error"]
     return body
 
 
@@ -50,7 +51,7 @@ def owner(o: OwnerReading, now: float) -> dict:
         "errors": [{"package": name, **error(e.code, e.message)} for name, e in sorted(o.failed.items())],
     }
     if o.listing_error is not None:
-        body["stale_reason"] = error(o.listing_error.code, o.listing_error.message)["error"]
+        body["stale_reason"] = upstream_error(o.listing_error)["error"]
     return body
 
 
@@ -62,6 +63,21 @@ def history(owner: str, name: str, points: list[tuple[float, int]], limit: int) 
         "points": [{"time": iso(ts), "total_downloads": total} for ts, total in points],
         "daily_deltas": [{"date": d, "downloads": delta} for d, delta in daily_deltas(points)],
     }
+
+
+def versions(v: Versions, failure: UpstreamError | None, now: float) -> dict:
+    body = {
+        "owner": v.owner,
+        "package": v.package,
+        "versions": [{"tag": tag, "downloads": n} for tag, n in v.versions],
+        "complete": v.complete,
+        "fetched_at": iso(v.fetched_at),
+        "age_seconds": max(0, int(now - v.fetched_at)),
+        "stale": failure is not None,
+    }
+    if failure is not None:
+        body["stale_reason"] = upstream_error(failure)["error"]
+    return body
 
 
 def shields(label: str, message: str, stale: bool) -> dict:

@@ -11,9 +11,9 @@ from email.utils import parsedate_to_datetime
 from . import urls
 from .host import FetchError, Host
 from .pages import ParseError
-from .store import Listing, Measurement, Store
+from .store import Listing, Measurement, Store, Versions
 
-MAX_LISTING_PAGES = 50  # an owner with more than 50 pages of packages is cut off, said so
+MAX_PAGES = 50  # a listing longer than 50 pages is cut off, and marked incomplete
 DEFAULT_BACKOFF = 60.0  # seconds to leave the upstream alone after a 429 without Retry-After
 
 
@@ -90,18 +90,42 @@ async def listing(host: Host, store: Store, owner: str) -> Listing:
             continue
         store.set_owner_kind(owner, kind)
         names: list[str] = []
-        for _ in range(MAX_LISTING_PAGES):
-            page = _parse(host.parser.parse_listing_page, html, url)
-            names += [p.name for p in page.packages if "/packages/container/" in p.path and p.name not in names]
-            if not page.next_page:
-                return Listing(owner, names, host.clock())
-            try:
-                url = urls.resolve(host.settings.upstream, page.next_page)
-            except ValueError as e:
-                raise UpstreamError(502, "unparseable", str(e)) from None
-            html = await fetch_html(host, store, url)
-        return Listing(owner, names, host.clock(), complete=False)
+        complete = await _pages(host, store, url, html, host.parser.parse_listing_page, lambda page: names.extend(
+            p.name for p in page.packages if "/packages/container/" in p.path and p.name not in names
+        ))
+        return Listing(owner, names, host.clock(), complete)
     raise NotFound(f"no owner {owner!r} on the upstream")
+
+
+async def versions(host: Host, store: Store, owner: str, package: str) -> Versions:
+    """The package's tagged versions with their downloads, over all their pages."""
+    for kind in _kinds(store, owner):
+        url = urls.versions_url(host.settings.upstream, kind, owner, package)
+        try:
+            html = await fetch_html(host, store, url)
+        except NotFound:
+            continue
+        found: list[tuple[str, int]] = []
+        complete = await _pages(host, store, url, html, host.parser.parse_versions_page, lambda page: found.extend(
+            (v.tag, v.downloads) for v in page.versions
+        ))
+        return Versions(owner, package, found, host.clock(), complete)
+    raise NotFound(f"no container package {package!r} for owner {owner!r}")
+
+
+async def _pages(host: Host, store: Store, url: str, html: str, parse, take) -> bool:
+    """Parse `html` and each page its "next" link leads to, up to MAX_PAGES; False if cut off."""
+    for _ in range(MAX_PAGES):
+        page = _parse(parse, html, url)
+        take(page)
+        if not page.next_page:
+            return True
+        try:
+            url = urls.resolve(host.settings.upstream, page.next_page)
+        except ValueError as e:
+            raise UpstreamError(502, "unparseable", str(e)) from None
+        html = await fetch_html(host, store, url)
+    return False
 
 
 def _kinds(store: Store, owner: str) -> tuple[str, ...]:

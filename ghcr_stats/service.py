@@ -88,6 +88,11 @@ async def _route(host: Host, store: Store, request: Request) -> Response:
             points = store.history(o, name)
             body = _dump(api.history(o, name, points, host.settings.history_limit))
             return _package_ok("application/json", body, host, reading)
+        case ["stats", *rest] if rest[-1] == "versions" and len(rest) >= 2:
+            o, name = _package_path(owner, rest[:-1])
+            v, error = await stats.versions(host, store, o, name)
+            version = f"{o}/{name}@{v.fetched_at}:{error is not None}"
+            return _ok("application/json", _dump(api.versions(v, error, now)), host, version, v.fetched_at, error is not None)
         case ["stats", *rest]:
             reading = await stats.package(host, store, *_package_path(owner, rest))
             return _package_ok("application/json", _dump(api.package(reading, now)), host, reading)

@@ -1,4 +1,5 @@
-"""The use cases: a package's numbers and an owner's, from the store while fresh, else upstream.
+"""The use cases: a package's numbers, its versions, and an owner's, from the store while
+fresh, else from the upstream.
 
 The rule for failures: a failed fetch is counted and the last good value is served, marked
 stale; only with nothing stored does the failure reach the client.
@@ -8,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Awaitable, Callable, TypeVar
 
 from . import scrape
 from .host import Host
 from .scrape import NotFound, UpstreamError
-from .store import Listing, Measurement, Store
+from .store import Listing, Measurement, Store, Versions
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -37,29 +41,42 @@ class OwnerReading:
 
 async def package(host: Host, store: Store, owner: str, name: str) -> Reading:
     latest = store.latest(owner, name)
-    now = host.clock()
-    if latest and now - latest.fetched_at < host.settings.cache_ttl:
-        return Reading(latest)
     # A 404 is cached like a value, so that asking for a missing package does not reach GitHub.
-    if latest is None and now - store.missing_since(owner, name) < host.settings.cache_ttl:
+    if latest is None and host.clock() - store.missing_since(owner, name) < host.settings.cache_ttl:
         raise NotFound(f"no container package {name!r} for owner {owner!r}")
     try:
-        measurement = await scrape.package(host, store, owner, name)
+        measurement, error = await _read_through(
+            host,
+            latest,
+            fetch=lambda: scrape.package(host, store, owner, name),
+            keep=store.record,
+        )
     except NotFound:
-        store.set_missing(owner, name, now)
+        store.set_missing(owner, name, host.clock())
         raise
     except UpstreamError as e:
         store.note_failure(owner, name, e.message, host.clock())
-        if latest is None:
-            raise
-        return Reading(latest, stale=True, error=e)
-    store.record(measurement)
-    return Reading(measurement)
+        raise
+    if error is not None:
+        store.note_failure(owner, name, error.message, host.clock())
+    return Reading(measurement, error is not None, error)
+
+
+async def versions(host: Host, store: Store, owner: str, name: str) -> tuple[Versions, UpstreamError | None]:
+    """The package's tagged versions and their downloads (stale with the error, if it is)."""
+    return await _read_through(
+        host,
+        store.versions(owner, name),
+        fetch=lambda: scrape.versions(host, store, owner, name),
+        keep=store.record_versions,
+    )
 
 
 async def owner(host: Host, store: Store, owner: str) -> OwnerReading:
     """Every package of `owner`, fetched concurrently with a bounded number in flight."""
-    listing, listing_error = await _listing(host, store, owner)
+    listing, listing_error = await _read_through(
+        host, store.listing(owner), fetch=lambda: scrape.listing(host, store, owner), keep=store.record_listing
+    )
     limit = asyncio.Semaphore(host.settings.max_concurrency)
 
     async def one(name: str) -> Reading | UpstreamError:
@@ -75,17 +92,20 @@ async def owner(host: Host, store: Store, owner: str) -> OwnerReading:
     return OwnerReading(owner, listing, readings, failed, listing_error)
 
 
-async def _listing(host: Host, store: Store, owner: str) -> tuple[Listing, UpstreamError | None]:
-    stored = store.listing(owner)
-    if stored and host.clock() - stored.fetched_at < host.settings.cache_ttl:
+async def _read_through(
+    host: Host, stored: T | None, fetch: Callable[[], Awaitable[T]], keep: Callable[[T], None]
+) -> tuple[T, UpstreamError | None]:
+    """`stored` while younger than the TTL; else a fresh value, kept; else `stored`, with the
+    error. NotFound, and any failure with nothing stored, propagate."""
+    if stored is not None and host.clock() - stored.fetched_at < host.settings.cache_ttl:
         return stored, None
     try:
-        listing = await scrape.listing(host, store, owner)
+        value = await fetch()
     except NotFound:
         raise
     except UpstreamError as e:
         if stored is None:
             raise
         return stored, e
-    store.record_listing(listing)
-    return listing, None
+    keep(value)
+    return value, None

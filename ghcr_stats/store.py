@@ -51,6 +51,19 @@ class Listing:
     complete: bool = True
 
 
+@dataclass(frozen=True)
+class Versions:
+    owner: str
+    package: str
+    versions: list[tuple[str, int]]  # (tag, downloads), as the pages list them
+    fetched_at: float
+    complete: bool = True
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Versions":
+        return cls(**{**d, "versions": [tuple(v) for v in d["versions"]]})
+
+
 @dataclass
 class Store:
     kv: KeyValue
@@ -82,6 +95,13 @@ class Store:
             d = self._get("index")
             self._index = list(d["value"]) if d else []
         return self._index
+
+    def versions(self, owner: str, package: str) -> Versions | None:
+        d = self._get(f"versions:{owner}/{package}")
+        return Versions.from_dict(d["value"]) if d else None
+
+    def record_versions(self, v: Versions) -> None:
+        self._put(f"versions:{v.owner}/{v.package}", asdict(v))
 
     # -- failures -----------------------------------------------------------------------
 

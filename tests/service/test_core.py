@@ -122,3 +122,21 @@ def test_stale_answers_expire_quickly_and_fresh_ones_with_the_ttl(host, upstream
     assert body(stale)["stale"] is True and body(stale)["age_seconds"] == host.settings.cache_ttl + 5
     assert stale.headers["cache-control"] == f"public, max-age={service.STALE_MAX_AGE}"
     assert stale.headers["etag"] != fresh.headers["etag"]
+
+
+def test_versions_over_every_page_cached_and_stale_on_failure(host, upstream):
+    pkg = upstream.packages[("fluxcd", "flux-cli")]
+    r = get(host, "/stats/flux-cli/versions")
+    assert r.status == 200
+    v = body(r)
+    assert [(x["tag"], x["downloads"]) for x in v["versions"]] == pkg.versions
+    assert v["complete"] is True and v["stale"] is False
+    assert upstream.count("/versions") > 1  # followed "next" over several pages
+    asked = upstream.count()
+    assert body(get(host, "/stats/flux-cli/versions")) == v  # from the store
+    assert upstream.count() == asked
+    host.clock.advance(host.settings.cache_ttl)
+    upstream.fail("flux-cli", "503")
+    stale = body(get(host, "/stats/flux-cli/versions"))
+    assert stale["stale"] is True and stale["versions"] == v["versions"]
+    assert stale["stale_reason"]["code"] == "upstream-status"
