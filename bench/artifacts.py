@@ -1,0 +1,228 @@
+"""Builds what the matrix runs into build/bench/, once: later calls reuse what is fresh.
+
+Each builder returns the path of its artifact or raises `Missing` naming the tool that is not
+installed, so that the matrix can mark the column "not installed" instead of guessing.
+The WebAssembly artifacts are also precompiled for this machine's wasmtime (`.cwasm`, what
+`wasmtime compile` makes), so that timed runs measure start-up and work, not Cranelift.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "bench" / "matrix"
+OUT = ROOT / "build" / "bench"
+PARSER_COMPONENT = ROOT / "build" / "html-parser.wasm"  # the project's parser, `make build/html-parser.wasm`
+VENV_BIN = Path(sys.executable).parent
+
+# The benchmark input: a realistic page of a package with more than 2**32 downloads.
+PAGE_PACKAGE = "source-controller"
+
+
+class Missing(Exception):
+    """A tool this artifact needs is not installed here; the message says which."""
+
+
+def _run(argv: list, **kw) -> str:
+    done = subprocess.run([str(a) for a in argv], capture_output=True, text=True, **kw)
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(map(str, argv))} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def _fresh(out: Path, inputs: list[Path]) -> bool:
+    if not out.exists():
+        return False
+    built = out.stat().st_mtime
+    for i in inputs:
+        files = [p for p in i.rglob("*") if p.is_file() and not {"target", "__pycache__"} & set(p.parts)] if i.is_dir() else [i]
+        if any(f.stat().st_mtime > built for f in files):
+            return False
+    return True
+
+
+def _out(name: str) -> Path:
+    OUT.mkdir(parents=True, exist_ok=True)
+    return OUT / name
+
+
+# --- the input ------------------------------------------------------------------------------
+
+
+@cache
+def page() -> tuple[Path, dict]:
+    """The page every parser reads (build/bench/page.html) and what they must find in it."""
+    spec = importlib.util.spec_from_file_location("_fakegithub_pages", ROOT / "tests" / "fakegithub" / "pages.py")
+    pages = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = pages  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(pages)
+    pkg = next(p for p in pages.fluxcd_catalog() if p.name == PAGE_PACKAGE)
+    out = _out("page.html")
+    html = pages.package_page(pkg)
+    if not out.exists() or out.read_text(encoding="utf-8") != html:
+        out.write_text(html, encoding="utf-8")
+    return out, {"total": pkg.total, "days": [[d, c] for d, c in pkg.daily]}
+
+
+# --- Hello World ----------------------------------------------------------------------------
+
+
+def hello_c() -> Path:
+    gcc = shutil.which("gcc")
+    if not gcc:
+        raise Missing("gcc")
+    out = _out("hello-c")
+    if not _fresh(out, [SRC / "hello.c"]):
+        _run([gcc, "-O2", "-s", SRC / "hello.c", "-o", out])
+    return out
+
+
+def hello_wat() -> Path:
+    """The WAT module, assembled by wabt's wat2wasm (or, without wabt, wasmtime's own WAT parser)."""
+    out = _out("hello-wat.wasm")
+    if not _fresh(out, [SRC / "hello.wat"]):
+        if shutil.which("wat2wasm"):
+            _run(["wat2wasm", SRC / "hello.wat", "-o", out])
+        else:
+            import wasmtime
+
+            out.write_bytes(wasmtime.wat2wasm((SRC / "hello.wat").read_text()))
+    return out
+
+
+@cache
+def _wasi_rust() -> tuple[dict, str]:
+    """(environment, target) of a Rust toolchain with the std for WASI preview 1."""
+    rustup = shutil.which("rustup")
+    if rustup:
+        installed = subprocess.run([rustup, "target", "list", "--installed"], capture_output=True, text=True).stdout.split()
+        for target in ("wasm32-wasip1", "wasm32-wasi"):
+            if target in installed:
+                which = lambda tool: _run([rustup, "which", tool]).strip()  # noqa: E731
+                return {"CARGO": which("cargo"), "RUSTC": which("rustc")}, target
+    if not Path("/usr/lib/rustlib/wasm32-wasi").is_dir():
+        # Installs Debian's rustc and wasm32 std when run as root (see the script).
+        subprocess.run([ROOT / "scripts" / "rust-toolchain.sh"], capture_output=True)
+    if Path("/usr/lib/rustlib/wasm32-wasi").is_dir() and Path("/usr/bin/cargo").exists():
+        return {"CARGO": "/usr/bin/cargo", "RUSTC": "/usr/bin/rustc"}, "wasm32-wasi"
+    raise Missing("Rust std for wasm32-wasi (rustup target add wasm32-wasip1, or Debian's libstd-rust-dev-wasm32)")
+
+
+@cache
+def native_rust() -> dict:
+    """The toolchain the project builds its parser with (scripts/rust-toolchain.sh), used natively."""
+    done = subprocess.run([ROOT / "scripts" / "rust-toolchain.sh"], capture_output=True, text=True)
+    if done.returncode:
+        raise Missing("Rust toolchain (" + done.stderr.strip().splitlines()[-1] + ")")
+    return dict(pair.split("=", 1) for pair in done.stdout.split())
+
+
+def _cargo(crate: Path, env: dict, target: str | None) -> Path:
+    """`cargo build --release` of `crate` into build/bench/target; returns the target's release dir."""
+    target_dir = _out("target")
+    argv = [env["CARGO"], "build", "--offline", "--release", "--quiet", "--target-dir", target_dir]
+    if target:
+        argv += ["--target", target]
+    _run(argv, cwd=crate, env={**os.environ, **env})
+    return target_dir / (target or "") / "release"
+
+
+def hello_rs() -> Path:
+    env, target = _wasi_rust()
+    built = _cargo(SRC / "hello-rs", env, target) / "hello-rs.wasm"
+    out = _out("hello-rs.wasm")
+    if not _fresh(out, [built]):
+        shutil.copyfile(built, out)
+    return out
+
+
+def hello_rs_native() -> Path:
+    """The same crate for this machine, with the toolchain that builds the parser natively."""
+    return _cargo(SRC / "hello-rs", native_rust(), None) / "hello-rs"
+
+
+def _componentize(wit: Path, world: str, paths: list[Path], inputs: list[Path], out: Path) -> Path:
+    tool = VENV_BIN / "componentize-py"
+    if not tool.exists():
+        raise Missing("componentize-py")
+    if not _fresh(out, [wit, *inputs]):
+        argv = [tool, "-d", wit, "-w", world, "componentize"]
+        for p in paths:
+            argv += ["-p", p]
+        _run(argv + ["app", "-o", out])
+    return out
+
+
+def _wasi_cli_wit() -> Path:
+    """WASI 0.2's WIT (`wasi:cli/command@0.2.0`), as spin-sdk (pinned with componentize-py) ships it."""
+    spec = importlib.util.find_spec("spin_sdk")
+    if spec is None:
+        raise Missing("spin-sdk (its WIT provides wasi:cli/command@0.2.0)")
+    return Path(spec.origin).parent / "wit"
+
+
+def hello_py() -> Path:
+    return _componentize(_wasi_cli_wit(), "wasi:cli/command@0.2.0", [SRC / "hello_py"], [SRC / "hello_py"], _out("hello-py.wasm"))
+
+
+# --- HTML parser ----------------------------------------------------------------------------
+
+
+def parse_rs() -> Path:
+    """Our Rust parser (components/html-parser) compiled natively, with a tiny main."""
+    return _cargo(SRC / "parse-rs", native_rust(), None) / "parse-rs"
+
+
+def parser_component() -> Path:
+    """The project's parser component, as the project's Makefile builds it (make keeps it fresh)."""
+    _run(["make", "-s", PARSER_COMPONENT.relative_to(ROOT)], cwd=ROOT)
+    return PARSER_COMPONENT
+
+
+def py_parser() -> Path:
+    paths = [SRC / "parse_py", SRC]  # the app, and parse_stdlib.py beside the other programs
+    inputs = [SRC / "parse_py", SRC / "parse_stdlib.py"]
+    return _componentize(SRC / "wit", "py-parser", paths, inputs, _out("py-parser.wasm"))
+
+
+def wasm_host() -> Path:
+    """bench/matrix/wasm_host.c: `wasmtime run` in a few lines of C, on the PyPI package's libwasmtime."""
+    gcc = shutil.which("gcc")
+    if not gcc:
+        raise Missing("gcc")
+    spec = importlib.util.find_spec("wasmtime")
+    lib = next((Path(spec.origin).parent.glob("*/_libwasmtime.so")), None) if spec else None
+    if lib is None:
+        raise Missing("libwasmtime (the wasmtime package's _libwasmtime.so)")
+    out = _out("wasm-host")
+    if not _fresh(out, [SRC / "wasm_host.c", lib]):
+        _run([gcc, "-O2", "-s", SRC / "wasm_host.c", "-o", out, f"-L{lib.parent}", f"-l:{lib.name}", f"-Wl,-rpath,{lib.parent}"])
+    return out
+
+
+# --- precompiled WebAssembly ------------------------------------------------------------------
+
+
+def precompiled(wasm: Path, *, component: bool) -> Path:
+    """`wasm` compiled for this machine by this wasmtime, as `wasmtime compile` would."""
+    import wasmtime
+    from wasmtime import component as wc
+
+    version = importlib.metadata.version("wasmtime")
+    out = _out(f"{wasm.stem}.wasmtime-{version}.cwasm")
+    if not _fresh(out, [wasm]):
+        engine = wasmtime.Engine()
+        compiled = wc.Component.from_file(engine, wasm) if component else wasmtime.Module.from_file(engine, wasm)
+        tmp = out.with_suffix(".tmp")
+        tmp.write_bytes(compiled.serialize())
+        tmp.replace(out)
+    return out
+
