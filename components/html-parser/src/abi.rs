@@ -6,9 +6,9 @@
 //! * Each function takes the flattened string `(ptr: i32, len: i32)` and, its result type
 //!   flattening to more than one value (MAX_FLAT_RESULTS = 1), returns an `i32` pointer to
 //!   the result in linear memory: the "return area".
-//! * `cabi_post_<export name>(retptr)` runs after the host has lifted the result and frees
-//!   what the call kept alive: the argument string (results borrow from it, so matched
-//!   strings are never copied), lists, decoded strings and error messages.
+//! * `cabi_post_<export name>(retptr)` runs after the host has lifted the result and empties
+//!   the arena (`arena.rs`) that held what the call allocated: the argument string (results
+//!   borrow from it, so matched strings are never copied), lists, decoded strings, messages.
 //!
 //! Layouts (`despecialize`d, `elem_size`/`alignment` per the spec; offsets in bytes):
 //!
@@ -28,27 +28,19 @@
 //! Input strings are valid UTF-8: lowering a `string` into a component guarantees it, so
 //! the bytes are taken as `str` without a second check.
 
+use crate::arena::ARENA;
 use crate::{DailyCount, ListedPackage, ParseError, VersionCount};
 use std::alloc::{alloc, dealloc, handle_alloc_error, realloc, Layout};
 use std::borrow::Cow;
 use std::cell::UnsafeCell;
 
-/// Single-threaded module state (wasm32-unknown-unknown has no threads).
-struct Global<T>(UnsafeCell<T>);
-unsafe impl<T> Sync for Global<T> {}
-
-/// What one call's result points into, kept until its post-return.
-struct Held {
-    input: (*mut u8, usize),
-    blocks: Vec<(*mut u8, Layout)>,
-    strings: Vec<String>,
-}
-
-static HELD: Global<Held> = Global(UnsafeCell::new(Held { input: (core::ptr::null_mut(), 0), blocks: Vec::new(), strings: Vec::new() }));
-
 #[repr(C, align(8))]
 struct RetArea([u8; 72]);
-static RET: Global<RetArea> = Global(UnsafeCell::new(RetArea([0; 72])));
+
+/// The return area; wasm32-unknown-unknown runs one thread.
+struct Ret(UnsafeCell<RetArea>);
+unsafe impl Sync for Ret {}
+static RET: Ret = Ret(UnsafeCell::new(RetArea([0; 72])));
 
 fn layout(size: usize, align: usize) -> Layout {
     match Layout::from_size_align(size, align) {
@@ -73,29 +65,9 @@ pub unsafe extern "C" fn cabi_realloc(old: *mut u8, old_size: usize, align: usiz
     p
 }
 
-unsafe fn held() -> &'static mut Held {
-    &mut *HELD.0.get()
-}
-
-/// Frees everything the previous call handed out.
-unsafe fn release() {
-    let h = held();
-    let (ptr, len) = h.input;
-    if !ptr.is_null() && len != 0 {
-        dealloc(ptr, layout(len, 1));
-    }
-    h.input = (core::ptr::null_mut(), 0);
-    for (p, l) in h.blocks.drain(..) {
-        dealloc(p, l);
-    }
-    h.strings.clear();
-}
-
-/// Takes ownership of the argument string.
+/// The argument string, allocated by the host through `cabi_realloc`; it lives in the
+/// arena until post-return, so results can point into it.
 unsafe fn input(ptr: *mut u8, len: usize) -> &'static str {
-    // Whatever a host forgot to post-return is freed before it is overwritten.
-    release();
-    held().input = (ptr, len);
     if len == 0 {
         return "";
     }
@@ -121,13 +93,13 @@ unsafe fn put_u64(p: *mut u8, off: usize, v: u64) {
 }
 
 /// A string: borrowed ones point where they are (the input, static data); owned ones are
-/// kept until post-return.
+/// left in the arena until post-return.
 unsafe fn put_str(p: *mut u8, off: usize, s: Cow<'_, str>) {
     let (ptr, len) = match s {
         Cow::Borrowed(b) => (b.as_ptr(), b.len()),
         Cow::Owned(o) => {
             let r = (o.as_ptr(), o.len());
-            held().strings.push(o);
+            core::mem::forget(o);
             r
         }
     };
@@ -157,7 +129,6 @@ unsafe fn put_list<T>(p: *mut u8, off: usize, items: Vec<T>, size: usize, align:
         if b.is_null() {
             handle_alloc_error(l);
         }
-        held().blocks.push((b, l));
         b
     };
     for (i, item) in items.into_iter().enumerate() {
@@ -242,15 +213,15 @@ pub unsafe extern "C" fn parse_versions_page(ptr: *mut u8, len: usize) -> *mut u
 
 #[export_name = "cabi_post_ghcr-stats:html/parser@0.1.0#parse-package-page"]
 pub unsafe extern "C" fn post_parse_package_page(_ret: *mut u8) {
-    release();
+    ARENA.reset();
 }
 
 #[export_name = "cabi_post_ghcr-stats:html/parser@0.1.0#parse-listing-page"]
 pub unsafe extern "C" fn post_parse_listing_page(_ret: *mut u8) {
-    release();
+    ARENA.reset();
 }
 
 #[export_name = "cabi_post_ghcr-stats:html/parser@0.1.0#parse-versions-page"]
 pub unsafe extern "C" fn post_parse_versions_page(_ret: *mut u8) {
-    release();
+    ARENA.reset();
 }

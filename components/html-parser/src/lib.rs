@@ -24,6 +24,8 @@ mod versions_page;
 
 #[cfg(target_arch = "wasm32")]
 mod abi;
+#[cfg(target_arch = "wasm32")]
+mod arena;
 
 /// One bar of the "Downloads for the last 30 days" chart.
 #[derive(Debug, Clone, PartialEq, Eq)]

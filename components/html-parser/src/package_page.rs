@@ -13,6 +13,7 @@
 //! text cancels the label (so "total downloads" in prose never picks up a later heading).
 
 use crate::content::{is_blank, same_words, sub, text_is, Content, Node, TextOf};
+use crate::bytes::find_str;
 use crate::count::{parse_display, parse_exact, CountError};
 use crate::paths::repo_link;
 use crate::tokenizer::Tag;
@@ -25,11 +26,9 @@ const PUBLISHED_LABEL: &str = "Last published";
 
 /// Whether text is the install command `docker pull ghcr.io/...` (a package page's mark).
 pub fn install_command(raw: &str) -> Option<Cow<'_, str>> {
-    if !raw.contains("docker") {
-        return None;
-    }
+    find_str(b"docker", raw.as_bytes(), false)?;
     let text = entities::decode(raw, false);
-    let at = text.find("docker pull ")?;
+    let at = find_str(b"docker pull ", text.as_bytes(), false)?;
     let rest = &text[at + "docker pull ".len()..];
     let image_start = at + "docker pull ".len() + (rest.len() - rest.trim_start().len());
     let image_len = text[image_start..].find(char::is_whitespace).unwrap_or(text.len() - image_start);
@@ -144,7 +143,7 @@ impl<'a> Scan<'a> {
             (None, None) => Ok(()),
             (Some(date), Some(count)) => {
                 if !is_iso_date(&date) {
-                    return Err(ParseError::BadValue(format!("chart bar date {:?} is not YYYY-MM-DD", date)));
+                    return Err(ParseError::BadValue(format!("chart bar date \"{}\" is not YYYY-MM-DD", date)));
                 }
                 let count = parse_exact(&count).map_err(|e| bad_count(e, &format!("chart bar for {}", date), &count))?;
                 self.daily.push(DailyCount { date, count });
@@ -219,15 +218,15 @@ impl<'a> Scan<'a> {
     fn finish(self) -> Result<PackagePage<'a>, ParseError> {
         if !self.package_page {
             return Err(ParseError::WrongPage(format!(
-                "not a package page: no {:?} label, no {:?} chart, no install command",
+                "not a package page: no \"{}\" label, no \"{}\" chart, no install command",
                 TOTAL_LABEL, CHART_LABEL
             )));
         }
         let total = match self.total {
             Some(t) if t.closed => t,
             Some(_) => return Err(ParseError::NotFound("the total's h3 is not closed".into())),
-            None if self.total_label => return Err(ParseError::NotFound(format!("no h3 right after {:?}", TOTAL_LABEL))),
-            None => return Err(ParseError::NotFound(format!("no {:?} label", TOTAL_LABEL))),
+            None if self.total_label => return Err(ParseError::NotFound(format!("no h3 right after \"{}\"", TOTAL_LABEL))),
+            None => return Err(ParseError::NotFound(format!("no \"{}\" label", TOTAL_LABEL))),
         };
         let display = total.text.collapsed();
         let (total_downloads, total_exact) = match &total.title {
@@ -236,7 +235,7 @@ impl<'a> Scan<'a> {
                 // The rounded text must describe the same number, or one of them is not the total.
                 if let Ok(approx) = parse_display(&display) {
                     if !approx.admits(exact) {
-                        return Err(ParseError::BadValue(format!("total title {} disagrees with its text {:?}", exact, display)));
+                        return Err(ParseError::BadValue(format!("total title {} disagrees with its text \"{}\"", exact, display)));
                     }
                 }
                 (exact, true)
@@ -247,8 +246,8 @@ impl<'a> Scan<'a> {
         match self.chart {
             Chart::Done => {}
             Chart::In(_) => return Err(ParseError::NotFound("the chart's svg is not closed".into())),
-            Chart::Labelled => return Err(ParseError::NotFound(format!("no svg right after {:?}", CHART_LABEL))),
-            Chart::Unseen => return Err(ParseError::NotFound(format!("no {:?} chart", CHART_LABEL))),
+            Chart::Labelled => return Err(ParseError::NotFound(format!("no svg right after \"{}\"", CHART_LABEL))),
+            Chart::Unseen => return Err(ParseError::NotFound(format!("no \"{}\" chart", CHART_LABEL))),
         }
         let mut daily = self.daily;
         daily.sort_by(|a, b| a.date.cmp(&b.date));
@@ -269,8 +268,8 @@ impl<'a> Scan<'a> {
 
 pub fn bad_count(e: CountError, what: &str, value: &str) -> ParseError {
     match e {
-        CountError::Overflow => ParseError::BadValue(format!("{} {:?} overflows 64 bits", what, value)),
-        CountError::Invalid => ParseError::BadValue(format!("{} {:?} is not a count", what, value)),
+        CountError::Overflow => ParseError::BadValue(format!("{} \"{}\" overflows 64 bits", what, value)),
+        CountError::Invalid => ParseError::BadValue(format!("{} \"{}\" is not a count", what, value)),
     }
 }
 

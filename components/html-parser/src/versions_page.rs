@@ -19,7 +19,7 @@ struct Row<'a> {
 fn close(row: Row<'_>) -> Result<VersionCount<'_>, ParseError> {
     match row.downloads {
         Some(downloads) => Ok(VersionCount { tag: row.tag, downloads }),
-        None => Err(ParseError::NotFound(format!("no download count for tag {:?}", row.tag))),
+        None => Err(ParseError::NotFound(format!("no download count for tag \"{}\"", row.tag))),
     }
 }
 
