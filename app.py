@@ -7,13 +7,19 @@ from spin_sdk.http.poll_loop import PollLoop
 
 from ghcr_stats import service
 from ghcr_stats.adapters import spin
+from ghcr_stats.config import ConfigError
 from ghcr_stats.host import Host
 
 
 class IncomingHandler(http.IncomingHandler):
     def handle_request(self, request: http.Request) -> http.Response:
+        try:
+            settings = spin.settings()
+        except ConfigError as e:
+            r = service.error(500, "bad-config", str(e))
+            return http.Response(r.status, r.headers, r.body)
         host = Host(
-            settings=spin.settings(),
+            settings=settings,
             http=spin.SpinHttp(),
             kv=spin.SpinKeyValue(),
             parser=spin.ComponentParser(),

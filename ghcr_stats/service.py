@@ -43,13 +43,13 @@ class HttpError(Exception):
 
 async def handle(host: Host, request: Request) -> Response:
     if request.method not in ("GET", "HEAD"):
-        r = _json(405, api.error("method-not-allowed", f"{request.method} is not supported; use GET"))
+        r = error(405, "method-not-allowed", f"{request.method} is not supported; use GET")
         r.headers["allow"] = "GET, HEAD"
         return r
     try:
         response = await _route(host, Store(host.kv, host.settings.history_limit), request)
     except HttpError as e:
-        response = _json(e.status, api.error(e.code, e.message))
+        response = error(e.status, e.code, e.message)
     except UpstreamError as e:
         response = _json(e.status, api.upstream_error(e))
     response = _conditional(request, response)
@@ -161,6 +161,10 @@ def _conditional(request: Request, response: Response) -> Response:
         kept = {k: v for k, v in response.headers.items() if k in ("etag", "cache-control")}
         return Response(304, kept, b"")
     return response
+
+
+def error(status: int, code: str, message: str) -> Response:
+    return _json(status, api.error(code, message))
 
 
 def _json(status: int, body: dict) -> Response:

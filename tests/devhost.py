@@ -56,8 +56,8 @@ class Served:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited {self.proc.returncode}:\n{self.output()}")
             try:
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
+                httpx.get(f"{self.url}/healthz", timeout=2)  # any answer: the app is being served
+                return
             except httpx.HTTPError:
                 time.sleep(0.2)
         self.stop()

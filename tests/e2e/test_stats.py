@@ -67,3 +67,15 @@ def test_unknown_routes_and_methods(app):
     r = app.post("/stats/flux-cli")
     assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD"
     assert app.get("/healthz").json() == {"status": "ok"}
+
+
+def test_a_bad_variable_is_a_500_json_error_that_names_it(upstream):
+    import httpx
+
+    from tests.devhost import Served
+
+    with Served({"upstream": upstream.url, "cache_ttl": "an hour"}, reuse_instance=True) as served:
+        r = httpx.get(f"{served.url}/stats/flux-cli")
+    assert r.status_code == 500
+    assert r.json()["error"] == {"code": "bad-config", "message": "variable cache_ttl must be a whole number, not 'an hour'"}
+    assert upstream.requests == []
