@@ -69,7 +69,7 @@ def versions() -> list[tuple[str, str]]:
         wasi = f"{rust(env)} ({target})"
     except art.Missing:
         wasi = "not installed"
-    ruby = _cmd(["ruby", "-v"]) or "not installed"
+    ruby = _cmd(["ruby", "-e", "print RUBY_VERSION"]) or "not installed"
     nokogiri = _cmd(["ruby", "-rnokogiri", "-e", "print Nokogiri::VERSION, ' (gumbo ', Nokogiri::VERSION_INFO.dig('other_libraries', 'libgumbo'), ')'"])
     return [
         ("gcc", _cmd(["gcc", "-dumpfullversion"]) or "not installed"),
@@ -77,8 +77,8 @@ def versions() -> list[tuple[str, str]]:
         ("Ruby", ruby),
         ("Nokogiri", nokogiri or "not installed"),
         ("selectolax (lexbor)", _pkg("selectolax")),
-        ("rustc, native", native),
-        ("rustc, wasm", wasi),
+        ("Rust (native)", native),
+        ("Rust (wasm)", wasi),
         ("wat2wasm (wabt)", _cmd(["wat2wasm", "--version"]) or "not installed (wasmtime's WAT parser used)"),
         ("componentize-py", _pkg("componentize-py")),
         ("wasmtime (PyPI)", _pkg("wasmtime")),
@@ -178,7 +178,8 @@ def _matrix_cell(items: list[tuple[Cell, Figures | None]], row: _Row) -> str:
             work.append(f"parse {ms(call.median)} {ratio(call, row.base_call)}{by}")
         elif inst:
             work.append(f"warm: instantiate + run {ms(inst.median)}")
-    return "<br>".join(processes + work + [size(cell)])
+    artifact = [size(cell)] if cell.artifact else []
+    return "<br>".join(processes + work + artifact)
 
 
 def _hello_table(row: _Row) -> list[str]:

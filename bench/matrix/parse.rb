@@ -22,10 +22,11 @@ def label?(node, text)
   !node.nil? && node.text.strip == text
 end
 
+# The svg labelled by its own aria-label, a wrapper's, or a label text just before it.
 def chart(doc)
-  svgs = doc.css("svg").reject { |s| in_template?(s) }
-  svgs.find { |s| s["aria-label"] == CHART_LABEL || label?(s.previous_element, CHART_LABEL) } ||
-    doc.css("[aria-label='#{CHART_LABEL}']").reject { |w| in_template?(w) }.map { |w| w.at_css("svg") }.compact.first
+  labelled = doc.css("svg[aria-label='#{CHART_LABEL}'], [aria-label='#{CHART_LABEL}'] svg")
+  labelled.find { |s| !in_template?(s) } ||
+    doc.css("svg").find { |s| !in_template?(s) && label?(s.previous_element, CHART_LABEL) }
 end
 
 def extract(html)

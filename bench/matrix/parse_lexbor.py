@@ -1,7 +1,8 @@
 """The HTML-parser task with lexbor, a C HTML5 parser, called through selectolax.
 
 This is the matrix's "native C" parser. Python only drives it: lexbor tokenizes, builds the
-tree and runs the CSS selectors in C; the few lines below walk the matches. The process
+tree and runs the CSS selectors in C; the few lines below check the matches (and only when a
+page puts the chart's label in a text before the svg do they walk the svgs in Python). The process
 figure therefore includes CPython's start-up and `import selectolax`; the in-process figure
 (`--repeat`) is lexbor's parse plus the selection, which is the C work.
 
@@ -31,14 +32,15 @@ def _previous_element(node):
 
 
 def _chart(tree):
+    """The svg labelled by its own aria-label, a wrapper's, or a label text just before it."""
+    chart = tree.css_first(f'svg[aria-label="{CHART_LABEL}"]') or tree.css_first(f'[aria-label="{CHART_LABEL}"] svg')
+    if chart is not None:
+        return chart
     for svg in tree.css("svg"):
-        if svg.attributes.get("aria-label") == CHART_LABEL:
-            return svg
         label = _previous_element(svg)
         if label is not None and label.text(strip=True) == CHART_LABEL:
             return svg
-    wrapper = tree.css_first(f'[aria-label="{CHART_LABEL}"]')
-    return wrapper.css_first("svg") if wrapper is not None else None
+    return None
 
 
 def extract(html: str) -> tuple[int, list[list]]:
