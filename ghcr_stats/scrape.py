@@ -56,61 +56,67 @@ async def fetch_html(host: Host, store: Store, url: str) -> str:
 
 async def package(host: Host, store: Store, owner: str, package: str) -> Measurement:
     """Fetch and parse `owner`'s package page; raise NotFound or UpstreamError."""
-    for kind in _kinds(store, owner):
-        url = urls.package_url(host.settings.upstream, kind, owner, package)
-        try:
-            html = await fetch_html(host, store, url)
-        except NotFound:
-            continue
-        page = _parse(host.parser.parse_package_page, html, url)
-        store.set_owner_kind(owner, kind)
-        return Measurement(
-            owner=owner,
-            package=package,
-            total=page.total_downloads,
-            exact=page.total_exact,
-            display=page.display_total,
-            daily=[(d.date, d.count) for d in page.daily_downloads],
-            url=url,
-            fetched_at=host.clock(),
-            repository=page.repository,
-            latest_version=page.latest_version,
-            last_published=page.last_published,
-        )
-    raise NotFound(f"no container package {package!r} for owner {owner!r}")
+    url, html = await _owner_page(
+        host, store, owner, lambda kind: urls.package_url(host.settings.upstream, kind, owner, package),
+        missing=f"no container package {package!r} for owner {owner!r}",
+    )
+    page = _parse(host.parser.parse_package_page, html, url)
+    return Measurement(
+        owner=owner,
+        package=package,
+        total=page.total_downloads,
+        exact=page.total_exact,
+        display=page.display_total,
+        daily=[(d.date, d.count) for d in page.daily_downloads],
+        url=url,
+        fetched_at=host.clock(),
+        repository=page.repository,
+        latest_version=page.latest_version,
+        last_published=page.last_published,
+    )
 
 
 async def listing(host: Host, store: Store, owner: str) -> Listing:
     """Every container package `owner` lists, following the listing's "next" links."""
+    url, html = await _owner_page(
+        host, store, owner, lambda kind: urls.listing_url(host.settings.upstream, kind, owner),
+        missing=f"no owner {owner!r} on the upstream",
+    )
+    names: list[str] = []
+
+    def take(page) -> None:
+        names.extend(p.name for p in page.packages if "/packages/container/" in p.path and p.name not in names)
+
+    complete = await _pages(host, store, url, html, host.parser.parse_listing_page, take)
+    return Listing(owner, names, host.clock(), complete)
+
+
+async def versions(host: Host, store: Store, owner: str, package: str) -> Versions:
+    """The package's tagged versions with their downloads, over all their pages."""
+    url, html = await _owner_page(
+        host, store, owner, lambda kind: urls.versions_url(host.settings.upstream, kind, owner, package),
+        missing=f"no container package {package!r} for owner {owner!r}",
+    )
+    found: list[tuple[str, int]] = []
+
+    def take(page) -> None:
+        found.extend((v.tag, v.downloads) for v in page.versions)
+
+    complete = await _pages(host, store, url, html, host.parser.parse_versions_page, take)
+    return Versions(owner, package, found, host.clock(), complete)
+
+
+async def _owner_page(host: Host, store: Store, owner: str, url_of, missing: str) -> tuple[str, str]:
+    """(url, html) of `url_of(kind)` for the first kind of owner (org, user) that has it."""
     for kind in _kinds(store, owner):
-        url = urls.listing_url(host.settings.upstream, kind, owner)
+        url = url_of(kind)
         try:
             html = await fetch_html(host, store, url)
         except NotFound:
             continue
         store.set_owner_kind(owner, kind)
-        names: list[str] = []
-        complete = await _pages(host, store, url, html, host.parser.parse_listing_page, lambda page: names.extend(
-            p.name for p in page.packages if "/packages/container/" in p.path and p.name not in names
-        ))
-        return Listing(owner, names, host.clock(), complete)
-    raise NotFound(f"no owner {owner!r} on the upstream")
-
-
-async def versions(host: Host, store: Store, owner: str, package: str) -> Versions:
-    """The package's tagged versions with their downloads, over all their pages."""
-    for kind in _kinds(store, owner):
-        url = urls.versions_url(host.settings.upstream, kind, owner, package)
-        try:
-            html = await fetch_html(host, store, url)
-        except NotFound:
-            continue
-        found: list[tuple[str, int]] = []
-        complete = await _pages(host, store, url, html, host.parser.parse_versions_page, lambda page: found.extend(
-            (v.tag, v.downloads) for v in page.versions
-        ))
-        return Versions(owner, package, found, host.clock(), complete)
-    raise NotFound(f"no container package {package!r} for owner {owner!r}")
+        return url, html
+    raise NotFound(missing)
 
 
 async def _pages(host: Host, store: Store, url: str, html: str, parse, take) -> bool:

@@ -61,7 +61,7 @@ class SpinHttp:
         try:
             response = await _send(request, options)
         except Err as e:
-            raise FetchError(f"request failed: {e.value}") from None
+            raise FetchError(f"request failed: {_describe(e.value)}") from None
         try:
             headers = {k.lower(): v.decode("latin-1") for k, v in response.headers().entries()}
             body = bytearray()
@@ -71,7 +71,7 @@ class SpinHttp:
                 if len(body) > max_bytes:
                     raise FetchError(f"body larger than {max_bytes} bytes")
         except Err as e:
-            raise FetchError(f"reading the body failed: {e.value}") from None
+            raise FetchError(f"reading the body failed: {_describe(e.value)}") from None
         return Fetched(response.status(), headers, bytes(body))
 
 
@@ -83,6 +83,13 @@ async def _send(request: OutgoingRequest, options: RequestOptions):
     if isinstance(result.value, Err):
         raise result.value
     return result.value.value
+
+
+def _describe(error) -> str:
+    """wasi:http's `error-code` case, without the binding's class prefix: "DnsError(…)"."""
+    name = type(error).__name__.removeprefix("ErrorCode_").removeprefix("StreamError_")
+    value = getattr(error, "value", None)
+    return f"{name}({value})" if value is not None else name
 
 
 class SpinKeyValue:
