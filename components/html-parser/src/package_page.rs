@@ -12,7 +12,7 @@
 //! A label and what it labels may have only tags and whitespace between them: any other
 //! text cancels the label (so "total downloads" in prose never picks up a later heading).
 
-use crate::content::{is_blank, same_words, sub, text_is, Content, Node, TextOf};
+use crate::content::{is_blank, same_words, sub, sub_str, text_is, Content, Node, TextOf};
 use crate::bytes::find_str;
 use crate::count::{parse_display, parse_exact, CountError};
 use crate::paths::repo_link;
@@ -83,7 +83,7 @@ struct Scan<'a> {
     published: Option<Cow<'a, str>>,
     repository: Option<Cow<'a, str>>,
     /// A link that may name the repository: (owner/repo from its href, its text so far).
-    repo_link: Option<(&'a str, TextOf)>,
+    repo_link: Option<(Cow<'a, str>, TextOf)>,
     latest: Option<Option<Cow<'a, str>>>,
 }
 
@@ -127,10 +127,9 @@ impl<'a> Scan<'a> {
                 self.published = Some(dt);
             }
         } else if self.repository.is_none() && self.repo_link.is_none() && tag.is("a") {
-            if let Some(href) = tag.raw_attr("href").and_then(|a| a.raw) {
-                // Repository paths need no decoding; a link whose href does is not one.
-                if let Some(nwo) = repo_link(href) {
-                    self.repo_link = Some((nwo, TextOf::default()));
+            if let Some(href) = tag.attr("href") {
+                if let Some(nwo) = repo_link(&href) {
+                    self.repo_link = Some((sub_str(&href, nwo), TextOf::default()));
                 }
             }
         }
@@ -168,8 +167,8 @@ impl<'a> Scan<'a> {
         }
         if name.eq_ignore_ascii_case("a") {
             if let Some((nwo, text)) = self.repo_link.take() {
-                if text.reads(nwo) {
-                    self.repository = Some(Cow::Borrowed(nwo));
+                if text.reads(&nwo) {
+                    self.repository = Some(nwo);
                 }
             }
         }

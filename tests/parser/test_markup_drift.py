@@ -1,0 +1,56 @@
+"""Markup drift GitHub ships without notice: renamed classes, reordered and requoted
+attributes, extra wrapper elements, moved whitespace, entity-encoded attribute values.
+None of it may change a single extracted value."""
+
+import pytest
+
+from ghcr_stats.pages import DailyCount, ListedPackage, VersionCount
+from tests.fakegithub import pages as P
+from tests.parser.mutate import SAFE, mutate
+
+CATALOG = P.fluxcd_catalog()
+KINDS = [[k] for k in SAFE] + [list(SAFE)]
+IDS = list(SAFE) + ["all"]
+
+
+def expected_package(pkg):
+    return (pkg.total, True, P.display_count(pkg.total), [DailyCount(d, c) for d, c in pkg.daily], pkg.last_published, pkg.repository, pkg.latest_version)
+
+
+@pytest.mark.parametrize("kinds", KINDS, ids=IDS)
+@pytest.mark.parametrize("index", [1, 7])
+def test_package_page_values_survive(parser, kinds, index):
+    pkg = CATALOG[index]
+    for seed in (index, index + 10):
+        page = P.package_page(pkg, seed=seed % 3)
+        drifted = mutate(page, seed, kinds)
+        assert drifted != page
+        got = parser.parse_package_page(drifted)
+        assert (got.total_downloads, got.total_exact, got.display_total, got.daily_downloads, got.last_published, got.repository, got.latest_version) == expected_package(pkg)
+
+
+@pytest.mark.parametrize("kinds", KINDS, ids=IDS)
+def test_listing_values_survive(parser, kinds):
+    page = P.listing_page("fluxcd", CATALOG, page=2, per_page=4, seed=3)
+    got = parser.parse_listing_page(mutate(page, 5, kinds))
+    assert got.packages == [ListedPackage(p.name, P.package_path("fluxcd", p.name), p.repository) for p in CATALOG[4:8]]
+    assert got.next_page == "/orgs/fluxcd/packages?page=3"
+
+
+@pytest.mark.parametrize("kinds", KINDS, ids=IDS)
+def test_versions_values_survive(parser, kinds):
+    pkg = CATALOG[1]
+    page = P.versions_page(pkg, page=1, per_page=12, seed=4)
+    got = parser.parse_versions_page(mutate(page, 6, kinds))
+    assert got.versions == [VersionCount(t, d) for t, d in pkg.versions[:12]]
+    assert got.next_page == P.versions_path("fluxcd", pkg.name, 2)
+
+
+def test_drift_really_changes_the_markup():
+    page = P.package_page(CATALOG[0])
+    renamed = mutate(page, 1, ["rename"], rate=1.0)
+    assert 'class="mb-1' not in renamed and 'class="' in renamed
+    wrapped = mutate(page, 1, ["wrap"], rate=1.0)
+    assert wrapped.count('data-wrapper="1"') > 50
+    encoded = mutate(page, 1, ["entities"], rate=1.0)
+    assert "&#" in encoded and 'title="412733118"' not in encoded
