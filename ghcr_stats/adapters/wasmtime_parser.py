@@ -152,7 +152,7 @@ def _wasmtime_call(func, store: Store, fname: str, html: str):
 class WasmtimeParser:
     """The `Parser` protocol of `ghcr_stats.pages`, backed by the Rust component."""
 
-    def __init__(self, path: str | Path | None = None, *, fresh_instance: bool = False, lift: str = "direct"):
+    def __init__(self, path: str | Path | None = None, *, fresh_instance: bool = False, lift: str = "direct", memory_limit: int | None = None):
         self.path = Path(path) if path is not None else DEFAULT_PATH
         if not self.path.exists():
             raise FileNotFoundError(f"{self.path}: build it with `make build/html-parser.wasm`")
@@ -167,6 +167,8 @@ class WasmtimeParser:
             raise ValueError(f"{self.path} does not export {INTERFACE}")
         self._indices = {f: self.component.get_export_index(f, iface) for f in FUNCS}
         self.fresh_instance = fresh_instance
+        # Caps each instance's linear memory (bytes); a call that needs more traps.
+        self.memory_limit = memory_limit
         self._lock = threading.Lock()
         self.store: Store | None = None
         self._funcs: dict = {}
@@ -180,6 +182,8 @@ class WasmtimeParser:
 
     def _instantiate(self):
         store = Store(self.engine)
+        if self.memory_limit is not None:
+            store.set_limits(memory_size=self.memory_limit)
         instance = self.linker.instantiate(store, self.component)
         return store, {f: instance.get_func(store, idx) for f, idx in self._indices.items()}
 
