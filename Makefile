@@ -118,6 +118,10 @@ push-check:
 
 ## Benchmarks -----------------------------------------------------------------------------
 
+# The parser component vs the same crate natively, selectolax and html.parser (bench/parser.py).
+bench-parser: setup build
+	$(PY) bench/parser.py
+
 # The benchmark matrix (issue 6, bench/README.md): Hello World and HTML parsing, native vs
 # interpreted vs WebAssembly. Installs the optional runtimes it can (Ruby, Nokogiri, wabt), builds
 # into build/bench/, writes bench/results.md and bench/results.png.

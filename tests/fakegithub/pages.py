@@ -322,8 +322,9 @@ def _noise_block(st: _Style, i: int) -> str:
     return st.tag("div", [("hidden", None), ("data-hydro-view", json.dumps({"event_type": "page_view", "payload": {"words": words}}))], "")
 
 
-def _pad(st: _Style, page: str, noise_kb: int, marker: str) -> str:
-    """Insert filler at `marker` until the page is about `noise_kb` + 20 KB long (a page's core is 50-60 KB)."""
+def _pad(st: _Style, page: str, noise_kb: int, before: float = 0.0) -> str:
+    """Fill the page with filler until it is about `noise_kb` + 20 KB long (a page's core is
+    50-60 KB): the share `before` ahead of the main content, the rest after it."""
     target = (noise_kb + 20) * 1024
     blocks: list[str] = []
     size = len(page)
@@ -333,7 +334,9 @@ def _pad(st: _Style, page: str, noise_kb: int, marker: str) -> str:
         blocks.append(b)
         size += len(b)
         i += 1
-    return page.replace(marker, st.ws().join(blocks), 1)
+    cut = round(len(blocks) * before)
+    page = page.replace(_BEFORE, st.ws().join(blocks[:cut]) if cut else "", 1)
+    return page.replace(_AFTER, st.ws().join(blocks[cut:]), 1)
 
 
 def _head(st: _Style, title: str, og_url: str) -> str:
@@ -366,8 +369,10 @@ def _head(st: _Style, title: str, og_url: str) -> str:
     return "<head>" + st.ws().join(metas) + "</head>"
 
 
-def _document(st: _Style, title: str, og_url: str, main: str, noise_kb: int) -> str:
-    marker = "<!--NOISE-->"
+_BEFORE, _AFTER = "<!--NOISE-BEFORE-->", "<!--NOISE-->"
+
+
+def _document(st: _Style, title: str, og_url: str, main: str, noise_kb: int, before: float = 0.0) -> str:
     page = (
         '<!DOCTYPE html>\n<html lang="en" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark" data-a11y-animated-images="system">\n'
         + _head(st, title, og_url)
@@ -376,12 +381,14 @@ def _document(st: _Style, title: str, og_url: str, main: str, noise_kb: int) -> 
         + _header(st)
         + '\n<div id="start-of-content" class="show-on-focus"></div>\n'
         + '<div id="js-flash-container" class="flash-container" data-turbo-replace></div>\n'
-        + st.tag("main", [("id", "js-pjax-container")], st.ws() + main + st.ws() + marker)
+        + st.tag("main", [("id", "js-pjax-container")], _BEFORE + st.ws() + main + st.ws() + _AFTER)
         + "\n"
         + _footer(st)
         + "\n</div>\n</body>\n</html>\n"
     )
-    return _pad(st, page, noise_kb, marker) if noise_kb > 0 else page.replace(marker, "", 1)
+    if noise_kb > 0:
+        return _pad(st, page, noise_kb, before)
+    return page.replace(_BEFORE, "", 1).replace(_AFTER, "", 1)
 
 
 def _org_header(st: _Style, owner: str, owner_kind: str) -> str:
@@ -443,8 +450,10 @@ def _readme(st: _Style, pkg: Package) -> str:
     return st.tag("article", [("itemprop", "text")], "".join(paras))
 
 
-def package_page(pkg: Package, *, exact: bool = True, comma_title: bool = False, seed: int = 0, noise_kb: int = 280) -> str:
-    """A package page as GitHub serves it. `exact=False` omits the h3 title (display value only)."""
+def package_page(pkg: Package, *, exact: bool = True, comma_title: bool = False, seed: int = 0, noise_kb: int = 280, filler_before: float = 0.0) -> str:
+    """A package page as GitHub serves it. `exact=False` omits the h3 title (display value
+    only); `filler_before` is the share of the filler (embedded app data, scripts, icons) put
+    ahead of the package content instead of after it."""
     st = _Style(seed)
     path = package_path(pkg.owner, pkg.name, pkg.owner_kind)
     tag = pkg.latest_version
@@ -518,7 +527,7 @@ def package_page(pkg: Package, *, exact: bool = True, comma_title: bool = False,
             + st.tag("div", [], st.tag("div", [], install + st.ws() + _readme(st, pkg) + st.ws() + recent) + st.ws() + sidebar),
         )
     )
-    return _document(st, f"Package {pkg.name} · GitHub", "https://github.com" + path, main, noise_kb)
+    return _document(st, f"Package {pkg.name} · GitHub", "https://github.com" + path, main, noise_kb, filler_before)
 
 
 # --- listing and versions -----------------------------------------------------------------

@@ -23,6 +23,14 @@ fn load(hay: &[u8], i: usize) -> u64 {
 pub fn find(needle: u8, hay: &[u8]) -> Option<usize> {
     let rep = LO.wrapping_mul(needle as u64);
     let mut i = 0;
+    // Four words a round: one branch per 32 bytes while nothing matches.
+    while i + 32 <= hay.len() {
+        let (a, b, c, d) = (load(hay, i) ^ rep, load(hay, i + 8) ^ rep, load(hay, i + 16) ^ rep, load(hay, i + 24) ^ rep);
+        if (zero_bytes(a) | zero_bytes(b) | zero_bytes(c) | zero_bytes(d)) != 0 {
+            break;
+        }
+        i += 32;
+    }
     while i + 8 <= hay.len() {
         let z = zero_bytes(load(hay, i) ^ rep);
         if z != 0 {
@@ -84,10 +92,43 @@ pub fn find_str(needle: &[u8], hay: &[u8], fold: bool) -> Option<usize> {
     }
 }
 
+/// Byte classes for the tokenizer's scanning loops.
+pub const WS: u8 = 1;
+/// Ends an attribute name: whitespace, `/`, `>`, `=`.
+pub const NAME_END: u8 = 2;
+/// Ends an unquoted attribute value or a tag name: whitespace, `>` (and `/` for names).
+pub const VALUE_END: u8 = 4;
+pub const TAG_NAME_END: u8 = 8;
+
+const fn classes() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let ws = [b'\t', b'\n', b'\x0c', b'\r', b' '];
+    let mut i = 0;
+    while i < ws.len() {
+        t[ws[i] as usize] = WS | NAME_END | VALUE_END | TAG_NAME_END;
+        i += 1;
+    }
+    t[b'/' as usize] = NAME_END | TAG_NAME_END;
+    t[b'>' as usize] = NAME_END | VALUE_END | TAG_NAME_END;
+    t[b'=' as usize] = NAME_END;
+    t
+}
+
+pub static CLASS: [u8; 256] = classes();
+
 /// HTML's ASCII whitespace (tab, LF, FF, CR, space).
 #[inline(always)]
 pub fn is_ws(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+    CLASS[b as usize] & WS != 0
+}
+
+/// The index of the first byte at or after `from` in class `class`, or `hay.len()`.
+#[inline(always)]
+pub fn until(hay: &[u8], mut from: usize, class: u8) -> usize {
+    while from < hay.len() && CLASS[hay[from] as usize] & class == 0 {
+        from += 1;
+    }
+    from
 }
 
 #[cfg(test)]

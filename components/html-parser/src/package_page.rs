@@ -106,7 +106,7 @@ impl<'a> Scan<'a> {
             return Ok(());
         }
         if self.chart == Chart::Unseen || self.chart == Chart::Labelled {
-            let labelled = tag.raw_attr("aria-label").map_or(false, |a| same_words(&a.value(), CHART_LABEL));
+            let labelled = tag.has_aria_label && tag.raw_attr("aria-label").map_or(false, |a| same_words(&a.value(), CHART_LABEL));
             if labelled {
                 self.package_page = true;
             }

@@ -9,7 +9,7 @@
 //! foster parenting), the script-data double-escape states (`<!--<script>` inside a
 //! script), and charset sniffing (input is already a `str`).
 
-use crate::bytes::{find, find_str, is_ws};
+use crate::bytes::{find, find_str, is_ws, until, NAME_END, TAG_NAME_END, VALUE_END};
 use crate::entities;
 use std::borrow::Cow;
 
@@ -33,6 +33,9 @@ pub struct Tag<'a> {
     /// The source between the name and the closing `>` (attributes, maybe a trailing `/`).
     attrs: &'a str,
     pub self_closing: bool,
+    /// Whether the tag has an `aria-label` (noted while finding the tag's end, so that
+    /// readers looking for labels need not read every tag's attributes again).
+    pub has_aria_label: bool,
 }
 
 impl<'a> Tag<'a> {
@@ -135,10 +138,7 @@ impl<'a> Iterator for Attrs<'a> {
             }
             // Attribute name: a leading `=` belongs to it.
             let name_start = self.pos;
-            self.pos += 1;
-            while self.pos < s.len() && !matches!(s[self.pos], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>' | b'=') {
-                self.pos += 1;
-            }
+            self.pos = until(s, self.pos + 1, NAME_END);
             let name = self.str_at(name_start, self.pos);
             self.skip_ws();
             if s.get(self.pos) != Some(&b'=') {
@@ -167,9 +167,7 @@ impl<'a> Iterator for Attrs<'a> {
                 Some(&b'>') => "",
                 Some(_) => {
                     let from = self.pos;
-                    while self.pos < s.len() && !matches!(s[self.pos], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'>') {
-                        self.pos += 1;
-                    }
+                    self.pos = until(s, self.pos, VALUE_END);
                     self.str_at(from, self.pos)
                 }
             };
@@ -207,19 +205,18 @@ impl<'a> Tokenizer<'a> {
 
     /// The end of a tag name starting at `from`.
     fn name_end(&self, from: usize) -> usize {
-        let b = self.bytes();
-        let mut i = from;
-        while i < b.len() && !matches!(b[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>') {
-            i += 1;
-        }
-        i
+        until(self.bytes(), from, TAG_NAME_END)
     }
 
-    /// Runs the attribute states from `from` to find where the tag ends.
-    fn tag_end(&self, from: usize) -> TagEnd {
+    /// Runs the attribute states from `from` to find where the tag ends; also tells
+    /// whether an `aria-label` was among the attributes.
+    fn tag_end(&self, from: usize) -> (TagEnd, bool) {
         let mut attrs = Attrs { src: &self.bytes()[from..], pos: 0, end: None };
-        while attrs.next().is_some() {}
-        attrs.end.unwrap_or(TagEnd::Eof)
+        let mut aria = false;
+        while let Some(a) = attrs.next() {
+            aria |= a.name.len() == 10 && a.name.eq_ignore_ascii_case("aria-label");
+        }
+        (attrs.end.unwrap_or(TagEnd::Eof), aria)
     }
 
     /// Raw text up to the end tag `</name` (followed by whitespace, `/` or `>`).
@@ -374,7 +371,7 @@ impl<'a> Tokenizer<'a> {
                 Some(c) if c.is_ascii_alphabetic() => {
                     let name_end = self.name_end(lt + 2);
                     let name = self.slice(lt + 2, name_end);
-                    match self.tag_end(name_end) {
+                    match self.tag_end(name_end).0 {
                         TagEnd::Closed { gt, .. } => {
                             self.pos = name_end + gt + 1;
                             if self.foreign > 0 && (name.eq_ignore_ascii_case("svg") || name.eq_ignore_ascii_case("math")) {
@@ -402,9 +399,9 @@ impl<'a> Tokenizer<'a> {
                 let name_end = self.name_end(lt + 1);
                 let name = self.slice(lt + 1, name_end);
                 match self.tag_end(name_end) {
-                    TagEnd::Closed { gt, self_closing } => {
+                    (TagEnd::Closed { gt, self_closing }, has_aria_label) => {
                         let attrs_end = if self_closing { gt - 1 } else { gt };
-                        let tag = Tag { name, attrs: self.slice(name_end, name_end + attrs_end), self_closing };
+                        let tag = Tag { name, attrs: self.slice(name_end, name_end + attrs_end), self_closing, has_aria_label };
                         self.pos = name_end + gt + 1;
                         if tag.is("svg") || tag.is("math") {
                             if !self_closing {
@@ -415,7 +412,7 @@ impl<'a> Tokenizer<'a> {
                         }
                         Some(Token::StartTag(tag))
                     }
-                    TagEnd::Eof => {
+                    (TagEnd::Eof, _) => {
                         self.pos = b.len();
                         None
                     }
@@ -508,7 +505,7 @@ mod tests {
 
     #[test]
     fn doctype() {
-        assert_eq!(toks("<!DOCTYPE html><p>"), vec![Doctype(" html"), StartTag(Tag { name: "p", attrs: "", self_closing: false })]);
+        assert_eq!(toks("<!DOCTYPE html><p>"), vec![Doctype(" html"), StartTag(Tag { name: "p", attrs: "", self_closing: false, has_aria_label: false })]);
         assert_eq!(toks("<!doctype html"), vec![Doctype(" html")]);
     }
 

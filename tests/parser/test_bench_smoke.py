@@ -1,0 +1,13 @@
+"""`make bench-parser` in one iteration: every extractor it times (the component reused and
+fresh, the crate natively, selectolax, html.parser) reads the same total and 30-day series.
+No timing is asserted."""
+
+from bench import parser as bench
+
+
+def test_every_benchmarked_extractor_agrees():
+    got = bench.smoke()
+    assert len(got) == 5
+    totals = {total for total, _ in got.values()}
+    assert totals == {bench.PKG.total}
+    assert all(daily == bench.PKG.daily for _, daily in got.values())
