@@ -28,7 +28,7 @@ COLUMNS = [
     "Rust native",
 ]
 ROWS = {"hello": "Hello World", "parse": "HTML parser"}
-WASMTIME_PY, C_HOST = "", "C host"  # the hosts of a WebAssembly cell
+WASMTIME_PY, C_HOST = "wasmtime-py", "C host"  # the hosts of a WebAssembly cell
 GREETING = "Hello, World!\n"
 PY = sys.executable
 RUN_WASM = str(art.SRC / "run_wasm.py")
@@ -39,7 +39,7 @@ PARSER_INTERFACE = {"rust-parser": "ghcr-stats:html/parser@0.1.0", "py-parser": 
 class Cell:
     row: str  # a key of ROWS, or "floor" for the wasm host's start-up alone
     column: str
-    host: str = ""  # C_HOST for a WebAssembly cell run by wasm_host.c
+    host: str = ""  # a WebAssembly cell's host: WASMTIME_PY (run_wasm.py) or C_HOST (wasm_host.c)
     argv: list[str] | None = None  # the whole process
     warm: list[str] | None = None  # the same with in-process timing (`--repeat N` appended)
     artifact: Path | None = None
@@ -127,20 +127,20 @@ BUILDERS = {
     (H, "native C", ""): lambda: _binary(H, "native C", art.hello_c()),
     (H, "CPython", ""): lambda: Cell(H, "CPython", argv=[PY, "-c", 'print("Hello, World!")']),
     (H, "Ruby", ""): lambda: Cell(H, "Ruby", argv=_ruby("-e", 'puts "Hello, World!"')),
-    (H, "Rust → wasm", ""): lambda: _wasm(H, "Rust → wasm", "module", art.hello_rs()),
+    (H, "Rust → wasm", WASMTIME_PY): lambda: _wasm(H, "Rust → wasm", "module", art.hello_rs()),
     (H, "Rust → wasm", C_HOST): lambda: _wasm(H, "Rust → wasm", "module", art.hello_rs(), C_HOST),
-    (H, "WAT → wasm", ""): lambda: _wasm(H, "WAT → wasm", "module", art.hello_wat()),
+    (H, "WAT → wasm", WASMTIME_PY): lambda: _wasm(H, "WAT → wasm", "module", art.hello_wat()),
     (H, "WAT → wasm", C_HOST): lambda: _wasm(H, "WAT → wasm", "module", art.hello_wat(), C_HOST),
-    (H, WASM_PY, ""): lambda: _wasm(H, WASM_PY, "command", art.hello_py()),
+    (H, WASM_PY, WASMTIME_PY): lambda: _wasm(H, WASM_PY, "command", art.hello_py()),
     (H, WASM_PY, C_HOST): lambda: _wasm(H, WASM_PY, "command", art.hello_py(), C_HOST),
     (H, "Rust native", ""): lambda: _binary(H, "Rust native", art.hello_rs_native()),
     (P, "native C", ""): _parse_lexbor,
     (P, "CPython", ""): lambda: _script("CPython", [PY, str(art.SRC / "parse_stdlib.py"), _page()], art.SRC / "parse_stdlib.py"),
     (P, "Ruby", ""): _parse_ruby,
-    (P, "Rust → wasm", ""): lambda: _wasm(P, "Rust → wasm", "rust-parser", art.parser_component()),
+    (P, "Rust → wasm", WASMTIME_PY): lambda: _wasm(P, "Rust → wasm", "rust-parser", art.parser_component()),
     (P, "Rust → wasm", C_HOST): lambda: _wasm(P, "Rust → wasm", "rust-parser", art.parser_component(), C_HOST),
     (P, "WAT → wasm", ""): lambda: Cell(P, "WAT → wasm", not_applicable=True),
-    (P, WASM_PY, ""): lambda: _wasm(P, WASM_PY, "py-parser", art.py_parser()),
+    (P, WASM_PY, WASMTIME_PY): lambda: _wasm(P, WASM_PY, "py-parser", art.py_parser()),
     (P, WASM_PY, C_HOST): lambda: _wasm(P, WASM_PY, "py-parser", art.py_parser(), C_HOST),
     (P, "Rust native", ""): lambda: _binary(P, "Rust native", art.parse_rs(), _page()),
     # CPython starting, importing wasmtime and making an engine: in every wasmtime-py process figure.

@@ -172,7 +172,7 @@ def _matrix_cell(items: list[tuple[Cell, Figures | None]], row: _Row) -> str:
         if not c.runnable:
             continue
         proc, inst, call = summaries(fig)
-        by = f" {c.host}" if c.host else (" wasmtime-py" if len(items) > 1 else "")
+        by = f" {c.host}" if c.host else ""
         processes.append(f"**{ms(proc.median)}** {ratio(proc, row.base_process)}{by}")
         if c.row == "parse" and call:
             work.append(f"parse {ms(call.median)} {ratio(call, row.base_call)}{by}")
