@@ -9,6 +9,10 @@
 //! expected gives a `ParseError`, never a guessed number. Strings borrow from the input
 //! where no decoding was needed.
 
+// Clippy's suggestions here (`is_some_and`, `is_multiple_of`) need Rust 1.70+; the crate
+// builds with Debian's 1.63.
+#![allow(clippy::unnecessary_map_or, clippy::manual_is_multiple_of)]
+
 use std::borrow::Cow;
 use std::fmt;
 

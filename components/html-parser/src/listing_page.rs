@@ -30,7 +30,7 @@ pub fn parse(html: &str) -> Result<ListingPage<'_>, ParseError> {
                     None => continue,
                 };
                 if let Some(encoded) = package_link(&href) {
-                    let path_end = href.find(|c| c == '?' || c == '#').unwrap_or(href.len());
+                    let path_end = href.find(['?', '#']).unwrap_or(href.len());
                     let start = bytes::find_str(b"//github.com", href.as_bytes(), false).map_or(0, |i| i + "//github.com".len());
                     let path = sub_str(&href, &href[start..path_end]);
                     if rows.iter().any(|r| r.path == path) {

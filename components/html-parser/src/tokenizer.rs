@@ -213,7 +213,7 @@ impl<'a> Tokenizer<'a> {
     fn tag_end(&self, from: usize) -> (TagEnd, bool) {
         let mut attrs = Attrs { src: &self.bytes()[from..], pos: 0, end: None };
         let mut aria = false;
-        while let Some(a) = attrs.next() {
+        for a in attrs.by_ref() {
             aria |= a.name.len() == 10 && a.name.eq_ignore_ascii_case("aria-label");
         }
         (attrs.end.unwrap_or(TagEnd::Eof), aria)
