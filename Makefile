@@ -29,9 +29,9 @@ setup: $(VENV)/.installed node_modules/.installed
 setup-test:
 	scripts/apt-install.sh chromium
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
