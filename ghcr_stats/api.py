@@ -32,7 +32,7 @@ def package(r: Reading, now: float) -> dict:
         "stale": r.stale,
     }
     if r.error is not None:
-        body["stale_reason"] = upstream_error(r.error)["error"]
+        body["stale_reason"] = _reason(r.error)
     return body
 
 
@@ -48,10 +48,10 @@ def owner(o: OwnerReading, now: float) -> dict:
         "stale": o.stale,
         "listing_fetched_at": iso(o.listing.fetched_at),
         "packages": packages,
-        "errors": [{"package": name, **error(e.code, e.message)} for name, e in sorted(o.failed.items())],
+        "errors": [{"package": name, "error": _reason(e)} for name, e in sorted(o.failed.items())],
     }
     if o.listing_error is not None:
-        body["stale_reason"] = upstream_error(o.listing_error)["error"]
+        body["stale_reason"] = _reason(o.listing_error)
     return body
 
 
@@ -76,7 +76,7 @@ def versions(v: Versions, failure: UpstreamError | None, now: float) -> dict:
         "stale": failure is not None,
     }
     if failure is not None:
-        body["stale_reason"] = upstream_error(failure)["error"]
+        body["stale_reason"] = _reason(failure)
     return body
 
 
@@ -85,5 +85,5 @@ def shields(label: str, message: str, stale: bool) -> dict:
     return {"schemaVersion": 1, "label": label, "message": message, "color": "lightgrey" if stale else "blue"}
 
 
-def upstream_error(e: UpstreamError) -> dict:
-    return error(e.code, e.message)
+def _reason(e: UpstreamError) -> dict:
+    return error(e.code, e.message)["error"]

@@ -51,7 +51,7 @@ async def handle(host: Host, request: Request) -> Response:
     except HttpError as e:
         response = error(e.status, e.code, e.message)
     except UpstreamError as e:
-        response = _json(e.status, api.upstream_error(e))
+        response = error(e.status, e.code, e.message)
     response = _conditional(request, response)
     if request.method == "HEAD":
         response = Response(response.status, response.headers, b"")
@@ -79,8 +79,8 @@ async def _route(host: Host, store: Store, request: Request) -> Response:
         case ["stats"]:
             o = await stats.owner(host, store, owner)
             return _owner_ok("application/json", _dump(api.owner(o, now)), host, o)
-        case ["stats", o] if path.endswith("/"):
-            o = await stats.owner(host, store, _owner(o))
+        case ["stats", segment] if path.endswith("/"):
+            o = await stats.owner(host, store, _owner(segment))
             return _owner_ok("application/json", _dump(api.owner(o, now)), host, o)
         case ["stats", *rest] if rest[-1] == "history" and len(rest) >= 2:
             o, name = _package_path(owner, rest[:-1])
@@ -90,9 +90,10 @@ async def _route(host: Host, store: Store, request: Request) -> Response:
             return _package_ok("application/json", body, host, reading)
         case ["stats", *rest] if rest[-1] == "versions" and len(rest) >= 2:
             o, name = _package_path(owner, rest[:-1])
-            v, error = await stats.versions(host, store, o, name)
-            version = f"{o}/{name}@{v.fetched_at}:{error is not None}"
-            return _ok("application/json", _dump(api.versions(v, error, now)), host, version, v.fetched_at, error is not None)
+            v, failure = await stats.versions(host, store, o, name)
+            stale = failure is not None
+            body = _dump(api.versions(v, failure, now))
+            return _ok("application/json", body, host, f"{o}/{name}@{v.fetched_at}:{stale}", v.fetched_at, stale)
         case ["stats", *rest]:
             reading = await stats.package(host, store, *_package_path(owner, rest))
             return _package_ok("application/json", _dump(api.package(reading, now)), host, reading)
