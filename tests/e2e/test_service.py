@@ -39,6 +39,7 @@ def test_head_has_headers_and_no_body(app):
 
 
 def test_owner_totals_sum_a_multi_page_listing(app, upstream, expected):
+    upstream.delay(0.2)  # slow enough that concurrent requests overlap at the upstream
     r = app.get("/stats")
     assert r.status_code == 200, r.text
     body = r.json()
