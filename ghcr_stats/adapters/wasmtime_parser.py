@@ -8,7 +8,10 @@ call instead, as Spin does per request.
 Results are read straight from wasmtime's C values into `ghcr_stats.pages` dataclasses
 (`lift="direct"`, the default). wasmtime-py's generic lifting (`lift="wasmtime"`) asks the
 C API for every record's type again for each value, which costs more than the parse
-itself for a 30-day series; it stays available, and the tests check both agree.
+itself for a 30-day series; it stays available, and the tests check both agree. The html
+argument is lowered without wasmtime-py's copies either (`Utf8Lowering`): the string value
+points at the str's own characters (ASCII) or at a reused buffer encoded in slices, and a
+lone surrogate is a ValueError on both paths (UTF-8 cannot hold one; wasmtime would abort).
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ INTERFACE = "ghcr-stats:html/parser@0.1.0"
 FUNCS = ("parse-package-page", "parse-listing-page", "parse-versions-page")
 _RESULT = ffi.WASMTIME_COMPONENT_RESULT.value
 _STRING = ffi.WASMTIME_COMPONENT_STRING.value
+_BYTE_P = ctypes.POINTER(ffi.wasm_byte_t)
+_func_call = ffi.wasmtime_component_func_call
 
 
 # --- reading wasmtime's C values (shapes fixed by wit/parser.wit) --------------------------
@@ -94,14 +99,94 @@ def _versions_page(v) -> VersionsPage:
 _DIRECT = {"parse-package-page": _package_page, "parse-listing-page": _listing_page, "parse-versions-page": _versions_page}
 
 
-def _direct_call(func, store: Store, fname: str, html: str):
-    data = html.encode("utf-8")
-    param = (ffi.wasmtime_component_val_t * 1)()
-    param[0].kind = _STRING
-    ffi.wasm_byte_vec_new(ctypes.byref(param[0].of.string), len(data), ctypes.cast(data, ctypes.POINTER(ffi.wasm_byte_t)))
+# --- lowering the html argument ------------------------------------------------------------
+
+# A str with one character beyond ASCII is stored wide (1, 2 or 4 bytes per character for the
+# whole text) and `str.encode` then goes character by character (~0.55 ns each: 0.17 ms for
+# a 300 KB page with one "…"). Slices of it that hold only ASCII become ASCII strs, whose
+# encoding is a copy, so such a page is encoded in slices of this many characters.
+_SLICE = 8192
+# The slices are copied into a buffer kept from call to call: a fresh multi-megabyte
+# `bytes` per call costs a page fault per 4 KiB (more than the encoding, on a 3 MB page).
+# A buffer grown beyond this is let go after the call.
+_KEEP = 16 << 20
+
+_as_utf8 = ctypes.pythonapi.PyUnicode_AsUTF8AndSize
+_as_utf8.restype = ctypes.c_void_p
+_as_utf8.argtypes = [ctypes.py_object, ctypes.POINTER(ctypes.c_ssize_t)]
+
+
+def _lone_surrogate(html: str, e: UnicodeEncodeError) -> ValueError:
+    # Python strs may hold lone surrogates (U+D800-U+DFFF, e.g. from 'surrogateescape');
+    # UTF-8 cannot, and wasmtime's C API aborts the process on a string that is not UTF-8.
+    i = e.start
+    return ValueError(f"html is not valid Unicode: lone surrogate U+{ord(html[i]):04X} at index {i}; it cannot be passed as a WIT string")
+
+
+class Utf8Lowering:
+    """Puts a str in memory as UTF-8 for a call: `lower(html)` gives (address, size), valid
+    until the next `lower` and while `html` lives. Not thread-safe (one per parser, used
+    under its lock). Raises ValueError for a lone surrogate: never gives invalid UTF-8."""
+
+    def __init__(self):
+        self._alloc(0)
+
+    def _alloc(self, size: int) -> None:
+        self._mem = (ctypes.c_ubyte * size)()
+        self._view = memoryview(self._mem).cast("B")
+        self._addr = ctypes.addressof(self._mem)
+
+    def _grow(self, used: int, need: int) -> None:
+        old = self._view
+        self._alloc(max(need, 2 * len(old), 1 << 20))
+        self._view[:used] = old[:used]
+        old.release()
+
+    def lower(self, html: str) -> tuple[int, int]:
+        if html.isascii():
+            # An ASCII str is its own UTF-8: CPython hands out its characters, no copy.
+            size = ctypes.c_ssize_t()
+            return _as_utf8(html, ctypes.byref(size)), size.value
+        view, used = self._view, 0
+        try:
+            for i in range(0, len(html), _SLICE):
+                b = html[i : i + _SLICE].encode("utf-8")
+                end = used + len(b)
+                if end > len(view):
+                    rest = max(0, len(html) - i - _SLICE)  # characters, mostly 1 byte each
+                    self._grow(used, end + rest + rest // 4)
+                    view = self._view
+                view[used:end] = b
+                used = end
+        except UnicodeEncodeError:
+            try:
+                html.encode("utf-8")
+            except UnicodeEncodeError as e:
+                raise _lone_surrogate(html, e) from None
+            raise  # not reached: the slices of a str encode iff the str does
+        return self._addr, used
+
+    def trim(self) -> None:
+        """Let go of a buffer grown for an unusually large page."""
+        if len(self._view) > _KEEP:
+            self._view.release()
+            self._alloc(0)
+
+
+def _direct_call(func, store: Store, fname: str, html: str, lowering: Utf8Lowering):
+    address, size = lowering.lower(html)
+    # The argument points at that memory itself: wasmtime_component_func_call only reads
+    # its arguments (it copies the string into a Rust String, which the lowering copies into
+    # the instance's memory), so there is no copy into a wasm_byte_vec_t to make — and the
+    # argument must NOT be passed to wasmtime_component_val_delete, which would free memory
+    # Python owns.
+    param = ffi.wasmtime_component_val_t()
+    param.kind = _STRING
+    param.of.string.size = size
+    param.of.string.data = ctypes.cast(address, _BYTE_P)
     result = ffi.wasmtime_component_val_t()
     try:
-        enter_wasm(lambda: ffi.wasmtime_component_func_call(ctypes.byref(func._func), store._context(), param, 1, ctypes.byref(result), 1))
+        enter_wasm(lambda: _func_call(ctypes.byref(func._func), store._context(), ctypes.byref(param), 1, ctypes.byref(result), 1))
         if result.kind != _RESULT:
             raise TypeError(f"{fname}: expected a result, got kind {result.kind}")
         r = result.of.result
@@ -111,8 +196,8 @@ def _direct_call(func, store: Store, fname: str, html: str):
             raise ParseError(kind, _str(var.val.contents))
         return _DIRECT[fname](r.val.contents)
     finally:
-        ffi.wasmtime_component_val_delete(ctypes.byref(param[0]))
         ffi.wasmtime_component_val_delete(ctypes.byref(result))
+        lowering.trim()
 
 
 # --- wasmtime-py's generic values -----------------------------------------------------------
@@ -142,8 +227,11 @@ def _from_record(fname: str, r):
     return VersionsPage(versions=[VersionCount(v.tag, v.downloads) for v in r.versions], next_page=_get(r, "next-page"))
 
 
-def _wasmtime_call(func, store: Store, fname: str, html: str):
-    result = func(store, html)
+def _wasmtime_call(func, store: Store, fname: str, html: str, lowering=None):
+    try:
+        result = func(store, html)
+    except UnicodeEncodeError as e:  # wasmtime-py's encoding, before any wasm runs
+        raise _lone_surrogate(html, e) from None
     if isinstance(result, Variant):
         raise ParseError(result.tag, result.payload)
     return _from_record(fname, result)
@@ -170,6 +258,7 @@ class WasmtimeParser:
         # Caps each instance's linear memory (bytes); a call that needs more traps.
         self.memory_limit = memory_limit
         self._lock = threading.Lock()
+        self._lowering = Utf8Lowering()
         self.store: Store | None = None
         self._funcs: dict = {}
         if not fresh_instance:
@@ -196,8 +285,9 @@ class WasmtimeParser:
             else:
                 store, funcs = self.store, self._funcs
             try:
-                return self._invoke(funcs[fname], store, fname, html)
-            except ParseError:
+                return self._invoke(funcs[fname], store, fname, html, self._lowering)
+            except (ParseError, ValueError):
+                # The parser's error, or html it was never called with: the instance is fine.
                 raise
             except Exception:
                 # A trap leaves the instance unusable (no post-return ran): start a new one.
