@@ -15,7 +15,8 @@ import pytest
 
 from bench import artifacts, cells, chart, report, timing
 
-CELLS = list(cells.BUILDERS)  # (row, column, host)
+# (row, column, host) of every cell the matrix has ("–" cells, like a WAT parser, are not cells)
+CELLS = [key for key in cells.BUILDERS if not cells.cell(*key).not_applicable]
 
 
 def _id(key: tuple[str, str, str]) -> str:
@@ -26,8 +27,6 @@ def _id(key: tuple[str, str, str]) -> str:
 def test_cell_runs_once(key: tuple[str, str, str]) -> None:
     """Hello Worlds print the greeting; parsers print the page's exact total and 30-day series."""
     cell = cells.cell(*key)
-    if cell.not_applicable:
-        pytest.skip("not part of the matrix (no WAT parser)")
     if cell.missing:
         pytest.skip(f"not installed: {cell.missing}")
     figures = timing.measure([cell], rounds=1, warm_rounds=1, repeat=1)[0]  # checks every output
@@ -55,7 +54,7 @@ def test_the_required_cells_are_available() -> None:
     optional = {"Ruby"}
     for key in CELLS:
         cell = cells.cell(*key)
-        if cell.column not in optional and not cell.not_applicable:
+        if cell.column not in optional:
             assert not cell.missing, f"{key}: {cell.missing}"
 
 
