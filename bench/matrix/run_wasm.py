@@ -65,6 +65,18 @@ def _ns() -> int:
     return time.perf_counter_ns()
 
 
+def _wasi_store(engine: wasmtime.Engine, stdout: str | None) -> wasmtime.Store:
+    """A store whose WASI stdout is the terminal (None) or the file `stdout`."""
+    store = wasmtime.Store(engine)
+    wasi = wasmtime.WasiConfig()
+    if stdout is None:
+        wasi.inherit_stdout()
+    else:
+        wasi.stdout_file = stdout
+    store.set_wasi(wasi)
+    return store
+
+
 class ModuleCommand:
     """A preview-1 command module; `_start` prints."""
 
@@ -75,13 +87,7 @@ class ModuleCommand:
         self.linker.define_wasi()
 
     def instantiate(self, stdout: str | None):
-        store = wasmtime.Store(self.engine)
-        wasi = wasmtime.WasiConfig()
-        if stdout is None:
-            wasi.inherit_stdout()
-        else:
-            wasi.stdout_file = stdout
-        store.set_wasi(wasi)
+        store = _wasi_store(self.engine, stdout)
         start = self.linker.instantiate(store, self.module).exports(store)["_start"]
         return store, start
 
@@ -111,13 +117,7 @@ class ComponentCommand(ModuleCommand):
         self.run_index = self.component.get_export_index("run", run)
 
     def instantiate(self, stdout: str | None):
-        store = wasmtime.Store(self.engine)
-        wasi = wasmtime.WasiConfig()
-        if stdout is None:
-            wasi.inherit_stdout()
-        else:
-            wasi.stdout_file = stdout
-        store.set_wasi(wasi)
+        store = _wasi_store(self.engine, stdout)
         return store, self.linker.instantiate(store, self.component).get_func(store, self.run_index)
 
     def call(self, store, run) -> int:
