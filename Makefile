@@ -15,8 +15,9 @@ APP         := $(BUILD)/ghcr-stats.wasm
 HOST        ?= 127.0.0.1
 PORT        ?= 3000
 
-# The Rust toolchain that can target wasm32 (rustup's, or Debian's rustc 1.63).
-RUST_ENV     = $(shell scripts/rust-toolchain.sh)
+# Exports CARGO and RUSTC for a toolchain that can target wasm32 (rustup's, or Debian's rustc
+# 1.63 with its wasm32 std and linker, installed when missing); fails in one line when there is none.
+RUST_ENV     = rust_env=$$(scripts/rust-toolchain.sh) && export $$rust_env
 
 .PHONY: all setup setup-test build devhost run test test-rust test-python bench bench-parser clean
 all: build
@@ -30,11 +31,13 @@ setup-test:
 	scripts/apt-install.sh chromium
 
 $(VENV)/.installed: requirements.txt constraints.txt
+	@scripts/need.sh "$(PYTHON) -c 'import ensurepip, venv'" "$(PYTHON) with venv and ensurepip (Debian: apt-get install python3-venv)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@scripts/need.sh "command -v npm" "Node.js and npm (Debian: apt-get install nodejs npm)"
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -43,7 +46,7 @@ node_modules/.installed: package.json package-lock.json
 build: $(PARSER) $(APP)
 
 $(PARSER_CORE): $(CRATE)/Cargo.toml $(wildcard $(CRATE)/src/*.rs)
-	cd $(CRATE) && export $(RUST_ENV) && "$$CARGO" build --offline --release --target wasm32-unknown-unknown
+	$(RUST_ENV) && cd $(CRATE) && "$$CARGO" build --offline --release --target wasm32-unknown-unknown
 
 # Core module + WIT world -> component (wasm-tools where installed, else jco's JS API).
 $(PARSER): $(PARSER_CORE) wit/parser.wit $(CRATE)/componentize.mjs node_modules/.installed
@@ -88,7 +91,7 @@ run: setup build
 test: setup setup-test build devhost test-rust test-python
 
 test-rust:
-	cd $(CRATE) && export $(RUST_ENV) && "$$CARGO" test --offline --release --quiet
+	$(RUST_ENV) && cd $(CRATE) && "$$CARGO" test --offline --release --quiet
 
 test-python: setup build devhost
 	$(PY) -m pytest -q tests

@@ -11,10 +11,15 @@ if command -v rustup >/dev/null 2>&1 \
   exit 0
 fi
 
-if "$(dirname "$0")/apt-install.sh" rustc cargo libstd-rust-dev-wasm32; then
+# lld-14 provides /usr/bin/rust-lld, the wasm linker; libstd-rust-dev-wasm32 only recommends it.
+if "$(dirname "$0")/apt-install.sh" rustc cargo libstd-rust-dev-wasm32 lld-14; then
+  if [ ! -x /usr/bin/rust-lld ]; then
+    echo "no wasm linker: /usr/bin/rust-lld is missing (Debian: apt-get install lld-14)" >&2
+    exit 1
+  fi
   echo "CARGO=/usr/bin/cargo RUSTC=/usr/bin/rustc"
   exit 0
 fi
 echo "no Rust toolchain for wasm32-unknown-unknown: run 'rustup target add wasm32-unknown-unknown'" \
-     "or install Debian's rustc, cargo and libstd-rust-dev-wasm32" >&2
+     "or install Debian's rustc, cargo, libstd-rust-dev-wasm32 and lld-14" >&2
 exit 1
