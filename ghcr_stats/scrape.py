@@ -9,11 +9,13 @@ from __future__ import annotations
 from email.utils import parsedate_to_datetime
 
 from . import urls
-from .host import FetchError, Host
+from .host import Fetched, FetchError, Host
 from .pages import ParseError
 from .store import Listing, Measurement, Store, Versions
 
 MAX_PAGES = 50  # a listing longer than 50 pages is cut off, and marked incomplete
+MAX_REDIRECTS = 5
+REDIRECTS = (301, 302, 303, 307, 308)
 DEFAULT_BACKOFF = 60.0  # seconds to leave the upstream alone after a 429 without Retry-After
 
 
@@ -32,7 +34,37 @@ class NotFound(UpstreamError):
         super().__init__(404, "not-found", message)
 
 
-async def fetch_html(host: Host, store: Store, url: str) -> str:
+async def fetch_html(host: Host, store: Store, url: str) -> tuple[str, str]:
+    """(url, html) of the page at `url`, following redirects on the upstream only.
+
+    wasi:http does not follow redirects, and GitHub redirects most package URLs (an org's
+    package linked to a repository lives under that repository), so this does.
+    """
+    for _ in range(MAX_REDIRECTS + 1):
+        r = await _get(host, store, url)
+        if r.status not in REDIRECTS:
+            break
+        location = r.headers.get("location")
+        if not location:
+            raise UpstreamError(502, "upstream-status", f"{url} answered {r.status} without a Location")
+        try:
+            url = urls.resolve(host.settings.upstream, location, base=url)
+        except ValueError:
+            raise UpstreamError(502, "redirect-refused", f"{url} redirects off the upstream, to {location}") from None
+    else:
+        raise UpstreamError(502, "too-many-redirects", f"{url}: more than {MAX_REDIRECTS} redirects")
+    if r.status == 404:
+        raise NotFound(f"{url} answered 404")
+    if r.status != 200:
+        raise UpstreamError(502, "upstream-status", f"{url} answered {r.status}")
+    # A page cut short can still parse into a plausible but wrong series: require its end.
+    if b"</html>" not in r.body[-4096:].lower():
+        raise UpstreamError(502, "truncated", f"{url}: the page ends before </html>")
+    return url, r.body.decode("utf-8", errors="replace")
+
+
+async def _get(host: Host, store: Store, url: str) -> Fetched:
+    """One GET, unless the upstream asked us to wait; a 429 starts that wait."""
     now = host.clock()
     if now < (until := store.backoff_until()):
         raise UpstreamError(502, "rate-limited", f"upstream rate limit: not asking again for {until - now:.0f} s")
@@ -41,22 +73,26 @@ async def fetch_html(host: Host, store: Store, url: str) -> str:
         r = await host.http.get(url, timeout=s.fetch_timeout, max_bytes=s.page_max_bytes)
     except FetchError as e:
         raise UpstreamError(502, "upstream-unreachable", f"{url}: {e}") from None
-    if r.status == 404:
-        raise NotFound(f"{url} answered 404")
     if r.status == 429:
         store.set_backoff_until(now + _retry_after(r.headers.get("retry-after"), now))
         raise UpstreamError(502, "rate-limited", f"{url} answered 429 (rate limited)")
-    if r.status != 200:
-        raise UpstreamError(502, "upstream-status", f"{url} answered {r.status}")
-    # A page cut short can still parse into a plausible but wrong series: require its end.
-    if b"</html>" not in r.body[-4096:].lower():
-        raise UpstreamError(502, "truncated", f"{url}: the page ends before </html>")
-    return r.body.decode("utf-8", errors="replace")
+    return r
 
 
-async def package(host: Host, store: Store, owner: str, package: str) -> Measurement:
-    """Fetch and parse `owner`'s package page; raise NotFound or UpstreamError."""
-    url, html = await _owner_page(
+async def package(host: Host, store: Store, owner: str, package: str, known_url: str | None = None) -> Measurement:
+    """Fetch and parse `owner`'s package page; raise NotFound or UpstreamError.
+
+    `known_url` is where the page was found last time (after redirects): asked first, so a
+    package linked to a repository costs one request, not two. Should it have gone, the
+    package is looked up again from its owner's URL.
+    """
+    found = None
+    if known_url and urls.on_upstream(host.settings.upstream, known_url):
+        try:
+            found = await fetch_html(host, store, known_url)
+        except NotFound:
+            pass
+    url, html = found or await _owner_page(
         host, store, owner, lambda kind: urls.package_url(host.settings.upstream, kind, owner, package),
         missing=f"no container package {package!r} for owner {owner!r}",
     )
@@ -109,9 +145,8 @@ async def versions(host: Host, store: Store, owner: str, package: str) -> Versio
 async def _owner_page(host: Host, store: Store, owner: str, url_of, missing: str) -> tuple[str, str]:
     """(url, html) of `url_of(kind)` for the first kind of owner (org, user) that has it."""
     for kind in _kinds(store, owner):
-        url = url_of(kind)
         try:
-            html = await fetch_html(host, store, url)
+            url, html = await fetch_html(host, store, url_of(kind))
         except NotFound:
             continue
         store.set_owner_kind(owner, kind)
@@ -127,10 +162,10 @@ async def _pages(host: Host, store: Store, url: str, html: str, parse, take) -> 
         if not page.next_page:
             return True
         try:
-            url = urls.resolve(host.settings.upstream, page.next_page)
+            url = urls.resolve(host.settings.upstream, page.next_page, base=url)
         except ValueError as e:
             raise UpstreamError(502, "unparseable", str(e)) from None
-        html = await fetch_html(host, store, url)
+        url, html = await fetch_html(host, store, url)
     return False
 
 

@@ -48,7 +48,7 @@ async def package(host: Host, store: Store, owner: str, name: str) -> Reading:
         measurement, error = await _read_through(
             host,
             latest,
-            fetch=lambda: scrape.package(host, store, owner, name),
+            fetch=lambda: scrape.package(host, store, owner, name, latest.url if latest else None),
             keep=store.record,
         )
     except NotFound:

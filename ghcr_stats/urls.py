@@ -6,7 +6,7 @@ told from the name, so callers try `orgs` first and fall back to `users` on a 40
 
 from __future__ import annotations
 
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 OWNER_KINDS = ("orgs", "users")
 
@@ -28,15 +28,27 @@ def versions_url(upstream: str, kind: str, owner: str, package: str) -> str:
     )
 
 
-def resolve(upstream: str, href: str) -> str:
-    """An href from a page (a "next page" link) as an absolute URL on the same upstream.
+def resolve(upstream: str, href: str, base: str | None = None) -> str:
+    """An href (a "next page" link, a redirect's Location) as an absolute URL, relative to
+    `base` (the page it came from; the upstream's root by default).
 
-    Refuses links to any other host, so a page can never steer the app elsewhere.
+    Refuses URLs on any other scheme, host or port, so neither a page nor a redirect can
+    steer the app elsewhere.
     """
-    url = urljoin(_base(upstream) + "/", href)
-    if not (url == _base(upstream) or url.startswith(_base(upstream) + "/")):
-        raise ValueError(f"link {href!r} leaves the upstream {upstream!r}")
+    url = urljoin(base or _base(upstream) + "/", href)
+    if not on_upstream(upstream, url):
+        raise ValueError(f"{href!r} leaves the upstream {upstream!r}")
     return url
+
+
+def on_upstream(upstream: str, url: str) -> bool:
+    """Whether `url` is on the upstream's origin (same scheme, host and port, no user info)."""
+    a, b = urlsplit(upstream), urlsplit(url)
+    try:
+        same = (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+    except ValueError:  # a port that is not a number
+        return False
+    return same and b.username is None
 
 
 def _base(upstream: str) -> str:

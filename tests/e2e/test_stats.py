@@ -15,7 +15,9 @@ def test_package_stats_are_the_exact_numbers_of_the_page(app, upstream, expected
     assert body["last_30_days"] == [{"date": d, "count": c} for d, c in pkg.daily]
     assert body["last_30_days_total"] == sum(c for _, c in pkg.daily)
     assert body["repository"] == pkg.repository and body["latest_version"] == pkg.latest_version
-    assert body["url"] == f"{upstream.url}/orgs/fluxcd/packages/container/package/flux-cli"
+    # GitHub redirects a linked package's owner URL to its repository's; the app follows.
+    assert body["url"] == f"{upstream.url}/{pkg.repository}/pkgs/container/flux-cli"
+    assert upstream.requests == ["/orgs/fluxcd/packages/container/package/flux-cli", f"/{pkg.repository}/pkgs/container/flux-cli"]
     assert body["fetched_at"].endswith("Z") and body["stale"] is False
 
 
@@ -31,7 +33,8 @@ def test_nested_and_user_owned_packages(app, upstream, expected):
     r = app.get("/stats/stefanprodan/podinfo")
     assert r.status_code == 200, r.text
     assert r.json()["total_downloads"] == expected[("stefanprodan", "podinfo")].total
-    assert "/users/stefanprodan/" in r.json()["url"]
+    assert "/users/stefanprodan/packages/container/package/podinfo" in upstream.requests  # a user, not an org
+    assert r.json()["url"] == f"{upstream.url}/stefanprodan/podinfo/pkgs/container/podinfo"
 
 
 def test_unknown_package_is_a_404_json_error(app):
@@ -79,3 +82,20 @@ def test_a_bad_variable_is_a_500_json_error_that_names_it(upstream):
     assert r.status_code == 500
     assert r.json()["error"] == {"code": "bad-config", "message": "variable cache_ttl must be a whole number, not 'an hour'"}
     assert upstream.requests == []
+
+
+def test_a_redirect_to_another_host_is_refused_and_never_followed(app, upstream):
+    upstream.fail("notification-controller", "redirect-off-host")
+    r = app.get("/stats/notification-controller")
+    assert r.status_code == 502
+    assert r.json()["error"]["code"] == "redirect-refused"
+    assert upstream.elsewhere.url in r.json()["error"]["message"]
+    assert upstream.elsewhere.requests == []
+
+
+def test_redirects_end_after_five_hops(app, upstream):
+    upstream.fail("source-watcher", "redirect-loop")
+    r = app.get("/stats/source-watcher")
+    assert r.status_code == 502
+    assert r.json()["error"]["code"] == "too-many-redirects"
+    assert upstream.count("/source-watcher") == 6  # the first request and five redirects

@@ -5,6 +5,11 @@
         gh.url                      # "http://127.0.0.1:PORT", the app's `upstream`
         gh.fail("flux-cli", "500")  # that package's page now answers 500
         gh.requests                 # paths asked for, in order
+        gh.elsewhere.requests       # what reached the other host redirects may point to
+
+Like GitHub, it redirects the owner URLs of a package linked to a repository
+(`/orgs/<owner>/packages/container/package/<name>`, and its versions) to the repository's
+(`/<owner>/<repo>/pkgs/container/<name>`), with a 302.
 """
 
 from __future__ import annotations
@@ -12,12 +17,43 @@ from __future__ import annotations
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from . import pages
 
 # How a page can fail: the name says what the upstream does instead of answering the page.
-FAILURES = ("500", "503", "404", "429", "429-retry-after", "timeout", "garbage", "truncated", "huge", "reset")
+FAILURES = (
+    "500", "503", "404", "429", "429-retry-after", "timeout", "garbage", "truncated", "huge", "reset",
+    "redirect-off-host",  # a 302 to another host (127.0.0.2), which must never be asked
+    "redirect-loop",  # a 302 to the same URL, for ever
+)
+
+
+OWNER_KINDS = ("orgs", "users")
+# Failures that spoil a page's body happen on the page a redirect leads to, not on the redirect.
+BODY_FAILURES = ("timeout", "truncated", "huge")
+
+
+class Elsewhere:
+    """Another host, on 127.0.0.2: records what reaches it, answers 200 to anything."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        elsewhere = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                elsewhere.requests.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.2", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.2:{self._server.server_port}"
 
 
 class FakeGitHub:
@@ -35,6 +71,7 @@ class FakeGitHub:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self.elsewhere = Elsewhere()
 
     # -- control ------------------------------------------------------------------------
 
@@ -62,38 +99,60 @@ class FakeGitHub:
     # -- lifecycle ----------------------------------------------------------------------
 
     def __enter__(self) -> "FakeGitHub":
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        for server in (self._server, self.elsewhere._server):
+            threading.Thread(target=server.serve_forever, daemon=True).start()
         return self
 
     def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        for server in (self._server, self.elsewhere._server):
+            server.shutdown()
+            server.server_close()
 
     # -- pages --------------------------------------------------------------------------
 
-    def _page(self, path: str, query: dict) -> tuple[int, bytes, str | None]:
-        """(status, body, target) for a GET of `path`; target names what fail() matches."""
+    def _page(self, path: str, query: str) -> tuple[int, bytes | str, str | None]:
+        """(status, body, target) for a GET of `path`; target names what fail() matches.
+
+        A redirect's body is its Location (a str).
+        """
         parts = path.strip("/").split("/")
-        page = int(query.get("page", ["1"])[0])
+        page = int(parse_qs(query).get("page", ["1"])[0])
         match parts:
-            case [kind, owner, "packages"]:
+            case [kind, owner, "packages"] if kind in OWNER_KINDS:
                 listed = [p for p in self.packages.values() if p.owner == owner and p.owner_kind == kind]
                 if not listed:
-                    return 404, self._cached(("404",), pages.not_found_page), "listing"
+                    return self._not_found("listing")
                 render = lambda: pages.listing_page(owner, listed, page=page, per_page=self.per_page, owner_kind=kind).encode()
                 return 200, self._cached(("listing", owner, page), render), "listing"
-            case [kind, owner, "packages", "container", "package", name]:
+            case [kind, owner, "packages", "container", "package", name] if kind in OWNER_KINDS:
                 p = self.packages.get((owner, unquote(name)))
                 if p is None or p.owner_kind != kind:
-                    return 404, self._cached(("404",), pages.not_found_page), unquote(name)
-                return 200, self._cached(("package", owner, p.name, p.total), lambda: pages.package_page(p).encode()), p.name
-            case [kind, owner, "packages", "container", name, "versions"]:
+                    return self._not_found(unquote(name))
+                if p.repository:
+                    return 302, repository_path(p), p.name
+                return 200, self._package_page(p), p.name
+            case [kind, owner, "packages", "container", name, "versions"] if kind in OWNER_KINDS:
                 p = self.packages.get((owner, unquote(name)))
                 if p is None or p.owner_kind != kind:
-                    return 404, self._cached(("404",), pages.not_found_page), unquote(name)
-                render = lambda: pages.versions_page(p, page=page).encode()
-                return 200, self._cached(("versions", owner, p.name, page), render), p.name
-        return 404, self._cached(("404",), pages.not_found_page), None
+                    return self._not_found(unquote(name))
+                if p.repository:
+                    return 302, f"{repository_path(p)}/versions?{query}", p.name
+                return 200, self._versions_page(p, page), p.name
+            case [owner, repo, "pkgs", "container", name, *rest] if rest in ([], ["versions"]):
+                p = self.packages.get((owner, unquote(name)))
+                if p is None or p.repository != f"{owner}/{repo}":
+                    return self._not_found(unquote(name))
+                return 200, self._versions_page(p, page) if rest else self._package_page(p), p.name
+        return self._not_found(None)
+
+    def _package_page(self, p: pages.Package) -> bytes:
+        return self._cached(("package", p.owner, p.name, p.total), lambda: pages.package_page(p).encode())
+
+    def _versions_page(self, p: pages.Package, page: int) -> bytes:
+        return self._cached(("versions", p.owner, p.name, page), lambda: pages.versions_page(p, page=page).encode())
+
+    def _not_found(self, target: str | None) -> tuple[int, bytes, str | None]:
+        return 404, self._cached(("404",), pages.not_found_page), target
 
     def _cached(self, key: tuple, render) -> bytes:
         if key not in self._cache:
@@ -122,11 +181,17 @@ class FakeGitHub:
                 url = urlsplit(self.path)
                 if gh._delay:
                     time.sleep(gh._delay)
-                status, body, target = gh._page(url.path, parse_qs(url.query))
+                status, body, target = gh._page(url.path, url.query)
                 failure = gh._failures.get(target) or gh._failures.get("*")
+                if isinstance(body, str) and failure in (None, *BODY_FAILURES):
+                    return self._send(status, b"", {"Location": body})
                 if failure is None:
                     return self._send(status, body)
                 match failure:
+                    case "redirect-off-host":
+                        self._send(302, b"", {"Location": gh.elsewhere.url + self.path})
+                    case "redirect-loop":
+                        self._send(302, b"", {"Location": self.path})
                     case "500" | "503" | "404":
                         self._send(int(failure), b"<html><body>error</body></html>")
                     case "429":
@@ -165,3 +230,8 @@ class FakeGitHub:
                 pass
 
         return Handler
+
+
+def repository_path(p: pages.Package) -> str:
+    """Where GitHub keeps a package linked to a repository: `/<owner>/<repo>/pkgs/container/<name>`."""
+    return f"/{p.repository}/pkgs/container/{quote(p.name, safe='')}"

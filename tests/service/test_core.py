@@ -48,12 +48,13 @@ def body(r: service.Response) -> dict:
 
 def test_within_the_ttl_the_store_answers(host, upstream):
     assert get(host, "/stats/flux-cli").status == 200
+    assert upstream.count() == 2  # the owner URL, then the repository URL it redirects to
     host.clock.advance(host.settings.cache_ttl - 1)
     assert body(get(host, "/stats/flux-cli"))["age_seconds"] == host.settings.cache_ttl - 1
-    assert upstream.count() == 1
+    assert upstream.count() == 2
     host.clock.advance(1)
     assert body(get(host, "/stats/flux-cli"))["age_seconds"] == 0
-    assert upstream.count() == 2
+    assert upstream.count() == 3
 
 
 def test_history_and_daily_deltas_over_days(host, upstream):
@@ -140,3 +141,46 @@ def test_versions_over_every_page_cached_and_stale_on_failure(host, upstream):
     stale = body(get(host, "/stats/flux-cli/versions"))
     assert stale["stale"] is True and stale["versions"] == v["versions"]
     assert stale["stale_reason"]["code"] == "upstream-status"
+
+
+def test_the_url_a_package_resolved_to_is_remembered(host, upstream):
+    repo = upstream.packages[("fluxcd", "flux-cli")].repository
+    r = body(get(host, "/stats/flux-cli"))
+    assert r["url"] == f"{upstream.url}/{repo}/pkgs/container/flux-cli"
+    assert upstream.requests == ["/orgs/fluxcd/packages/container/package/flux-cli", f"/{repo}/pkgs/container/flux-cli"]
+    host.clock.advance(host.settings.cache_ttl)
+    upstream.reset_counts()
+    assert body(get(host, "/stats/flux-cli"))["age_seconds"] == 0
+    assert upstream.requests == [f"/{repo}/pkgs/container/flux-cli"]  # one request, not two
+
+
+def test_a_package_that_moved_is_looked_up_again_from_its_owner(host, upstream):
+    key = ("fluxcd", "flagger")
+    old = upstream.packages[key]
+    get(host, "/stats/flagger")
+    upstream.packages[key] = replace(old, repository="fluxcd/flagger-next")
+    try:
+        host.clock.advance(host.settings.cache_ttl)
+        upstream.reset_counts()
+        r = body(get(host, "/stats/flagger"))
+        assert r["url"] == f"{upstream.url}/fluxcd/flagger-next/pkgs/container/flagger"
+        assert upstream.requests == [
+            f"/{old.repository}/pkgs/container/flagger",  # 404: not there any more
+            "/orgs/fluxcd/packages/container/package/flagger",
+            "/fluxcd/flagger-next/pkgs/container/flagger",
+        ]
+    finally:
+        upstream.packages[key] = old
+
+
+def test_versions_pages_follow_redirects_too(host, upstream):
+    repo = upstream.packages[("fluxcd", "flux-cli")].repository
+    assert get(host, "/stats/flux-cli/versions").status == 200
+    assert any(p.startswith(f"/{repo}/pkgs/container/flux-cli/versions?") for p in upstream.requests)
+
+
+def test_a_redirect_off_the_upstream_is_refused_before_it_is_asked(host, upstream):
+    upstream.fail("flux-cli", "redirect-off-host")
+    r = get(host, "/stats/flux-cli")
+    assert r.status == 502 and body(r)["error"]["code"] == "redirect-refused"
+    assert upstream.elsewhere.requests == []

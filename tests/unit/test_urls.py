@@ -33,3 +33,13 @@ def test_next_links_resolve_on_the_upstream_only():
         with pytest.raises(ValueError, match="leaves the upstream"):
             urls.resolve(up, href)
 
+
+
+def test_redirects_resolve_against_the_page_they_came_from():
+    up = "http://127.0.0.1:9000"
+    page = f"{up}/orgs/fluxcd/packages/container/package/flux-cli"
+    assert urls.resolve(up, "/fluxcd/flux2/pkgs/container/flux-cli", base=page) == f"{up}/fluxcd/flux2/pkgs/container/flux-cli"
+    assert urls.resolve(up, "flux-cli?tag=x", base=page) == f"{up}/orgs/fluxcd/packages/container/package/flux-cli?tag=x"
+    for href in ("https://127.0.0.1:9000/x", "http://user@127.0.0.1:9000/x", "http://127.0.0.2:9000/x"):
+        with pytest.raises(ValueError, match="leaves the upstream"):
+            urls.resolve(up, href, base=page)
