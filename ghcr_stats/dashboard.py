@@ -39,11 +39,11 @@ def render(o: OwnerReading) -> str:
     rows = []
     for r in sorted(o.readings, key=lambda r: r.measurement.total, reverse=True):
         m = r.measurement
-        total = f"{m.total:,}" if m.exact else f"≈{m.display}"
+        total = f"{m.total:,}" if m.exact else f"≈{escape(m.display)}"
         note = f' <span class="stale" title="{escape(r.error.message)}">stale</span>' if r.stale and r.error else ""
         rows.append(
             f'<tr><td data-label="Package"><a href="{escape(m.url)}">{escape(m.package)}</a>{note}</td>'
-            f'<td class="num" data-label="Downloads" title="{short(m.total)}">{total}</td>'
+            f'<td class="num" data-label="Downloads" title="{escape(m.display)}">{total}</td>'
             f'<td class="num" data-label="Last 30 days">{sum(c for _, c in m.daily):,}</td>'
             f'<td data-label="Trend">{sparkline([c for _, c in m.daily])}</td></tr>'
         )

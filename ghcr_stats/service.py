@@ -14,7 +14,6 @@ from urllib.parse import unquote, urlsplit
 from . import api, badge, dashboard, metrics, stats
 from .host import Host
 from .names import InvalidName, check_owner, check_package
-from .numbers import short
 from .scrape import UpstreamError
 from .store import Store
 
@@ -100,11 +99,11 @@ async def _route(host: Host, store: Store, request: Request) -> Response:
         case ["badge", *rest] if rest[-1].endswith(".svg"):
             o, name = _package_path(owner, rest[:-1] + [rest[-1].removesuffix(".svg")])
             reading = await stats.package(host, store, o, name)
-            svg = badge.render("downloads", short(reading.measurement.total), reading.stale)
+            svg = badge.render("downloads", reading.measurement.display, reading.stale)
             return _package_ok("image/svg+xml", svg.encode(), host, reading)
         case ["shields", *rest]:
             reading = await stats.package(host, store, *_package_path(owner, rest))
-            body = api.shields("downloads", short(reading.measurement.total), reading.stale)
+            body = api.shields("downloads", reading.measurement.display, reading.stale)
             return _package_ok("application/json", _dump(body), host, reading)
     raise HttpError(404, "no-route", f"no route for {path}; see README for the endpoints")
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from ghcr_stats.numbers import short
+from tests.fakegithub.pages import display_count
 from tests.devhost import Served
 import httpx
 
@@ -53,12 +53,15 @@ def test_owner_totals_sum_a_multi_page_listing(app, upstream, expected):
     assert app.get("/stats/stefanprodan/").json()["total_downloads"] == expected[("stefanprodan", "podinfo")].total
 
 
-def test_badge_is_svg_with_the_rounded_total(app, expected):
+def test_badge_shields_and_api_show_githubs_own_display_value(app, expected):
     r = app.get("/badge/source-controller.svg")
     assert r.status_code == 200 and r.headers["content-type"] == "image/svg+xml"
     svg = ET.fromstring(r.content)
     texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
-    assert short(expected[("fluxcd", "source-controller")].total) in texts and "downloads" in texts
+    shown = display_count(expected[("fluxcd", "source-controller")].total)  # what the page's h3 says
+    assert shown == "27.1B"  # truncated, where rounding would say 27.2B
+    assert shown in texts and "downloads" in texts
+    assert app.get("/stats/source-controller").json()["display_total"] == shown
     shields = app.get("/shields/source-controller").json()
     assert shields == {"schemaVersion": 1, "label": "downloads", "message": texts[-1], "color": "blue"}
 
@@ -118,7 +121,9 @@ def test_history_grows_by_one_per_fetch_and_keeps_its_bound(short_ttl, upstream)
         lengths.append(len(short_ttl.get(f"/stats/{name}/history").json()["points"]))
         time.sleep(1.05)
     assert lengths == [1, 2, 3, 3, 3]  # history_limit = 3
-    assert upstream.count(PACKAGE_PAGE + name) == 5
+    # The owner URL redirected once; then the app went straight to where it led.
+    assert upstream.count(PACKAGE_PAGE + name) == 1
+    assert upstream.count(f"/pkgs/container/{name}") == 5
 
 
 @pytest.mark.parametrize("mode", ["429", "429-retry-after"])
