@@ -19,7 +19,7 @@ PORT        ?= 3000
 # 1.63 with its wasm32 std and linker, installed when missing); fails in one line when there is none.
 RUST_ENV     = rust_env=$$(scripts/rust-toolchain.sh) && export $$rust_env
 
-.PHONY: all setup setup-test build devhost run test test-rust test-python bench bench-parser clean
+.PHONY: all setup setup-test build devhost run test test-rust test-python check-live bench bench-parser clean
 all: build
 
 ## Set-up ---------------------------------------------------------------------------------
@@ -95,6 +95,13 @@ test-rust:
 
 test-python: setup build devhost
 	$(PY) -m pytest -q tests
+
+# Reads PACKAGE (owner/name) from github.com through the app's fetch and parse path and lists
+# every field, failing on a missing one: the first check when GitHub changes its pages. Needs
+# the internet, so `make test` never runs it (a test runs the script against the local fake).
+check-live: setup build
+	@test -n "$(PACKAGE)" || { echo "make check-live: set PACKAGE, e.g. make check-live PACKAGE=fluxcd/flux-cli" >&2; exit 2; }
+	PYTHONPATH=$(CURDIR) $(PY) scripts/check_live.py $(PACKAGE)
 
 ## Publish --------------------------------------------------------------------------------
 # `make push REGISTRY=ghcr.io/fluxcd` builds, then `spin registry push`es the app as

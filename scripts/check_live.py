@@ -1,0 +1,62 @@
+"""Reads one package from GitHub through the app's own fetch and parse path, and says which
+fields came back. What a maintainer runs first when a number looks wrong after GitHub
+changes its pages:
+
+    make check-live PACKAGE=fluxcd/flux-cli
+
+Prints every field read and exits 1 when one is missing, 2 when the page could not be read.
+`--upstream` points it elsewhere (the tests use a local stand-in for github.com).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import sys
+import time
+
+from ghcr_stats import scrape
+from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
+from ghcr_stats.config import Settings
+from ghcr_stats.host import Host
+from ghcr_stats.names import InvalidName, check_owner, check_package
+from ghcr_stats.store import Store
+from tests.pyhost import DictKV, HttpxHttp
+
+
+def main() -> int:
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("package", help="owner/name, e.g. fluxcd/flux-cli (nested: fluxcd/charts/flagger)")
+    args.add_argument("--upstream", default=Settings.upstream)
+    a = args.parse_args()
+    try:
+        owner, _, name = a.package.partition("/")
+        owner, name = check_owner(owner), check_package(name)
+    except InvalidName as e:
+        print(f"check-live: {e}", file=sys.stderr)
+        return 2
+    settings = Settings(owner=owner, upstream=a.upstream)
+    host = Host(settings, HttpxHttp(), DictKV(), WasmtimeParser(), time.time)
+    store = Store(host.kv, settings.history_limit)
+    try:
+        m = asyncio.run(scrape.package(host, store, owner, name))
+    except scrape.UpstreamError as e:
+        print(f"check-live: {e.code}: {e.message}", file=sys.stderr)
+        return 2
+    missing = []
+    for f in dataclasses.fields(m):
+        value = getattr(m, f.name)
+        if value is None or value == []:
+            missing.append(f.name)
+        if f.name == "daily":
+            value = f"{len(value)} days, {value[0][0] if value else '-'} .. {value[-1][0] if value else '-'}, sum {sum(c for _, c in value)}"
+        print(f"{f.name:>16}  {'MISSING' if f.name in missing else value}")
+    if missing:
+        print(f"check-live: missing: {', '.join(missing)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

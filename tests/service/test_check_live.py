@@ -1,0 +1,53 @@
+"""`make check-live`'s script, run against the local stand-in for github.com."""
+
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.fakegithub.pages import fluxcd_catalog
+from tests.fakegithub.server import FakeGitHub
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def upstream():
+    catalog = fluxcd_catalog()
+    catalog[1] = replace(catalog[1], latest_version=None)  # a page that lost a field
+    with FakeGitHub(catalog) as gh:
+        yield gh
+
+
+def check_live(upstream, package: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "scripts/check_live.py", package, "--upstream", upstream.url],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_every_field_read_exits_0_and_prints_them(upstream):
+    pkg = fluxcd_catalog()[0]
+    r = check_live(upstream, f"fluxcd/{pkg.name}")
+    assert r.returncode == 0, r.stderr
+    fields = dict(line.split(None, 1) for line in r.stdout.splitlines())
+    assert fields["total"] == str(pkg.total)
+    assert fields["repository"] == pkg.repository
+    assert fields["url"] == f"{upstream.url}/{pkg.repository}/pkgs/container/{pkg.name}"  # through the redirect
+    assert fields["daily"].startswith("30 days")
+    assert "MISSING" not in r.stdout
+
+
+def test_a_missing_field_is_named_and_exits_1(upstream):
+    r = check_live(upstream, f"fluxcd/{fluxcd_catalog()[1].name}")
+    assert r.returncode == 1
+    assert "latest_version  MISSING" in r.stdout
+    assert "missing: latest_version" in r.stderr
+
+
+def test_an_unreadable_package_exits_2(upstream):
+    r = check_live(upstream, "fluxcd/no-such-package")
+    assert r.returncode == 2 and "not-found" in r.stderr
