@@ -6,11 +6,13 @@ from .store import Store
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
+# Names follow Prometheus' conventions (`promtool check metrics` runs on them in the tests):
+# counters end in _total, no units but base ones, labels of bounded sets only.
 _FAMILIES = (
-    ("ghcr_stats_downloads", "gauge", "Total downloads of the package, as last read from its page."),
+    ("ghcr_stats_downloads_total", "counter", "Total downloads of the package, as last read from its page."),
     ("ghcr_stats_downloads_exact", "gauge", "1 if the total was read exactly, 0 if only a rounded value was shown."),
-    ("ghcr_stats_downloads_last_30_days", "gauge", "Downloads over the last 30 days shown on the package page."),
-    ("ghcr_stats_fetch_failures_total", "counter", "Failed attempts to read the package page."),
+    ("ghcr_stats_recent_downloads", "gauge", "Downloads over the 30 days of the package page's chart, today's included."),
+    ("ghcr_stats_fetch_failures_total", "counter", "Failed reads of the package page, by reason."),
     ("ghcr_stats_last_success_timestamp_seconds", "gauge", "Unix time of the last successful read."),
 )
 
@@ -22,11 +24,13 @@ def render(store: Store) -> str:
         labels = f'{{owner="{_escape(owner)}",package="{_escape(package)}"}}'
         m = store.latest(owner, package)
         if m is not None:
-            samples["ghcr_stats_downloads"].append(f"{labels} {m.total}")
+            samples["ghcr_stats_downloads_total"].append(f"{labels} {m.total}")
             samples["ghcr_stats_downloads_exact"].append(f"{labels} {int(m.exact)}")
-            samples["ghcr_stats_downloads_last_30_days"].append(f"{labels} {sum(c for _, c in m.daily)}")
+            samples["ghcr_stats_recent_downloads"].append(f"{labels} {sum(c for _, c in m.daily)}")
             samples["ghcr_stats_last_success_timestamp_seconds"].append(f"{labels} {m.fetched_at:.3f}")
-        samples["ghcr_stats_fetch_failures_total"].append(f"{labels} {store.failures(owner, package).count}")
+        for reason, count in sorted(store.failures(owner, package).by_reason.items()):
+            reason_labels = labels[:-1] + f',reason="{_escape(reason)}"}}'
+            samples["ghcr_stats_fetch_failures_total"].append(f"{reason_labels} {count}")
     lines = []
     for name, kind, help_text in _FAMILIES:
         lines += [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]

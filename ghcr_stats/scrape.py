@@ -20,13 +20,18 @@ DEFAULT_BACKOFF = 60.0  # seconds to leave the upstream alone after a 429 withou
 
 
 class UpstreamError(Exception):
-    """`status` is what the API answers when nothing stored can stand in (404 or 502)."""
+    """`status` is what the API answers when nothing stored can stand in (404 or 502).
 
-    def __init__(self, status: int, code: str, message: str):
+    `reason` is how /metrics counts it: the code, or for a page that did not parse, the
+    parser's error kind (`parse-not-found`: the markup changed), so an alert can tell them apart.
+    """
+
+    def __init__(self, status: int, code: str, message: str, reason: str | None = None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.reason = reason or code
 
 
 class NotFound(UpstreamError):
@@ -178,7 +183,7 @@ def _parse(parse, html: str, url: str):
     try:
         return parse(html)
     except ParseError as e:
-        raise UpstreamError(502, "unparseable", f"{url}: {e}") from None
+        raise UpstreamError(502, "unparseable", f"{url}: {e}", reason=f"parse-{e.kind}") from None
 
 
 def _retry_after(value: str | None, now: float) -> float:

@@ -55,10 +55,10 @@ async def package(host: Host, store: Store, owner: str, name: str) -> Reading:
         store.set_missing(owner, name, host.clock())
         raise
     except UpstreamError as e:
-        store.note_failure(owner, name, e.message, host.clock())
+        store.note_failure(owner, name, e.reason)
         raise
     if error is not None:
-        store.note_failure(owner, name, error.message, host.clock())
+        store.note_failure(owner, name, error.reason)
     return Reading(measurement, error is not None, error)
 
 

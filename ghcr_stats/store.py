@@ -38,9 +38,13 @@ class Measurement:
 
 @dataclass(frozen=True)
 class Failures:
-    count: int = 0
-    last_reason: str | None = None
-    last_at: float | None = None
+    """Failed reads of a package page, counted by reason (`UpstreamError.reason`)."""
+
+    by_reason: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return sum(self.by_reason.values())
 
 
 @dataclass(frozen=True)
@@ -107,11 +111,16 @@ class Store:
 
     def failures(self, owner: str, package: str) -> Failures:
         d = self._get(f"failures:{owner}/{package}")
-        return Failures(**d["value"]) if d else Failures()
+        if not d:
+            return Failures()
+        if "by_reason" not in d["value"]:  # counted before reasons were kept
+            return Failures({"unknown": d["value"].get("count", 0)})
+        return Failures(dict(d["value"]["by_reason"]))
 
-    def note_failure(self, owner: str, package: str, reason: str, at: float) -> None:
-        f = self.failures(owner, package)
-        self._put(f"failures:{owner}/{package}", asdict(Failures(f.count + 1, reason, at)))
+    def note_failure(self, owner: str, package: str, reason: str) -> None:
+        counts = self.failures(owner, package).by_reason
+        counts[reason] = counts.get(reason, 0) + 1
+        self._put(f"failures:{owner}/{package}", asdict(Failures(counts)))
         self._remember(f"{owner}/{package}")
 
     def missing_since(self, owner: str, package: str) -> float:

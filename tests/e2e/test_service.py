@@ -78,8 +78,8 @@ def test_metrics_parse_and_carry_every_package(app, expected):
     }
     for (owner, name), p in expected.items():
         if owner == "fluxcd":
-            assert samples[("ghcr_stats_downloads", name)] == float(p.total)
-            assert samples[("ghcr_stats_downloads_last_30_days", name)] == sum(c for _, c in p.daily)
+            assert samples[("ghcr_stats_downloads_total", name)] == float(p.total)
+            assert samples[("ghcr_stats_recent_downloads", name)] == sum(c for _, c in p.daily)
 
 
 FAILURES = ["500", "503", "timeout", "garbage", "truncated", "huge", "reset"]

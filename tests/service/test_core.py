@@ -184,3 +184,15 @@ def test_a_redirect_off_the_upstream_is_refused_before_it_is_asked(host, upstrea
     r = get(host, "/stats/flux-cli")
     assert r.status == 502 and body(r)["error"]["code"] == "redirect-refused"
     assert upstream.elsewhere.requests == []
+
+
+def test_failures_reach_metrics_by_reason_and_parse_kind(host, upstream):
+    assert get(host, "/stats/flux-cli").status == 200
+    for mode in ("garbage", "503", "garbage"):
+        host.clock.advance(host.settings.cache_ttl)
+        upstream.fail("flux-cli", mode)
+        assert body(get(host, "/stats/flux-cli"))["stale"] is True
+    upstream.heal()
+    text = get(host, "/metrics").body.decode()
+    assert 'ghcr_stats_fetch_failures_total{owner="fluxcd",package="flux-cli",reason="parse-wrong-page"} 2' in text
+    assert 'ghcr_stats_fetch_failures_total{owner="fluxcd",package="flux-cli",reason="upstream-status"} 1' in text

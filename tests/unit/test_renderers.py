@@ -32,13 +32,20 @@ def test_stale_badge_says_so():
 def test_metrics_parse_with_prometheus_client():
     store = Store(DictKV(), history_limit=10)
     store.record(Measurement("fluxcd", "charts/flagger", 2**40, True, "1.1T", [("d1", 3), ("d2", 4)], "u", 1.5))
-    store.note_failure("fluxcd", "charts/flagger", "x", 2.0)
-    store.note_failure("my\"org", "gone", "x", 2.0)
+    store.note_failure("fluxcd", "charts/flagger", "parse-not-found")
+    store.note_failure("fluxcd", "charts/flagger", "parse-not-found")
+    store.note_failure("fluxcd", "charts/flagger", "upstream-status")
+    store.note_failure("my\"org", "gone", "truncated")
     families = {f.name: f for f in text_string_to_metric_families(metrics.render(store))}
-    samples = {(s.name, s.labels["owner"], s.labels["package"]): s.value for f in families.values() for s in f.samples}
-    assert samples[("ghcr_stats_downloads", "fluxcd", "charts/flagger")] == 2**40
-    assert samples[("ghcr_stats_downloads_last_30_days", "fluxcd", "charts/flagger")] == 7
-    assert samples[("ghcr_stats_fetch_failures_total", "fluxcd", "charts/flagger")] == 1
-    assert samples[("ghcr_stats_fetch_failures_total", 'my"org', "gone")] == 1
-    assert samples[("ghcr_stats_last_success_timestamp_seconds", "fluxcd", "charts/flagger")] == 1.5
-    assert ("ghcr_stats_downloads", 'my"org', "gone") not in samples  # never measured: no total
+    samples = {
+        (s.name, s.labels["owner"], s.labels["package"], s.labels.get("reason")): s.value
+        for f in families.values() for s in f.samples
+    }
+    assert families["ghcr_stats_downloads"].type == "counter"  # the client strips _total from a counter's family
+    assert samples[("ghcr_stats_downloads_total", "fluxcd", "charts/flagger", None)] == 2**40
+    assert samples[("ghcr_stats_recent_downloads", "fluxcd", "charts/flagger", None)] == 7
+    assert samples[("ghcr_stats_fetch_failures_total", "fluxcd", "charts/flagger", "parse-not-found")] == 2
+    assert samples[("ghcr_stats_fetch_failures_total", "fluxcd", "charts/flagger", "upstream-status")] == 1
+    assert samples[("ghcr_stats_fetch_failures_total", 'my"org', "gone", "truncated")] == 1
+    assert samples[("ghcr_stats_last_success_timestamp_seconds", "fluxcd", "charts/flagger", None)] == 1.5
+    assert ("ghcr_stats_downloads_total", 'my"org', "gone", None) not in samples  # never measured: no total

@@ -33,15 +33,22 @@ def test_values_carry_their_schema_and_another_schema_reads_as_absent():
 def test_a_failure_is_counted_and_touches_nothing_else():
     store = Store(DictKV(), history_limit=10)
     store.record(measurement(7, 1.0))
-    store.note_failure("fluxcd", "flux-cli", "upstream answered 500", 2.0)
-    store.note_failure("fluxcd", "flux-cli", "timed out", 3.0)
+    store.note_failure("fluxcd", "flux-cli", "upstream-status")
+    store.note_failure("fluxcd", "flux-cli", "upstream-unreachable")
+    store.note_failure("fluxcd", "flux-cli", "upstream-status")
     f = store.failures("fluxcd", "flux-cli")
-    assert (f.count, f.last_reason, f.last_at) == (2, "timed out", 3.0)
+    assert f.by_reason == {"upstream-status": 2, "upstream-unreachable": 1} and f.count == 3
     assert store.latest("fluxcd", "flux-cli").total == 7
     assert store.history("fluxcd", "flux-cli") == [(1.0, 7)]
 
 
 def test_failures_of_never_measured_packages_are_indexed_for_metrics():
     store = Store(DictKV(), history_limit=10)
-    store.note_failure("fluxcd", "ghost", "500", 1.0)
+    store.note_failure("fluxcd", "ghost", "upstream-status")
     assert store.index() == ["fluxcd/ghost"]
+
+
+def test_failures_counted_before_reasons_were_kept_still_count():
+    kv = DictKV()
+    kv["failures:fluxcd/flux-cli"] = json.dumps({"schema": SCHEMA, "value": {"count": 4, "last_reason": "x", "last_at": 1.0}}).encode()
+    assert Store(kv, history_limit=10).failures("fluxcd", "flux-cli").by_reason == {"unknown": 4}
