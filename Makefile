@@ -26,9 +26,10 @@ all: build
 
 setup: $(VENV)/.installed node_modules/.installed
 
-# What only the tests need: Chromium renders the dashboard in tests/e2e.
+# What only the tests need: Chromium renders the dashboard in tests/e2e; Prometheus scrapes the
+# served app there, and its promtool checks /metrics and the rules.
 setup-test:
-	scripts/apt-install.sh chromium
+	scripts/apt-install.sh chromium prometheus
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	@scripts/need.sh "$(PYTHON) -c 'import ensurepip, venv'" "$(PYTHON) with venv and ensurepip (Debian: apt-get install python3-venv)"
