@@ -48,6 +48,9 @@ VALUE_SETS: dict[str, dict] = {
             "tls": [{"secretName": "ghcr-stats-tls", "hosts": ["ghcr-stats.example.com"]}],
         },
     },
+    "service-monitor": {
+        "serviceMonitor": {"enabled": True, "interval": "30s", "labels": {"release": "kube-prometheus-stack"}},
+    },
     "own-service-and-ingress": {
         "service": {"enabled": True, "type": "LoadBalancer", "loadBalancerSourceRanges": ["10.0.0.0/8"]},
         "ingress": {"enabled": True},

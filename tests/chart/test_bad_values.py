@@ -24,6 +24,8 @@ BAD = {
         {"app": {"upstream": "ftp://github.com"}}, helm.HelmValuesError, ["/app/upstream"]),
     "unknown-autoscaler": (
         {"autoscaling": {"kind": "vpa"}}, helm.HelmValuesError, ["/autoscaling/kind", "value must be one of 'hpa', 'keda'"]),
+    "service-monitor-interval-in-words": (
+        {"serviceMonitor": {"enabled": True, "interval": "1 minute"}}, helm.HelmValuesError, ["/serviceMonitor/interval"]),
     "variable-without-value": (
         {"variables": [{"name": "owner"}]}, helm.HelmValuesError, ["/variables/0"]),
     "replicas-without-shared-store": (

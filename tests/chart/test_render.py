@@ -15,7 +15,7 @@ from tests.chart.chartlib import CHART, NAMESPACE, RELEASE, ROOT, VALUE_SETS, he
 # schema kubernetes-validate bundles.
 KUBE_VERSIONS = ("1.25.0", "1.37.0")
 # API groups whose kinds are not core Kubernetes (no schema in kubernetes-validate).
-CUSTOM_GROUPS = ("core.spinkube.dev/", "keda.sh/")
+CUSTOM_GROUPS = ("core.spinkube.dev/", "keda.sh/", "monitoring.coreos.com/")
 
 SPIN_TOML = tomllib.loads((ROOT / "spin.toml").read_text())
 CHART_META = yaml.safe_load((CHART / "Chart.yaml").read_text())
@@ -245,6 +245,24 @@ def test_the_charts_own_service_when_asked(rendered):
     assert svc["spec"]["ports"][0]["targetPort"] == 80
     backend = r.one("Ingress")["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
     assert backend == {"name": "ghcr-stats-http", "port": {"number": 80}}
+
+
+def test_no_service_monitor_unless_asked(rendered):
+    assert "ServiceMonitor" not in rendered["defaults"].kinds()
+
+
+def test_the_service_monitor_scrapes_metrics_through_the_charts_own_service(rendered):
+    r = rendered["service-monitor"]
+    monitor = r.one("ServiceMonitor")
+    jsonschema.validate(monitor, load_schema("servicemonitor.monitoring.coreos.com.v1.schema.json"))
+    assert monitor["metadata"]["labels"]["release"] == "kube-prometheus-stack"
+    assert monitor["spec"]["namespaceSelector"] == {"matchNames": [NAMESPACE]}
+    assert monitor["spec"]["endpoints"] == [{"port": "http", "path": "/metrics", "interval": "30s", "scrapeTimeout": "10s"}]
+    services = [s for s in r.of("Service") if monitor["spec"]["selector"]["matchLabels"].items() <= s["metadata"]["labels"].items()]
+    assert [s["metadata"]["name"] for s in services] == ["ghcr-stats-http"]  # the app's, not Redis'
+    assert "http" in [p["name"] for p in services[0]["spec"]["ports"]]
+    # The operator's Service (named like the SpinApp) stays the Ingress's and the notes' Service.
+    assert "service/ghcr-stats " in r.notes
 
 
 def test_notes_tell_how_to_reach_the_service(rendered, render):

@@ -32,10 +32,15 @@ spin-operator creates for the SpinApp (same name as the SpinApp, port 80).
 */}}
 {{- define "ghcr-stats.serviceName" -}}
 {{- if .Values.service.enabled }}
-{{- printf "%s-http" (include "ghcr-stats.fullname" . | trunc 58 | trimSuffix "-") }}
+{{- include "ghcr-stats.ownServiceName" . }}
 {{- else }}
 {{- include "ghcr-stats.fullname" . }}
 {{- end }}
+{{- end }}
+
+{{/* The chart's own Service: when service.enabled, and for a ServiceMonitor to select. */}}
+{{- define "ghcr-stats.ownServiceName" -}}
+{{- printf "%s-http" (include "ghcr-stats.fullname" . | trunc 58 | trimSuffix "-") }}
 {{- end }}
 
 {{- define "ghcr-stats.servicePort" -}}
