@@ -1,25 +1,26 @@
-"""The HTML dashboard: an owner's packages, their totals and a 30-day sparkline each.
-
-Server-rendered, no JavaScript, one column on a phone.
-"""
+"""The owner page: every package, its total, its last 30 days with a sparkline, when each was
+read, and the owner's totals. Sorted by links, server-rendered, no JavaScript, one column on
+a phone."""
 
 from __future__ import annotations
 
 from html import escape
 
+from . import layout, qr
 from .numbers import iso, short
-from .stats import OwnerReading
+from .stats import OwnerReading, Reading
 
-_STYLE = """
-body{font:16px/1.4 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1f2328}
-h1{font-size:1.5rem;margin:.2rem 0}p{margin:.2rem 0 1rem;color:#59636e}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.5rem .4rem;border-bottom:1px solid #d1d9e0}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}svg{display:block}
-.stale{color:#9a6700}.err{color:#d1242f}
-@media (max-width:36rem){thead{display:none}tr{display:block;border-bottom:1px solid #d1d9e0;padding:.4rem 0}
-td{display:flex;justify-content:space-between;border:0;padding:.15rem 0}td::before{content:attr(data-label);color:#59636e}
-td.num{text-align:right}}
-"""
+SORTS = {
+    "total": lambda r: (-r.measurement.total, r.measurement.package),
+    "recent": lambda r: (-sum(c for _, c in r.measurement.daily), r.measurement.package),
+    "name": lambda r: r.measurement.package,
+}
+
+
+def sort(readings: list[Reading], by: str | None) -> tuple[str, list[Reading]]:
+    """(the sort applied, the readings in that order); an unknown sort is by total."""
+    by = by if by in SORTS else "total"
+    return by, sorted(readings, key=SORTS[by])
 
 
 def sparkline(counts: list[int], width: int = 120, height: int = 24) -> str:
@@ -31,37 +32,46 @@ def sparkline(counts: list[int], width: int = 120, height: int = 24) -> str:
     return (
         f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="last 30 days: {sum(counts)} downloads">'
-        f'<polyline fill="none" stroke="#0969da" stroke-width="1.5" points="{points}"/></svg>'
+        f'<polyline fill="none" stroke="currentColor" stroke-width="1.5" points="{points}"/></svg>'
     )
 
 
-def render(o: OwnerReading) -> str:
-    rows = []
-    for r in sorted(o.readings, key=lambda r: r.measurement.total, reverse=True):
+def render(o: OwnerReading, by: str, rows: list[Reading], self_url: str) -> str:
+    body = []
+    for r in rows:
         m = r.measurement
         total = f"{m.total:,}" if m.exact else f"≈{escape(m.display)}"
         note = f' <span class="stale" title="{escape(r.error.message)}">stale</span>' if r.stale and r.error else ""
-        rows.append(
-            f'<tr><td data-label="Package"><a href="{escape(m.url)}">{escape(m.package)}</a>{note}</td>'
+        body.append(
+            f'<tr><td data-label="Package"><a href="/packages/{escape(m.owner)}/{escape(m.package)}">{escape(m.package)}</a>{note}</td>'
             f'<td class="num" data-label="Downloads" title="{escape(m.display)}">{total}</td>'
             f'<td class="num" data-label="Last 30 days">{sum(c for _, c in m.daily):,}</td>'
-            f'<td data-label="Trend">{sparkline([c for _, c in m.daily])}</td></tr>'
+            f'<td data-label="Trend">{sparkline([c for _, c in m.daily])}</td>'
+            f'<td data-label="Read">{iso(m.fetched_at)}</td></tr>'
         )
     for name, e in sorted(o.failed.items()):
-        rows.append(
+        body.append(
             f'<tr><td data-label="Package">{escape(name)}</td>'
-            f'<td class="err" colspan="3" data-label="Error">{escape(e.message)}</td></tr>'
+            f'<td class="err" colspan="4" data-label="Error">{escape(e.message)}</td></tr>'
         )
     total = sum(r.measurement.total for r in o.readings)
+    recent = sum(sum(c for _, c in r.measurement.daily) for r in o.readings)
     stale = ' <span class="stale">(some values are stale: the upstream failed)</span>' if o.stale else ""
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>{escape(o.owner)} · GHCR downloads</title><style>{_STYLE}</style></head><body>"
+
+    def header(key: str, text: str, cls: str = "") -> str:
+        link = text if key == by else f'<a href="?sort={key}">{text}</a>'
+        return f'<th{cls}>{link}{" ▾" if key == by else ""}</th>'
+
+    return layout.page(
+        f"{o.owner} · GHCR downloads",
         f"<h1>{escape(o.owner)}: container downloads</h1>"
-        f"<p>{len(o.listing.packages)} packages, {total:,} downloads in all ({short(total)}). "
+        f'<p><span id="owner-total">{total:,}</span> downloads in all ({short(total)}), '
+        f'<span id="owner-recent">{recent:,}</span> in the last 30 days, over {len(o.listing.packages)} packages. '
         f"Listing read {iso(o.listing.fetched_at)}.{stale}</p>"
-        '<table><thead><tr><th>Package</th><th class="num">Downloads</th><th class="num">Last 30 days</th>'
-        f"<th>Trend</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        '<p><a href="/stats">JSON</a> · <a href="/metrics">Prometheus metrics</a></p></body></html>'
+        "<table><thead><tr>"
+        + header("name", "Package") + header("total", "Downloads", ' class="num"')
+        + header("recent", "Last 30 days", ' class="num"') + "<th>Trend</th><th>Read</th>"
+        + f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        '<p><a href="/stats">JSON</a> · <a href="/metrics">Prometheus metrics</a></p>'
+        + qr.svg(self_url, "QR code of this page"),
     )

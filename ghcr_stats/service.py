@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import api, badge, dashboard, metrics, stats
 from .host import Host
@@ -65,7 +65,8 @@ async def _route(host: Host, store: Store, request: Request) -> Response:
     match segments:
         case []:
             o = await stats.owner(host, store, owner)
-            return _owner_ok("text/html; charset=utf-8", dashboard.render(o).encode(), host, o)
+            by, rows = dashboard.sort(o.readings, parse_qs(urlsplit(request.uri).query).get("sort", [None])[0])
+            return _owner_ok("text/html; charset=utf-8", dashboard.render(o, by, rows, _self_url(request)).encode(), host, o)
         case ["healthz"]:
             return Response(200, {"content-type": "application/json", "cache-control": "no-store"}, b'{"status":"ok"}')
         case ["metrics"]:
@@ -129,6 +130,14 @@ def _package_path(default_owner: str, segments: list[str]) -> tuple[str, str]:
         return check_owner(decoded[0]), check_package("/".join(decoded[1:]))
     except InvalidName as e:
         raise HttpError(400, "invalid-name", str(e)) from None
+
+
+def _self_url(request: Request) -> str:
+    """The URL the client asked for, as it would type it (for a page's QR code)."""
+    url = urlsplit(request.uri)
+    scheme = request.headers.get("x-forwarded-proto") or url.scheme or "http"
+    host = request.headers.get("x-forwarded-host") or request.headers.get("host") or url.netloc
+    return f"{scheme}://{host}{url.path}" + (f"?{url.query}" if url.query else "")
 
 
 def _owner(segment: str) -> str:

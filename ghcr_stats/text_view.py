@@ -1,0 +1,63 @@
+"""The owner and package pages as plain text, for a terminal (`curl` asks for `*/*`)."""
+
+from __future__ import annotations
+
+from . import qr
+from .history import daily_deltas
+from .numbers import iso, short
+from .stats import OwnerReading, Reading
+from .store import Versions
+
+_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(counts: list[int]) -> str:
+    top = max(counts, default=0)
+    if top == 0:
+        return _BLOCKS[0] * len(counts)
+    return "".join(_BLOCKS[min(len(_BLOCKS) - 1, c * len(_BLOCKS) // (top + 1))] for c in counts)
+
+
+def owner(o: OwnerReading, rows: list[Reading]) -> str:
+    """`rows` in the order to show them (the caller sorts)."""
+    table = [("package", "downloads", "last 30 days", "trend (30 days)", "read at")]
+    for r in rows:
+        m = r.measurement
+        total = f"{m.total:,}" if m.exact else f"~{m.display}"
+        table.append((m.package, total, f"{sum(c for _, c in m.daily):,}", sparkline([c for _, c in m.daily]),
+                      iso(m.fetched_at) + (" stale" if r.stale else "")))
+    total = sum(r.measurement.total for r in o.readings)
+    recent = sum(sum(c for _, c in r.measurement.daily) for r in o.readings)
+    lines = [f"{o.owner}: {len(o.listing.packages)} packages, {total:,} downloads ({short(total)}), {recent:,} in the last 30 days", ""]
+    lines += _aligned(table, right={1, 2})
+    lines += [f"{name}: {e.message}" for name, e in sorted(o.failed.items())]
+    return "\n".join(lines) + "\n"
+
+
+def package(r: Reading, points: list[tuple[float, int]], versions: Versions | None, self_url: str) -> str:
+    m = r.measurement
+    deltas = daily_deltas(points)
+    lines = [
+        f"{m.owner}/{m.package}",
+        f"total downloads  {m.total:,}" + ("" if m.exact else " (rounded by GitHub)") + f"  (GitHub shows {m.display})",
+        f"last 30 days     {sum(c for _, c in m.daily):,}  {sparkline([c for _, c in m.daily])}",
+        f"per day, here    {sparkline([d for _, d in deltas])}  ({len(deltas)} days measured)" if deltas else "per day, here    (measured on one day so far)",
+        f"read at          {iso(m.fetched_at)}" + (f"  STALE: {r.error.message}" if r.stale and r.error else ""),
+        f"on GitHub        {m.url}",
+    ]
+    if m.repository:
+        lines.append(f"repository       {m.repository}")
+    if m.latest_version:
+        lines.append(f"latest version   {m.latest_version}")
+    if versions and versions.versions:
+        lines += ["", *_aligned([("tag", "downloads"), *((t, f"{n:,}") for t, n in versions.versions)], right={1})]
+    lines += ["", qr.text(self_url), self_url]
+    return "\n".join(lines) + "\n"
+
+
+def _aligned(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))).rstrip()
+        for row in rows
+    ]

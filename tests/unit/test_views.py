@@ -1,0 +1,127 @@
+"""The pictures and the text view, rendered from hand-made readings: what is drawn is what
+was given, and the QR codes decode to their URL."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import zxingcpp
+from PIL import Image
+
+from ghcr_stats import charts, dashboard, history_csv, package_view, qr, text_view
+from ghcr_stats.stats import OwnerReading, Reading
+from ghcr_stats.store import Listing, Measurement, Versions
+
+DAY = 86400
+URL = "http://127.0.0.1:3000/packages/fluxcd/flux-cli"
+
+
+def measurement(name: str, total: int, daily: list[int], at: float = 1_780_000_000.0) -> Measurement:
+    days = [(f"2026-05-{d + 1:02d}", c) for d, c in enumerate(daily)]
+    return Measurement("fluxcd", name, total, True, f"{total // 1000}K", days, f"https://github.com/x/{name}", at)
+
+
+def decode(image: Image.Image) -> str:
+    found = zxingcpp.read_barcodes(image)
+    assert len(found) == 1, found
+    return found[0].text
+
+
+def test_bars_draw_each_day_with_its_count():
+    series = [("2026-05-01", 3), ("2026-05-02", 0), ("2026-05-03", 12)]
+    svg = ET.fromstring(charts.bars(series, label="per day"))
+    rects = svg.findall("rect")
+    assert [(r.get("data-date"), int(r.get("data-count"))) for r in rects] == series
+    assert [r.find("title").text for r in rects] == ["2026-05-01: 3", "2026-05-02: 0", "2026-05-03: 12"]
+    heights = [float(r.get("height")) for r in rects]
+    assert heights[1] == 0 and heights[2] == 4 * heights[0]  # proportional to the counts
+    assert {t.text for t in svg.findall("text")} >= {"12", "0", "2026-05-01", "2026-05-03"}  # axes labelled
+
+
+def test_line_puts_each_measurement_at_its_time_and_value():
+    points = [(2 * DAY, 300), (0, 100), (DAY, 250)]
+    svg = ET.fromstring(charts.line(points, label="total"))
+    dots = svg.findall("circle")
+    assert [(d.get("data-time"), int(d.get("data-value"))) for d in dots] == [
+        ("1970-01-01T00:00:00Z", 100), ("1970-01-02T00:00:00Z", 250), ("1970-01-03T00:00:00Z", 300)]
+    xs = [float(d.get("cx")) for d in dots]
+    ys = [float(d.get("cy")) for d in dots]
+    assert xs[1] - xs[0] == xs[2] - xs[1] and ys[0] > ys[1] > ys[2]  # later right, larger higher
+
+
+def test_empty_charts_say_so():
+    assert "no data yet" in charts.bars([], label="x") and "no data yet" in charts.line([], label="x")
+
+
+def test_the_svg_qr_code_decodes_to_the_url():
+    svg = qr.svg(URL, "QR")
+    # segno draws each dark run of a row as "h<len>" after moving "m<dx> <dy>": replay it.
+    path = re.search(r'class="qrline"[^>]*d="([^"]+)"', svg).group(1)
+    size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))
+    img = Image.new("L", (size * 4, size * 4), 255)
+    x = y = 0.0
+    for op, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", path):
+        if op == "M":
+            x, y = float(a), float(b)
+        elif op == "m":
+            x, y = x + float(a), y + float(b)
+        else:
+            for col in range(int(x), int(x + float(a))):
+                img.paste(0, (col * 4, int(y) * 4, col * 4 + 4, int(y) * 4 + 4))
+            x += float(a)
+    assert decode(img) == URL
+
+
+def test_the_text_qr_code_decodes_to_the_url():
+    lines = qr.text(URL).splitlines()
+    halves = {"█": (0, 0), "▀": (0, 1), "▄": (1, 0), " ": (1, 1)}  # (top, bottom): 1 is dark
+    img = Image.new("L", (len(lines[0]) * 4, len(lines) * 8), 255)
+    for row, line in enumerate(lines):
+        for col, ch in enumerate(line):
+            for half, dark in enumerate(halves[ch]):
+                if dark:
+                    img.paste(0, (col * 4, row * 8 + half * 4, col * 4 + 4, row * 8 + half * 4 + 4))
+    assert decode(img) == URL
+
+
+def test_sparkline_rises_with_the_counts():
+    line = text_view.sparkline([0, 10, 20, 30, 40, 50, 60, 70])
+    assert line[0] == "▁" and line[-1] == "█" and list(line) == sorted(line)
+    assert text_view.sparkline([0, 0]) == "▁▁"
+
+
+def test_owner_views_sort_and_total():
+    readings = [Reading(measurement("b", 5_000, [1] * 30)), Reading(measurement("a", 9_000, [0] * 30)),
+                Reading(measurement("c", 1_000, [9] * 30), stale=True)]
+    o = OwnerReading("fluxcd", Listing("fluxcd", ["a", "b", "c"], 0.0), readings)
+    for by, order in (("total", "abc"), ("recent", "cba"), ("name", "abc"), ("bogus", "abc")):
+        assert "".join(r.measurement.package for r in dashboard.sort(readings, by)[1]) == order
+    text = text_view.owner(o, dashboard.sort(readings, "recent")[1])
+    assert "15,000 downloads" in text and "300 in the last 30 days" in text
+    rows = [line.split() for line in text.splitlines()[3:6]]
+    assert [r[0] for r in rows] == ["c", "b", "a"] and [r[1] for r in rows] == ["1,000", "5,000", "9,000"]
+    assert rows[0][-1] == "stale"
+    html = dashboard.render(o, "recent", dashboard.sort(readings, "recent")[1], "http://h/")
+    assert 'id="owner-total">15,000<' in html and 'href="/packages/fluxcd/a"' in html
+    assert '<a href="?sort=total">' in html and '<a href="?sort=recent">' not in html  # the current sort is no link
+
+
+def test_package_views_carry_the_numbers_the_history_and_the_versions():
+    r = Reading(measurement("flux-cli", 412_733_118, list(range(30))))
+    points = [(0.0, 100), (DAY, 160), (2 * DAY, 400)]
+    v = Versions("fluxcd", "flux-cli", [("v2", 30), ("v1", 10)], 0.0)
+    html = package_view.render(r, points, v, self_url=URL, base_url="http://127.0.0.1:3000")
+    assert 'id="total">412,733,118<' in html and 'id="display">412733K<' in html
+    assert "![downloads](http://127.0.0.1:3000/badge/fluxcd/flux-cli.svg)" in html
+    assert "endpoint?url=http%3A%2F%2F127.0.0.1%3A3000%2Fshields%2Ffluxcd%2Fflux-cli" in html
+    assert ">75.0%<" in html and ">25.0%<" in html
+    assert 'data-date="1970-01-03" data-count="240"' in html  # the daily delta of the last day
+    text = text_view.package(r, points, v, URL)
+    assert "total downloads  412,733,118" in text and re.search(r"^v2 +30$", text, re.M) and URL in text
+
+
+def test_history_csv_has_a_header_and_the_deltas():
+    assert history_csv.render([(DAY, 160), (0.0, 100)]) == (
+        "time,total_downloads,added_since_previous\n1970-01-01T00:00:00Z,100,\n1970-01-02T00:00:00Z,160,60\n"
+    )
