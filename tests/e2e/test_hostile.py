@@ -1,0 +1,30 @@
+"""What an adversarial pass over the served app found, each as a request through HTTP."""
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+
+from tests.service.test_router_fuzz import HEADERS, METHODS, PATHS
+
+
+@pytest.mark.parametrize("path", ["/badge", "/badge/", "/shields", "/shields/"])
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_route_without_a_name_is_answered(app, upstream, method, path):
+    r = app.request(method, path, timeout=15)  # it used to hang until the client gave up
+    assert r.status_code == 404
+    if method == "GET":
+        assert r.json()["error"]["code"] == "no-route"
+    assert upstream.requests == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(method=METHODS, path=PATHS, headers=HEADERS)
+def test_a_sample_of_the_fuzzed_router_is_answered_when_served(app, method, path, headers):
+    # Only requests an HTTP client will send: a method token, ASCII header values.
+    assume(method.isalpha() and all(v.isascii() for v in headers.values()))
+    try:
+        request = app.build_request(method, path, headers=headers, timeout=30)
+    except (httpx.InvalidURL, UnicodeError):
+        assume(False)
+    r = app.send(request)
+    assert r.status_code in (200, 304, 400, 404, 405, 502, 503), (r.status_code, r.text)
