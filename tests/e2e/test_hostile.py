@@ -1,9 +1,12 @@
 """What an adversarial pass over the served app found, each as a request through HTTP."""
 
+import time
+
 import httpx
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
+from tests.devhost import Served
 from tests.service.test_router_fuzz import HEADERS, METHODS, PATHS
 
 
@@ -28,3 +31,13 @@ def test_a_sample_of_the_fuzzed_router_is_answered_when_served(app, method, path
         assume(False)
     r = app.send(request)
     assert r.status_code in (200, 304, 400, 404, 405, 502, 503), (r.status_code, r.text)
+
+
+def test_a_retry_after_of_the_year_3_trillion_ends_after_max_backoff(upstream):
+    with Served({"upstream": upstream.url, "max_backoff": "2"}) as served, httpx.Client(base_url=served.url, timeout=30) as app:
+        upstream.fail("*", "429-retry-after-huge")
+        assert app.get("/stats/flux-cli").json()["error"]["code"] == "rate-limited"
+        upstream.heal()
+        assert app.get("/stats/flux-cli").json()["error"]["code"] == "rate-limited"  # backing off
+        time.sleep(2.5)
+        assert app.get("/stats/flux-cli").status_code == 200

@@ -23,7 +23,7 @@ from . import pages
 
 # How a page can fail: the name says what the upstream does instead of answering the page.
 FAILURES = (
-    "500", "503", "404", "429", "429-retry-after", "timeout", "garbage", "truncated", "huge", "reset",
+    "500", "503", "404", "429", "429-retry-after", "429-retry-after-huge", "timeout", "garbage", "truncated", "huge", "reset",
     "redirect-off-host",  # a 302 to another host (127.0.0.2), which must never be asked
     "redirect-loop",  # a 302 to the same URL, for ever
 )
@@ -66,6 +66,7 @@ class FakeGitHub:
         self.max_in_flight = 0  # the most requests it was answering at once
         self._failures: dict[str, str] = {}
         self._delay = 0.0
+        self.retry_after = "99999999999999999999"  # what "429-retry-after-huge" sends
         self._cache: dict[tuple, bytes] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -82,6 +83,7 @@ class FakeGitHub:
 
     def heal(self) -> None:
         self._failures.clear()
+        self.retry_after = "99999999999999999999"
 
     def delay(self, seconds: float) -> None:
         """Answer every request `seconds` late (slow, but not failing)."""
@@ -198,6 +200,8 @@ class FakeGitHub:
                         self._send(429, b"rate limited")
                     case "429-retry-after":
                         self._send(429, b"rate limited", {"Retry-After": "120"})
+                    case "429-retry-after-huge":  # the year 3 trillion, taken at its word
+                        self._send(429, b"rate limited", {"Retry-After": gh.retry_after})
                     case "timeout":
                         time.sleep(gh.timeout_delay)
                         self._send(status, body)

@@ -164,7 +164,8 @@ then every entry of .Values.variables.
   (list "history_limit" $app.historyLimit true)
   (list "max_concurrency" $app.maxConcurrency true)
   (list "page_max_bytes" $app.pageMaxBytes true)
-  (list "fetch_timeout" $app.fetchTimeout true) }}
+  (list "fetch_timeout" $app.fetchTimeout true)
+  (list "max_backoff" $app.maxBackoff true) }}
 {{- range $settings }}
 {{- $name := index . 0 }}
 {{- $value := index . 1 }}
