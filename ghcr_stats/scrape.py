@@ -70,7 +70,7 @@ async def _get(host: Host, store: Store, url: str) -> Fetched:
         raise UpstreamError(502, "rate-limited", f"upstream rate limit: not asking again for {until - now:.0f} s")
     s = host.settings
     try:
-        r = await host.http.get(url, timeout=s.fetch_timeout, max_bytes=s.page_max_bytes)
+        r = await host.http.get(url, timeout=s.fetch_timeout, deadline=s.fetch_deadline, max_bytes=s.page_max_bytes)
     except FetchError as e:
         raise UpstreamError(502, "upstream-unreachable", f"{url}: {e}") from None
     if r.status == 429:

@@ -41,3 +41,17 @@ def test_a_retry_after_of_the_year_3_trillion_ends_after_max_backoff(upstream):
         assert app.get("/stats/flux-cli").json()["error"]["code"] == "rate-limited"  # backing off
         time.sleep(2.5)
         assert app.get("/stats/flux-cli").status_code == 200
+
+
+def test_a_trickling_upstream_is_cut_off_at_the_fetch_deadline(upstream):
+    variables = {"upstream": upstream.url, "fetch_timeout": "3", "fetch_deadline": "2"}
+    with Served(variables) as served, httpx.Client(base_url=served.url, timeout=30) as app:
+        upstream.fail("flux-cli", "trickle")  # a byte every half second, for as long as it is read
+        started = time.monotonic()
+        r = app.get("/stats/flux-cli")
+        elapsed = time.monotonic() - started
+    assert r.status_code == 502
+    assert "took longer than 2 s" in r.json()["error"]["message"]
+    # Without the deadline it went on for as long as the upstream liked (45 s and more);
+    # with it, the deadline and at most one between-bytes wait, with a generous margin.
+    assert elapsed < 2 + 3 + 5

@@ -23,7 +23,8 @@ from . import pages
 
 # How a page can fail: the name says what the upstream does instead of answering the page.
 FAILURES = (
-    "500", "503", "404", "429", "429-retry-after", "429-retry-after-huge", "timeout", "garbage", "truncated", "huge", "reset",
+    "500", "503", "404", "429", "429-retry-after", "429-retry-after-huge", "timeout",
+    "trickle",  # the page, one byte every `trickle_interval` seconds "garbage", "truncated", "huge", "reset",
     "redirect-off-host",  # a 302 to another host (127.0.0.2), which must never be asked
     "redirect-loop",  # a 302 to the same URL, for ever
 )
@@ -31,7 +32,7 @@ FAILURES = (
 
 OWNER_KINDS = ("orgs", "users")
 # Failures that spoil a page's body happen on the page a redirect leads to, not on the redirect.
-BODY_FAILURES = ("timeout", "truncated", "huge")
+BODY_FAILURES = ("timeout", "truncated", "huge", "trickle")
 
 
 class Elsewhere:
@@ -57,10 +58,13 @@ class Elsewhere:
 
 
 class FakeGitHub:
-    def __init__(self, packages: list[pages.Package], *, per_page: int = 3, timeout_delay: float = 3.0):
+    def __init__(
+        self, packages: list[pages.Package], *, per_page: int = 3, timeout_delay: float = 3.0, trickle_interval: float = 0.5
+    ):
         self.packages = {(p.owner, p.name): p for p in packages}
         self.per_page = per_page
         self.timeout_delay = timeout_delay
+        self.trickle_interval = trickle_interval
         self.requests: list[str] = []
         self.in_flight = 0
         self.max_in_flight = 0  # the most requests it was answering at once
@@ -217,6 +221,18 @@ class FakeGitHub:
                         self.close_connection = True
                     case "huge":
                         self._send(200, body + b"<!--" + b"x" * 6_000_000 + b"-->")
+                    case "trickle":  # never a gap long enough for a between-bytes time-out
+                        self.send_response(200)
+                        self.send_header("Content-Type", "text/html; charset=utf-8")
+                        self.send_header("Content-Length", str(len(body)))
+                        self.end_headers()
+                        try:
+                            for i in range(len(body)):
+                                self.wfile.write(body[i : i + 1])
+                                self.wfile.flush()
+                                time.sleep(gh.trickle_interval)
+                        except OSError:  # the client gave up, as it should
+                            self.close_connection = True
                     case "reset":
                         self.close_connection = True
                         self.connection.close()

@@ -128,6 +128,16 @@ def test_a_backoff_stored_beyond_the_ceiling_is_not_honoured(host, upstream):
     assert get(host, "/stats/flux-cli").status == 200
 
 
+def test_a_trickling_upstream_is_cut_off_at_the_fetch_deadline(host, upstream):
+    # One byte every half second: never a gap for the between-bytes time-out (3 s) to see.
+    host.settings = replace(host.settings, fetch_timeout=3, fetch_deadline=1)
+    upstream.fail("flux-cli", "trickle")
+    r = get(host, "/stats/flux-cli")  # real time: about a second
+    assert r.status == 502
+    assert body(r)["error"]["code"] == "upstream-unreachable"
+    assert "took longer than 1 s" in body(r)["error"]["message"]
+
+
 def test_a_body_over_the_cap_is_refused_not_parsed(host, upstream):
     host.settings = replace(host.settings, page_max_bytes=100_000)
     r = get(host, "/stats/flux-cli")

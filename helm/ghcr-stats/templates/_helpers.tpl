@@ -165,7 +165,8 @@ then every entry of .Values.variables.
   (list "max_concurrency" $app.maxConcurrency true)
   (list "page_max_bytes" $app.pageMaxBytes true)
   (list "fetch_timeout" $app.fetchTimeout true)
-  (list "max_backoff" $app.maxBackoff true) }}
+  (list "max_backoff" $app.maxBackoff true)
+  (list "fetch_deadline" $app.fetchDeadline true) }}
 {{- range $settings }}
 {{- $name := index . 0 }}
 {{- $value := index . 1 }}
