@@ -23,8 +23,9 @@ from . import pages
 
 # How a page can fail: the name says what the upstream does instead of answering the page.
 FAILURES = (
-    "500", "503", "404", "429", "429-retry-after", "429-retry-after-huge", "timeout",
-    "trickle",  # the page, one byte every `trickle_interval` seconds "garbage", "truncated", "huge", "reset",
+    "500", "503", "404", "429", "429-retry-after", "429-retry-after-huge", "timeout", "garbage", "truncated",
+    "huge", "reset",
+    "trickle",  # the page, one byte every `trickle_interval` seconds
     "redirect-off-host",  # a 302 to another host (127.0.0.2), which must never be asked
     "redirect-loop",  # a 302 to the same URL, for ever
 )
