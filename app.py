@@ -14,10 +14,18 @@ from ghcr_stats.host import Host
 class IncomingHandler(http.IncomingHandler):
     def handle_request(self, request: http.Request) -> http.Response:
         try:
+            r = self._answer(request)
+        except Exception:  # whatever fails, the client gets an answer (service.handle has its own)
+            req = service.Request(request.method, request.uri)
+            service.log_unexpected(req)
+            r = service.internal_error()
+        return http.Response(r.status, r.headers, r.body)
+
+    def _answer(self, request: http.Request) -> service.Response:
+        try:
             settings = spin.settings()
         except ConfigError as e:
-            r = service.error(500, "bad-config", str(e))
-            return http.Response(r.status, r.headers, r.body)
+            return service.error(500, "bad-config", str(e))
         host = Host(
             settings=settings,
             http=spin.SpinHttp(),
@@ -27,7 +35,4 @@ class IncomingHandler(http.IncomingHandler):
         )
         headers = {k.lower(): v for k, v in request.headers.items()}
         # wasi:http is polled, not threaded: Spin's poll loop runs the async service.
-        response = PollLoop().run_until_complete(
-            service.handle(host, service.Request(request.method, request.uri, headers))
-        )
-        return http.Response(response.status, response.headers, response.body)
+        return PollLoop().run_until_complete(service.handle(host, service.Request(request.method, request.uri, headers)))

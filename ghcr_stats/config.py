@@ -22,6 +22,8 @@ class Settings:
     max_concurrency: int = 8  # outbound requests in flight for an owner-wide request
     page_max_bytes: int = 5_000_000  # a larger upstream page is refused, not parsed
     fetch_timeout: int = 10  # seconds to wait for the upstream's first byte, and between bytes
+    fetch_deadline: int = 30  # seconds a whole upstream response may take, body included
+    max_backoff: int = 3600  # the longest a 429's Retry-After keeps the app from the upstream
 
     @classmethod
     def load(cls, get: Callable[[str], str]) -> "Settings":

@@ -26,8 +26,10 @@ class FetchError(Exception):
 
 
 class Http(Protocol):
-    async def get(self, url: str, *, timeout: float, max_bytes: int) -> Fetched:
-        """GET `url`; raise FetchError on time-out, connection failure or a body over `max_bytes`."""
+    async def get(self, url: str, *, timeout: float, deadline: float, max_bytes: int) -> Fetched:
+        """GET `url`; raise FetchError on a connection failure, a body over `max_bytes`, a wait
+        longer than `timeout` seconds for the first byte or the next, or a response (body
+        included) taking longer than `deadline` seconds in all."""
         ...
 
 

@@ -71,15 +71,16 @@ async def fetch_html(host: Host, store: Store, url: str) -> tuple[str, str]:
 async def _get(host: Host, store: Store, url: str) -> Fetched:
     """One GET, unless the upstream asked us to wait; a 429 starts that wait."""
     now = host.clock()
-    if now < (until := store.backoff_until()):
+    if now < (until := store.backoff_until(now, host.settings.max_backoff)):
         raise UpstreamError(502, "rate-limited", f"upstream rate limit: not asking again for {until - now:.0f} s")
     s = host.settings
     try:
-        r = await host.http.get(url, timeout=s.fetch_timeout, max_bytes=s.page_max_bytes)
+        r = await host.http.get(url, timeout=s.fetch_timeout, deadline=s.fetch_deadline, max_bytes=s.page_max_bytes)
     except FetchError as e:
         raise UpstreamError(502, "upstream-unreachable", f"{url}: {e}") from None
     if r.status == 429:
-        store.set_backoff_until(now + _retry_after(r.headers.get("retry-after"), now))
+        wait = min(_retry_after(r.headers.get("retry-after"), now), float(s.max_backoff))
+        store.set_backoff_until(now + wait)
         raise UpstreamError(502, "rate-limited", f"{url} answered 429 (rate limited)")
     return r
 

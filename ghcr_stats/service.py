@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
+import traceback
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -51,6 +53,9 @@ async def handle(host: Host, request: Request) -> Response:
         response = error(e.status, e.code, e.message)
     except UpstreamError as e:
         response = error(e.status, e.code, e.message)
+    except Exception:  # a bug must still answer: a handler that raises leaves the client hanging
+        log_unexpected(request)
+        response = internal_error()
     response = _conditional(request, response)
     if request.method == "HEAD":
         response = Response(response.status, response.headers, b"")
@@ -82,13 +87,13 @@ async def _route(host: Host, store: Store, request: Request) -> Response:
         case ["stats", segment] if path.endswith("/"):
             o = await stats.owner(host, store, _owner(segment))
             return _owner_ok("application/json", _dump(api.owner(o, now)), host, o)
-        case ["stats", *rest] if rest[-1] == "history" and len(rest) >= 2:
+        case ["stats", *rest] if len(rest) >= 2 and rest[-1] == "history":
             o, name = _package_path(owner, rest[:-1])
             reading = await stats.package(host, store, o, name)  # measures once if never measured
             points = store.history(o, name)
             body = _dump(api.history(o, name, points, host.settings.history_limit))
             return _package_ok("application/json", body, host, reading)
-        case ["stats", *rest] if rest[-1] == "versions" and len(rest) >= 2:
+        case ["stats", *rest] if len(rest) >= 2 and rest[-1] == "versions":
             o, name = _package_path(owner, rest[:-1])
             v, failure = await stats.versions(host, store, o, name)
             stale = failure is not None
@@ -97,12 +102,12 @@ async def _route(host: Host, store: Store, request: Request) -> Response:
         case ["stats", *rest]:
             reading = await stats.package(host, store, *_package_path(owner, rest))
             return _package_ok("application/json", _dump(api.package(reading, now)), host, reading)
-        case ["badge", *rest] if rest[-1].endswith(".svg"):
+        case ["badge", *rest] if rest and rest[-1].endswith(".svg"):
             o, name = _package_path(owner, rest[:-1] + [rest[-1].removesuffix(".svg")])
             reading = await stats.package(host, store, o, name)
             svg = badge.render("downloads", reading.measurement.display, reading.stale)
             return _package_ok("image/svg+xml", svg.encode(), host, reading)
-        case ["shields", *rest]:
+        case ["shields", *rest] if rest:
             reading = await stats.package(host, store, *_package_path(owner, rest))
             body = api.shields("downloads", reading.measurement.display, reading.stale)
             return _package_ok("application/json", _dump(body), host, reading)
@@ -124,6 +129,8 @@ def _owner_ok(content_type: str, body: bytes, host: Host, o: stats.OwnerReading)
 def _package_path(default_owner: str, segments: list[str]) -> tuple[str, str]:
     """`[package]` (default owner; nested names percent-encoded) or `[owner, *package]`."""
     decoded = [unquote(s) for s in segments]
+    if not decoded:
+        raise HttpError(404, "no-route", "a package name is missing from the path; see README for the endpoints")
     try:
         if len(decoded) == 1:
             return default_owner, check_package(decoded[0])
@@ -172,8 +179,18 @@ def _conditional(request: Request, response: Response) -> Response:
     return response
 
 
+def log_unexpected(request: Request) -> None:
+    """The traceback and the request it broke, on stderr (Spin's log); never in the answer."""
+    print(f"ghcr-stats: unexpected error answering {request.method} {urlsplit(request.uri).path}", file=sys.stderr)
+    traceback.print_exc(file=sys.stderr)
+
+
 def error(status: int, code: str, message: str) -> Response:
     return _json(status, api.error(code, message))
+
+
+def internal_error() -> Response:
+    return error(500, "internal-error", "the service failed to answer this request; the failure is logged")
 
 
 def _json(status: int, body: dict) -> Response:

@@ -147,10 +147,12 @@ class Store:
     def set_owner_kind(self, owner: str, kind: str) -> None:
         self._put(f"owner-kind:{owner}", kind)
 
-    def backoff_until(self) -> float:
-        """Until when the upstream asked us (429 Retry-After) not to call it."""
+    def backoff_until(self, now: float, longest: float) -> float:
+        """Until when the upstream asked us (429 Retry-After) not to call it. A stored time
+        further off than `longest` (written before the ceiling, or by hand) is not honoured."""
         d = self._get("backoff-until")
-        return float(d["value"]) if d else 0.0
+        until = float(d["value"]) if d else 0.0
+        return until if until <= now + longest else 0.0
 
     def set_backoff_until(self, until: float) -> None:
         self._put("backoff-until", until)

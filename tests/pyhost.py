@@ -3,6 +3,8 @@ httpx for outbound HTTP, a dict for the key-value store, and a clock the test ca
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
 from ghcr_stats.host import Fetched, FetchError
@@ -12,8 +14,14 @@ class HttpxHttp:
     def __init__(self) -> None:
         self.urls: list[str] = []
 
-    async def get(self, url: str, *, timeout: float, max_bytes: int) -> Fetched:
+    async def get(self, url: str, *, timeout: float, deadline: float, max_bytes: int) -> Fetched:
         self.urls.append(url)
+        try:
+            return await asyncio.wait_for(self._get(url, timeout, max_bytes), deadline)
+        except asyncio.TimeoutError:
+            raise FetchError(f"the response took longer than {deadline:g} s") from None
+
+    async def _get(self, url: str, timeout: float, max_bytes: int) -> Fetched:
         try:
             async with httpx.AsyncClient(timeout=timeout) as client:
                 async with client.stream("GET", url) as r:

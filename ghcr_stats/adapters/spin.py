@@ -7,6 +7,7 @@ Only importable inside the componentized app, where `spin_sdk.wit` and `wit_worl
 from __future__ import annotations
 
 import asyncio
+import time
 from urllib.parse import urlsplit
 
 from spin_sdk import key_value, variables
@@ -47,7 +48,8 @@ def settings() -> Settings:
 class SpinHttp:
     """GET over wasi:http's outgoing handler, asynchronously, so that several run at once."""
 
-    async def get(self, url: str, *, timeout: float, max_bytes: int) -> Fetched:
+    async def get(self, url: str, *, timeout: float, deadline: float, max_bytes: int) -> Fetched:
+        started = time.monotonic()
         parts = urlsplit(url)
         request = OutgoingRequest(Fields.from_list([("user-agent", b"ghcr-stats")]))
         request.set_method(Method_Get())
@@ -56,8 +58,11 @@ class SpinHttp:
         request.set_path_with_query(parts.path + (f"?{parts.query}" if parts.query else ""))
         OutgoingBody.finish(request.body(), None)
         options = RequestOptions()
+        # wasi:http has no overall time-out: the deadline is checked as each chunk arrives, and
+        # no single wait may outlast it, so a trickle ends at most `timeout` past the deadline.
+        wait = min(timeout, deadline)
         for set_timeout in (options.set_connect_timeout, options.set_first_byte_timeout, options.set_between_bytes_timeout):
-            set_timeout(int(timeout * _NANOS))
+            set_timeout(int(wait * _NANOS))
         try:
             response = await _send(request, options)
         except Err as e:
@@ -70,6 +75,8 @@ class SpinHttp:
                 body += chunk
                 if len(body) > max_bytes:
                     raise FetchError(f"body larger than {max_bytes} bytes")
+                if time.monotonic() - started > deadline:
+                    raise FetchError(f"the response took longer than {deadline:g} s")
         except Err as e:
             raise FetchError(f"reading the body failed: {_describe(e.value)}") from None
         return Fetched(response.status(), headers, bytes(body))

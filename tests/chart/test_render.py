@@ -134,6 +134,8 @@ def test_variables_are_the_apps_settings_as_strings(rendered):
         "max_concurrency": "8",
         "page_max_bytes": "5000000",  # not "5e+06": numbers go through int64
         "fetch_timeout": "10",
+        "max_backoff": "3600",
+        "fetch_deadline": "30",
     }
     # Every name the chart sets is a variable spin.toml declares, and the chart covers them all.
     assert set(variables) == set(SPIN_TOML["variables"])

@@ -23,7 +23,9 @@ from . import pages
 
 # How a page can fail: the name says what the upstream does instead of answering the page.
 FAILURES = (
-    "500", "503", "404", "429", "429-retry-after", "timeout", "garbage", "truncated", "huge", "reset",
+    "500", "503", "404", "429", "429-retry-after", "429-retry-after-huge", "timeout", "garbage", "truncated",
+    "huge", "reset",
+    "trickle",  # the page, one byte every `trickle_interval` seconds
     "redirect-off-host",  # a 302 to another host (127.0.0.2), which must never be asked
     "redirect-loop",  # a 302 to the same URL, for ever
 )
@@ -31,7 +33,7 @@ FAILURES = (
 
 OWNER_KINDS = ("orgs", "users")
 # Failures that spoil a page's body happen on the page a redirect leads to, not on the redirect.
-BODY_FAILURES = ("timeout", "truncated", "huge")
+BODY_FAILURES = ("timeout", "truncated", "huge", "trickle")
 
 
 class Elsewhere:
@@ -57,15 +59,19 @@ class Elsewhere:
 
 
 class FakeGitHub:
-    def __init__(self, packages: list[pages.Package], *, per_page: int = 3, timeout_delay: float = 3.0):
+    def __init__(
+        self, packages: list[pages.Package], *, per_page: int = 3, timeout_delay: float = 3.0, trickle_interval: float = 0.5
+    ):
         self.packages = {(p.owner, p.name): p for p in packages}
         self.per_page = per_page
         self.timeout_delay = timeout_delay
+        self.trickle_interval = trickle_interval
         self.requests: list[str] = []
         self.in_flight = 0
         self.max_in_flight = 0  # the most requests it was answering at once
         self._failures: dict[str, str] = {}
         self._delay = 0.0
+        self.retry_after = "99999999999999999999"  # what "429-retry-after-huge" sends
         self._cache: dict[tuple, bytes] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -82,6 +88,7 @@ class FakeGitHub:
 
     def heal(self) -> None:
         self._failures.clear()
+        self.retry_after = "99999999999999999999"
 
     def delay(self, seconds: float) -> None:
         """Answer every request `seconds` late (slow, but not failing)."""
@@ -198,6 +205,8 @@ class FakeGitHub:
                         self._send(429, b"rate limited")
                     case "429-retry-after":
                         self._send(429, b"rate limited", {"Retry-After": "120"})
+                    case "429-retry-after-huge":  # the year 3 trillion, taken at its word
+                        self._send(429, b"rate limited", {"Retry-After": gh.retry_after})
                     case "timeout":
                         time.sleep(gh.timeout_delay)
                         self._send(status, body)
@@ -213,6 +222,18 @@ class FakeGitHub:
                         self.close_connection = True
                     case "huge":
                         self._send(200, body + b"<!--" + b"x" * 6_000_000 + b"-->")
+                    case "trickle":  # never a gap long enough for a between-bytes time-out
+                        self.send_response(200)
+                        self.send_header("Content-Type", "text/html; charset=utf-8")
+                        self.send_header("Content-Length", str(len(body)))
+                        self.end_headers()
+                        try:
+                            for i in range(len(body)):
+                                self.wfile.write(body[i : i + 1])
+                                self.wfile.flush()
+                                time.sleep(gh.trickle_interval)
+                        except OSError:  # the client gave up, as it should
+                            self.close_connection = True
                     case "reset":
                         self.close_connection = True
                         self.connection.close()

@@ -108,6 +108,36 @@ def test_a_429_without_retry_after_backs_off_for_60_seconds(host, upstream):
     assert get(host, "/stats/flux-cli").status == 200
 
 
+@pytest.mark.parametrize("retry_after", ["99999999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_a_retry_after_is_clamped_to_max_backoff(host, upstream, retry_after):
+    host.settings = replace(host.settings, max_backoff=600)
+    upstream.retry_after = retry_after
+    upstream.fail("*", "429-retry-after-huge")
+    assert get(host, "/stats/flux-cli").status == 502
+    upstream.heal()
+    host.clock.advance(599)
+    assert body(get(host, "/stats/flux-cli"))["error"]["code"] == "rate-limited"
+    host.clock.advance(2)
+    assert get(host, "/stats/flux-cli").status == 200
+
+
+def test_a_backoff_stored_beyond_the_ceiling_is_not_honoured(host, upstream):
+    from ghcr_stats.store import Store
+
+    Store(host.kv, 5).set_backoff_until(1e20)  # as the unclamped app stored it
+    assert get(host, "/stats/flux-cli").status == 200
+
+
+def test_a_trickling_upstream_is_cut_off_at_the_fetch_deadline(host, upstream):
+    # One byte every half second: never a gap for the between-bytes time-out (3 s) to see.
+    host.settings = replace(host.settings, fetch_timeout=3, fetch_deadline=1)
+    upstream.fail("flux-cli", "trickle")
+    r = get(host, "/stats/flux-cli")  # real time: about a second
+    assert r.status == 502
+    assert body(r)["error"]["code"] == "upstream-unreachable"
+    assert "took longer than 1 s" in body(r)["error"]["message"]
+
+
 def test_a_body_over_the_cap_is_refused_not_parsed(host, upstream):
     host.settings = replace(host.settings, page_max_bytes=100_000)
     r = get(host, "/stats/flux-cli")

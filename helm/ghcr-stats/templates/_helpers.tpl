@@ -169,7 +169,9 @@ then every entry of .Values.variables.
   (list "history_limit" $app.historyLimit true)
   (list "max_concurrency" $app.maxConcurrency true)
   (list "page_max_bytes" $app.pageMaxBytes true)
-  (list "fetch_timeout" $app.fetchTimeout true) }}
+  (list "fetch_timeout" $app.fetchTimeout true)
+  (list "max_backoff" $app.maxBackoff true)
+  (list "fetch_deadline" $app.fetchDeadline true) }}
 {{- range $settings }}
 {{- $name := index . 0 }}
 {{- $value := index . 1 }}

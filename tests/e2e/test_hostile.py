@@ -1,0 +1,57 @@
+"""What an adversarial pass over the served app found, each as a request through HTTP."""
+
+import time
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+
+from tests.devhost import Served
+from tests.service.test_router_fuzz import HEADERS, METHODS, PATHS
+
+
+@pytest.mark.parametrize("path", ["/badge", "/badge/", "/shields", "/shields/"])
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_route_without_a_name_is_answered(app, upstream, method, path):
+    r = app.request(method, path, timeout=15)  # it used to hang until the client gave up
+    assert r.status_code == 404
+    if method == "GET":
+        assert r.json()["error"]["code"] == "no-route"
+    assert upstream.requests == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(method=METHODS, path=PATHS, headers=HEADERS)
+def test_a_sample_of_the_fuzzed_router_is_answered_when_served(app, method, path, headers):
+    # Only requests an HTTP client will send: a method token, ASCII header values.
+    assume(method.isalpha() and all(v.isascii() for v in headers.values()))
+    try:
+        request = app.build_request(method, path, headers=headers, timeout=30)
+    except (httpx.InvalidURL, UnicodeError):
+        assume(False)
+    r = app.send(request)
+    assert r.status_code in (200, 304, 400, 404, 405, 502, 503), (r.status_code, r.text)
+
+
+def test_a_retry_after_of_the_year_3_trillion_ends_after_max_backoff(upstream):
+    with Served({"upstream": upstream.url, "max_backoff": "2"}) as served, httpx.Client(base_url=served.url, timeout=30) as app:
+        upstream.fail("*", "429-retry-after-huge")
+        assert app.get("/stats/flux-cli").json()["error"]["code"] == "rate-limited"
+        upstream.heal()
+        assert app.get("/stats/flux-cli").json()["error"]["code"] == "rate-limited"  # backing off
+        time.sleep(2.5)
+        assert app.get("/stats/flux-cli").status_code == 200
+
+
+def test_a_trickling_upstream_is_cut_off_at_the_fetch_deadline(upstream):
+    variables = {"upstream": upstream.url, "fetch_timeout": "3", "fetch_deadline": "2"}
+    with Served(variables) as served, httpx.Client(base_url=served.url, timeout=30) as app:
+        upstream.fail("flux-cli", "trickle")  # a byte every half second, for as long as it is read
+        started = time.monotonic()
+        r = app.get("/stats/flux-cli")
+        elapsed = time.monotonic() - started
+    assert r.status_code == 502
+    assert "took longer than 2 s" in r.json()["error"]["message"]
+    # Without the deadline it went on for as long as the upstream liked (45 s and more);
+    # with it, the deadline and at most one between-bytes wait, with a generous margin.
+    assert elapsed < 2 + 3 + 5

@@ -1,0 +1,96 @@
+"""Every request gets an answer: the router over arbitrary paths, methods and headers, with the
+real parser and the local upstream, never lets an exception out and never answers 500."""
+
+import asyncio
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ghcr_stats import service
+from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
+from ghcr_stats.config import Settings
+from ghcr_stats.host import Host
+from tests.fakegithub.pages import fluxcd_catalog
+from tests.fakegithub.server import FakeGitHub
+from tests.pyhost import Clock, DictKV, HttpxHttp
+
+import pytest
+
+# Pieces of paths the app knows, and pieces that break names, encodings and the router's shape.
+SEGMENTS = st.sampled_from([
+    "", "stats", "badge", "shields", "metrics", "healthz", "history", "versions", "fluxcd", "FluxCD",
+    "flux-cli", "flux-cli.svg", ".svg", "charts%2Fflagger", "charts", "flagger", "..", "%2e%2e", "%2F",
+    "%", "%zz", "%00", "a" * 300, "-x-", "x__y", "Flux-CLI", "stefanprodan", "podinfo", "?", "#", ";",
+    "\u00e9", "%C3%A9", "%FF", "nothing-here",
+])
+HEADS = st.sampled_from(["stats", "badge", "shields", "metrics", "healthz", "", "STATS", "badge.svg"])
+PATHS = st.builds(
+    lambda head, segs, slash, query: "/" + "/".join([head, *segs]) + ("/" if slash else "") + query,
+    HEADS,
+    st.lists(SEGMENTS | st.text(max_size=12), max_size=5),
+    st.booleans(),
+    st.sampled_from(["", "?x=1", "?", "?a=%zz&b"]),
+)
+METHODS = st.sampled_from(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "get", "", "PATCH"])
+HEADERS = st.dictionaries(
+    st.sampled_from(["if-none-match", "accept", "host", "x-forwarded-for"]),
+    st.sampled_from(["*", 'W/"x"', '"', "", ",,,", 'W/"' + "a" * 32 + '"', "\u00e9"]),
+)
+
+
+
+@pytest.fixture(scope="module")
+def upstream():
+    with FakeGitHub(fluxcd_catalog()) as gh:
+        gh.parser = WasmtimeParser()  # one for the module: loading the component takes a while
+        gh.host = make_host(gh)
+        yield gh
+
+
+def make_host(upstream) -> Host:
+    return Host(Settings(upstream=upstream.url), HttpxHttp(), DictKV(), upstream.parser, Clock())
+
+
+def answer(host: Host, method: str, path: str, headers: dict) -> service.Response:
+    return asyncio.run(service.handle(host, service.Request(method, path, headers)))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(method=METHODS, path=PATHS, headers=HEADERS)
+def test_every_request_gets_an_answer_and_no_bug_shows(upstream, method, path, headers):
+    # One store for every example, as a long-running service has: cached and cold paths both.
+    r = answer(upstream.host, method, path, headers)
+    assert isinstance(r, service.Response)
+    assert r.status in (200, 304, 400, 404, 405, 502, 503), (r.status, r.body)
+    if method == "HEAD":
+        assert r.body == b""
+    elif r.status >= 400:
+        err = json.loads(r.body)["error"]
+        assert err["code"] and err["message"]
+
+
+class BrokenParser:
+    def __getattr__(self, name):
+        def broken(html):
+            raise RuntimeError("secret detail <object at 0xdeadbeef>")
+
+        return broken
+
+
+@pytest.mark.parametrize("path", ["/badge", "/badge/", "/shields", "/shields/"])
+def test_routes_without_a_name_are_404s(upstream, path):
+    for method in ("GET", "HEAD"):
+        r = answer(make_host(upstream), method, path, {})
+        assert r.status == 404
+
+
+def test_an_unexpected_exception_is_a_500_json_error_logged_with_the_path(upstream, capsys):
+    host = make_host(upstream)
+    host.parser = BrokenParser()
+    r = answer(host, "GET", "/stats/flux-cli?x=1", {})
+    assert r.status == 500 and r.headers["content-type"] == "application/json"
+    assert json.loads(r.body)["error"]["code"] == "internal-error"
+    assert b"secret" not in r.body and b"0x" not in r.body
+    log = capsys.readouterr().err
+    assert "GET /stats/flux-cli" in log and "secret detail" in log
