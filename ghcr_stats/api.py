@@ -65,11 +65,15 @@ def history(owner: str, name: str, points: list[tuple[float, int]], limit: int) 
     }
 
 
-def versions(v: Versions, failure: UpstreamError | None, now: float) -> dict:
+def versions(v: Versions, failure: UpstreamError | None, now: float, history) -> dict:
+    """`history(tag)` gives that tag's (time, downloads) readings."""
     body = {
         "owner": v.owner,
         "package": v.package,
-        "versions": [{"tag": tag, "downloads": n} for tag, n in v.versions],
+        "versions": [
+            {"tag": tag, "downloads": n, "history": [{"time": iso(t), "downloads": d} for t, d in history(tag)]}
+            for tag, n in v.versions
+        ],
         "complete": v.complete,
         "fetched_at": iso(v.fetched_at),
         "age_seconds": max(0, int(now - v.fetched_at)),
@@ -83,6 +87,12 @@ def versions(v: Versions, failure: UpstreamError | None, now: float) -> dict:
 def shields(label: str, message: str, stale: bool) -> dict:
     """The schema shields.io's endpoint badge reads (https://shields.io/badges/endpoint-badge)."""
     return {"schemaVersion": 1, "label": label, "message": message, "color": "lightgrey" if stale else "blue"}
+
+
+def shields_error(label: str) -> dict:
+    """What shields.io shows when the endpoint cannot answer: its schema with `isError`
+    (only the keys it knows: it refuses others), not a 5xx page."""
+    return {"schemaVersion": 1, "label": label, "message": "unavailable", "color": "lightgrey", "isError": True}
 
 
 def _reason(e: UpstreamError) -> dict:

@@ -13,12 +13,15 @@ import traceback
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import api, badge, dashboard, metrics, stats
+from . import api, badge, dashboard, history_csv, layout, metrics, package_view, stats, text_view
 from .host import Host
 from .names import InvalidName, check_owner, check_package
+from .numbers import short
 from .scrape import UpstreamError
 from .store import Store
 
+HTML = "text/html; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
 STALE_MAX_AGE = 60  # seconds a client may keep a stale answer before asking again
 
 
@@ -44,18 +47,16 @@ class HttpError(Exception):
 
 async def handle(host: Host, request: Request) -> Response:
     if request.method not in ("GET", "HEAD"):
-        r = error(405, "method-not-allowed", f"{request.method} is not supported; use GET")
+        r = _failure(request, 405, "method-not-allowed", f"{request.method} is not supported; use GET")
         r.headers["allow"] = "GET, HEAD"
         return r
     try:
         response = await _route(host, Store(host.kv, host.settings.history_limit), request)
-    except HttpError as e:
-        response = error(e.status, e.code, e.message)
-    except UpstreamError as e:
-        response = error(e.status, e.code, e.message)
+    except (HttpError, UpstreamError) as e:
+        response = _failure(request, e.status, e.code, e.message)
     except Exception:  # a bug must still answer: a handler that raises leaves the client hanging
         log_unexpected(request)
-        response = internal_error()
+        response = _failure(request, *INTERNAL_ERROR)
     response = _conditional(request, response)
     if request.method == "HEAD":
         response = Response(response.status, response.headers, b"")
@@ -71,7 +72,18 @@ async def _route(host: Host, store: Store, request: Request) -> Response:
         case []:
             o = await stats.owner(host, store, owner)
             by, rows = dashboard.sort(o.readings, parse_qs(urlsplit(request.uri).query).get("sort", [None])[0])
-            return _owner_ok("text/html; charset=utf-8", dashboard.render(o, by, rows, _self_url(request)).encode(), host, o)
+            if _wants_html(request):
+                return _owner_ok(HTML, dashboard.render(o, by, rows, _self_url(request)).encode(), host, o)
+            return _owner_ok(TEXT, text_view.owner(o, rows).encode(), host, o)
+        case ["packages", *rest] if len(rest) >= 2:
+            o, name = _package_path(owner, rest)
+            reading = await stats.package(host, store, o, name)
+            points, versions = store.history(o, name), await _versions_if_any(host, store, o, name)
+            if _wants_html(request):
+                base = _self_url(request).removesuffix(urlsplit(request.uri).path)
+                page = package_view.render(reading, points, versions, self_url=_self_url(request), base_url=base)
+                return _package_ok(HTML, page.encode(), host, reading)
+            return _package_ok(TEXT, text_view.package(reading, points, versions, _self_url(request)).encode(), host, reading)
         case ["healthz"]:
             return Response(200, {"content-type": "application/json", "cache-control": "no-store"}, b'{"status":"ok"}')
         case ["metrics"]:
@@ -87,6 +99,10 @@ async def _route(host: Host, store: Store, request: Request) -> Response:
         case ["stats", segment] if path.endswith("/"):
             o = await stats.owner(host, store, _owner(segment))
             return _owner_ok("application/json", _dump(api.owner(o, now)), host, o)
+        case ["stats", *rest] if len(rest) >= 2 and rest[-1] == "history.csv":
+            o, name = _package_path(owner, rest[:-1])
+            reading = await stats.package(host, store, o, name)
+            return _package_ok("text/csv; charset=utf-8", history_csv.render(store.history(o, name)).encode(), host, reading)
         case ["stats", *rest] if len(rest) >= 2 and rest[-1] == "history":
             o, name = _package_path(owner, rest[:-1])
             reading = await stats.package(host, store, o, name)  # measures once if never measured
@@ -97,21 +113,70 @@ async def _route(host: Host, store: Store, request: Request) -> Response:
             o, name = _package_path(owner, rest[:-1])
             v, failure = await stats.versions(host, store, o, name)
             stale = failure is not None
-            body = _dump(api.versions(v, failure, now))
+            body = _dump(api.versions(v, failure, now, lambda tag: store.tag_history(o, name, tag)))
             return _ok("application/json", body, host, f"{o}/{name}@{v.fetched_at}:{stale}", v.fetched_at, stale)
         case ["stats", *rest]:
             reading = await stats.package(host, store, *_package_path(owner, rest))
             return _package_ok("application/json", _dump(api.package(reading, now)), host, reading)
         case ["badge", *rest] if rest and rest[-1].endswith(".svg"):
-            o, name = _package_path(owner, rest[:-1] + [rest[-1].removesuffix(".svg")])
-            reading = await stats.package(host, store, o, name)
-            svg = badge.render("downloads", reading.measurement.display, reading.stale)
-            return _package_ok("image/svg+xml", svg.encode(), host, reading)
+            label, message, stale, version, fetched_at = await _badge(host, store, owner, rest[:-1] + [rest[-1].removesuffix(".svg")])
+            return _ok("image/svg+xml", badge.render(label, message, stale).encode(), host, version, fetched_at, stale)
         case ["shields", *rest] if rest:
-            reading = await stats.package(host, store, *_package_path(owner, rest))
-            body = api.shields("downloads", reading.measurement.display, reading.stale)
-            return _package_ok("application/json", _dump(body), host, reading)
+            label, message, stale, version, fetched_at = await _badge(host, store, owner, rest)
+            return _ok("application/json", _dump(api.shields(label, message, stale)), host, version, fetched_at, stale)
     raise HttpError(404, "no-route", f"no route for {path}; see README for the endpoints")
+
+
+async def _badge(host: Host, store: Store, owner: str, segments: list[str]) -> tuple[str, str, bool, str, float]:
+    """(label, message, stale, data version, read at) of a badge: a package's downloads
+    (`<package>`), its latest version (`<package>/version`) or one tag's downloads
+    (`<package>/tag/<tag>`)."""
+    if len(segments) >= 3 and segments[-2] == "tag":
+        o, name = _package_path(owner, segments[:-2])
+        tag = unquote(segments[-1])
+        v, failure = await stats.versions(host, store, o, name)
+        found = dict(v.versions)
+        if tag not in found:
+            raise HttpError(404, "no-such-tag", f"{o}/{name} lists no tagged version {tag!r}")
+        stale = failure is not None
+        return tag, short(found[tag]), stale, f"{o}/{name}:{tag}@{v.fetched_at}:{stale}", v.fetched_at
+    latest = len(segments) >= 2 and segments[-1] == "version"
+    o, name = _package_path(owner, segments[:-1] if latest else segments)
+    r = await stats.package(host, store, o, name)
+    m = r.measurement
+    if latest and not m.latest_version:
+        raise HttpError(404, "no-version", f"the page of {o}/{name} shows no latest version")
+    label, message = ("version", m.latest_version) if latest else ("downloads", m.display)
+    return label, message, r.stale, f"{o}/{name}:{label}@{m.fetched_at}:{r.stale}", m.fetched_at
+
+
+async def _versions_if_any(host: Host, store: Store, owner: str, name: str):
+    """The package's versions for its page, or None when they cannot be had: the page still shows."""
+    try:
+        return (await stats.versions(host, store, owner, name))[0]
+    except UpstreamError:
+        return None
+
+
+def _wants_html(request: Request) -> bool:
+    # Browsers name text/html; curl sends */*, and gets the text view.
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _failure(request: Request, status: int, code: str, message: str) -> Response:
+    """An error in the format of the endpoint asked for: an SVG badge for /badge, shields'
+    error JSON for /shields, a page (or text) for the pages, JSON for the API."""
+    first = urlsplit(request.uri).path.strip("/").split("/")[0]
+    headers = {"cache-control": "no-store"}
+    if first == "badge":
+        return Response(status, {**headers, "content-type": "image/svg+xml"}, badge.render("downloads", "unavailable", stale=True).encode())
+    if first == "shields":
+        return Response(status, {**headers, "content-type": "application/json"}, _dump(api.shields_error("downloads")))
+    if first in ("", "packages") and _wants_html(request):
+        return Response(status, {**headers, "content-type": HTML}, layout.error_page(status, code, message).encode())
+    if first in ("", "packages"):
+        return Response(status, {**headers, "content-type": TEXT}, f"{status} {code}: {message}\n".encode())
+    return error(status, code, message)
 
 
 def _package_ok(content_type: str, body: bytes, host: Host, r: stats.Reading) -> Response:
@@ -189,8 +254,11 @@ def error(status: int, code: str, message: str) -> Response:
     return _json(status, api.error(code, message))
 
 
+INTERNAL_ERROR = (500, "internal-error", "the service failed to answer this request; the failure is logged")
+
+
 def internal_error() -> Response:
-    return error(500, "internal-error", "the service failed to answer this request; the failure is logged")
+    return error(*INTERNAL_ERROR)
 
 
 def _json(status: int, body: dict) -> Response:

@@ -105,7 +105,18 @@ class Store:
         return Versions.from_dict(d["value"]) if d else None
 
     def record_versions(self, v: Versions) -> None:
-        self._put(f"versions:{v.owner}/{v.package}", asdict(v))
+        """Keep `v` as the latest versions, and each tag's count in the bounded history."""
+        key = f"{v.owner}/{v.package}"
+        self._put(f"versions:{key}", asdict(v))
+        readings = self._get(f"versions-history:{key}")
+        readings = readings["value"] if readings else []
+        readings.append([v.fetched_at, dict(v.versions)])
+        self._put(f"versions-history:{key}", readings[-self.history_limit:])
+
+    def tag_history(self, owner: str, package: str, tag: str) -> list[tuple[float, int]]:
+        """(time, downloads) of each reading of the versions that listed `tag`."""
+        d = self._get(f"versions-history:{owner}/{package}")
+        return [(at, counts[tag]) for at, counts in (d["value"] if d else []) if tag in counts]
 
     # -- failures -----------------------------------------------------------------------
 

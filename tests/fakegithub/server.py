@@ -156,7 +156,7 @@ class FakeGitHub:
         return self._cached(("package", p.owner, p.name, p.total), lambda: pages.package_page(p).encode())
 
     def _versions_page(self, p: pages.Package, page: int) -> bytes:
-        return self._cached(("versions", p.owner, p.name, page), lambda: pages.versions_page(p, page=page).encode())
+        return self._cached(("versions", p.owner, p.name, tuple(p.versions), page), lambda: pages.versions_page(p, page=page).encode())
 
     def _not_found(self, target: str | None) -> tuple[int, bytes, str | None]:
         return 404, self._cached(("404",), pages.not_found_page), target

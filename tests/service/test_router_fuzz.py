@@ -3,6 +3,7 @@ real parser and the local upstream, never lets an exception out and never answer
 
 import asyncio
 import json
+from urllib.parse import urlsplit
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,7 +25,7 @@ SEGMENTS = st.sampled_from([
     "%", "%zz", "%00", "a" * 300, "-x-", "x__y", "Flux-CLI", "stefanprodan", "podinfo", "?", "#", ";",
     "\u00e9", "%C3%A9", "%FF", "nothing-here",
 ])
-HEADS = st.sampled_from(["stats", "badge", "shields", "metrics", "healthz", "", "STATS", "badge.svg"])
+HEADS = st.sampled_from(["stats", "badge", "shields", "metrics", "healthz", "", "STATS", "badge.svg", "packages"])
 PATHS = st.builds(
     lambda head, segs, slash, query: "/" + "/".join([head, *segs]) + ("/" if slash else "") + query,
     HEADS,
@@ -35,7 +36,7 @@ PATHS = st.builds(
 METHODS = st.sampled_from(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "get", "", "PATCH"])
 HEADERS = st.dictionaries(
     st.sampled_from(["if-none-match", "accept", "host", "x-forwarded-for"]),
-    st.sampled_from(["*", 'W/"x"', '"', "", ",,,", 'W/"' + "a" * 32 + '"', "\u00e9"]),
+    st.sampled_from(["*", 'W/"x"', '"', "", ",,,", 'W/"' + "a" * 32 + '"', "\u00e9", "text/html", "*/*"]),
 )
 
 
@@ -66,6 +67,21 @@ def test_every_request_gets_an_answer_and_no_bug_shows(upstream, method, path, h
     if method == "HEAD":
         assert r.body == b""
     elif r.status >= 400:
+        assert_error_in_the_endpoints_format(path, headers, r)
+
+
+def assert_error_in_the_endpoints_format(path: str, headers: dict, r: service.Response) -> None:
+    head = urlsplit(path).path.strip("/").split("/")[0]  # as the app reads it: "//x/y" is host x
+    kind = r.headers["content-type"]
+    if head == "badge":
+        assert kind == "image/svg+xml" and b">unavailable</text>" in r.body
+    elif head == "shields":
+        assert json.loads(r.body)["isError"] is True
+    elif head in ("", "packages") and "text/html" in headers.get("accept", ""):
+        assert kind.startswith("text/html") and r.body.startswith(b"<!doctype html>")
+    elif head in ("", "packages"):
+        assert kind.startswith("text/plain") and r.body.startswith(str(r.status).encode())
+    else:
         err = json.loads(r.body)["error"]
         assert err["code"] and err["message"]
 
@@ -78,7 +94,7 @@ class BrokenParser:
         return broken
 
 
-@pytest.mark.parametrize("path", ["/badge", "/badge/", "/shields", "/shields/"])
+@pytest.mark.parametrize("path", ["/badge", "/badge/", "/shields", "/shields/", "/packages", "/packages/fluxcd"])
 def test_routes_without_a_name_are_404s(upstream, path):
     for method in ("GET", "HEAD"):
         r = answer(make_host(upstream), method, path, {})

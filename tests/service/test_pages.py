@@ -1,0 +1,146 @@
+"""The pages, the text view, CSV, the version and tag badges, and errors in each endpoint's
+format: the service core with a clock the tests move, so history spans days."""
+
+import asyncio
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+
+import pytest
+
+from ghcr_stats import service
+from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
+from ghcr_stats.config import Settings
+from ghcr_stats.host import Host
+from tests.fakegithub.pages import display_count, fluxcd_catalog
+from tests.fakegithub.server import FakeGitHub
+from tests.pyhost import Clock, DictKV, HttpxHttp
+
+DAY = 86400.0
+HTML = {"accept": "text/html,application/xhtml+xml", "host": "stats.example"}
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def parser():
+    return WasmtimeParser()
+
+
+@pytest.fixture(scope="module")
+def upstream():
+    with FakeGitHub(fluxcd_catalog()) as gh:
+        yield gh
+
+
+@pytest.fixture
+def host(upstream, parser):
+    upstream.heal()
+    upstream.reset_counts()
+    return Host(Settings(upstream=upstream.url), HttpxHttp(), DictKV(), parser, Clock())
+
+
+def get(host: Host, path: str, headers: dict | None = None) -> service.Response:
+    return asyncio.run(service.handle(host, service.Request("GET", path, headers or {})))
+
+
+def days_of_history(host, upstream, name: str, totals: list[int]) -> None:
+    key = ("fluxcd", name)
+    original = upstream.packages[key]
+    try:
+        for total in totals:
+            upstream.packages[key] = replace(original, total=total)
+            assert get(host, f"/stats/{name}").status == 200
+            host.clock.advance(DAY)
+    finally:
+        upstream.packages[key] = original
+
+
+def test_a_package_page_shows_its_numbers_history_versions_and_badge(host, upstream):
+    days_of_history(host, upstream, "flagger", [1000, 1400, 2100])
+    r = get(host, "/packages/fluxcd/flagger", HTML)
+    assert r.status == 200 and r.headers["content-type"].startswith("text/html")
+    page = r.body.decode()
+    pkg = upstream.packages[("fluxcd", "flagger")]
+    assert f'id="total">{pkg.total:,}<' in page and f'id="display">{display_count(pkg.total)}<' in page
+    assert re.findall(r'data-date="([\d-]+)" data-count="(\d+)"', page)[:30] == [(d, str(c)) for d, c in pkg.daily]
+    values = [int(v) for v in re.findall(r'data-value="(\d+)"', page)]
+    assert values == [1000, 1400, 2100, pkg.total]  # every measurement, oldest first
+    deltas = re.findall(r'data-date="([\d-]+)" data-count="(\d+)"', page)[30:]
+    assert [int(c) for _, c in deltas] == [400, 700, pkg.total - 2100]
+    for tag, n in pkg.versions[:3]:
+        assert f">{tag}<" in page and f">{n:,}<" in page
+    assert "![downloads](http://stats.example/badge/fluxcd/flagger.svg)" in page
+    assert f'href="{upstream.url}/{pkg.repository}/pkgs/container/flagger"' in page
+    assert "<script" not in page
+
+
+def test_the_text_view_is_what_curl_gets(host, upstream):
+    r = get(host, "/", {"accept": "*/*", "host": "stats.example"})
+    assert r.headers["content-type"].startswith("text/plain")
+    text = r.body.decode()
+    catalog = fluxcd_catalog()
+    assert f"{sum(p.total for p in catalog):,} downloads" in text
+    rows = {line.split()[0]: line.split()[1] for line in text.splitlines()[3:3 + len(catalog)]}
+    assert rows == {p.name: f"{p.total:,}" for p in catalog}
+    by_name = get(host, "/?sort=name", {"accept": "*/*"}).body.decode().splitlines()[3:3 + len(catalog)]
+    assert [line.split()[0] for line in by_name] == sorted(p.name for p in catalog)
+    one = get(host, "/packages/fluxcd/flux-cli", {"accept": "*/*", "host": "stats.example"}).body.decode()
+    assert f"total downloads  {catalog[0].total:,}" in one and "http://stats.example/packages/fluxcd/flux-cli" in one
+
+
+def test_history_as_csv(host, upstream):
+    days_of_history(host, upstream, "flux-cli", [10, 25])
+    r = get(host, "/stats/flux-cli/history.csv")
+    assert r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(r.body.decode())))
+    assert rows[0] == ["time", "total_downloads", "added_since_previous"]
+    total = upstream.packages[("fluxcd", "flux-cli")].total  # read again: the last day's TTL is over
+    assert [row[1:] for row in rows[1:]] == [["10", ""], ["25", "15"], [str(total), str(total - 25)]]
+
+
+def texts(svg: bytes) -> list[str]:
+    return [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
+
+
+def test_version_and_tag_badges_and_their_shields(host, upstream):
+    pkg = upstream.packages[("fluxcd", "flux-cli")]
+    assert pkg.latest_version in texts(get(host, "/badge/flux-cli/version.svg").body)
+    tag, n = pkg.versions[1]
+    r = get(host, f"/badge/fluxcd/flux-cli/tag/{tag}.svg")
+    assert r.status == 200 and tag in texts(r.body)
+    assert json.loads(get(host, f"/shields/flux-cli/tag/{tag}").body)["label"] == tag
+    assert json.loads(get(host, "/shields/flux-cli/version").body)["message"] == pkg.latest_version
+    missing = get(host, "/badge/flux-cli/tag/no-such-tag.svg")
+    assert missing.status == 404 and "unavailable" in texts(missing.body)
+
+
+def test_errors_come_in_the_endpoints_format(host, upstream):
+    upstream.fail("*", "503")
+    badge = get(host, "/badge/flux-cli.svg")
+    assert badge.status == 502 and badge.headers["content-type"] == "image/svg+xml"
+    assert texts(badge.body)[-1] == "unavailable"
+    shields = json.loads(get(host, "/shields/flux-cli").body)
+    assert shields["isError"] is True and shields["message"] == "unavailable"
+    page = get(host, "/packages/fluxcd/flux-cli", HTML)
+    assert page.status == 502 and page.body.startswith(b"<!doctype html>") and b"upstream-status" in page.body
+    assert get(host, "/", {"accept": "*/*"}).body.startswith(b"502 upstream-status: ")
+    assert json.loads(get(host, "/stats/flux-cli").body)["error"]["code"] == "upstream-status"
+
+
+def test_each_tags_downloads_have_a_history(host, upstream):
+    key = ("fluxcd", "flux-cli")
+    original = upstream.packages[key]
+    tag, n = original.versions[0]
+    try:
+        for bump in (0, 7, 19):
+            upstream.packages[key] = replace(original, versions=[(tag, n + bump), *original.versions[1:]])
+            assert get(host, "/stats/flux-cli/versions").status == 200
+            host.clock.advance(DAY)
+    finally:
+        upstream.packages[key] = original
+    first = json.loads(get(host, "/stats/flux-cli/versions").body)["versions"][0]
+    assert first["tag"] == tag
+    assert [h["downloads"] for h in first["history"]] == [n, n + 7, n + 19, n]
