@@ -143,5 +143,17 @@ bench: setup build
 	bench/setup-runtimes.sh
 	$(PY) -m bench.matrix
 
+# The app's cached answers under wasmtime serve vs a hello-world spin-sdk handler, same wasmtime
+# (bench/service/): requests/s, p50/p99, at 1 and 10 connections. wrk makes the load.
+$(BUILD)/bench/hello.cwasm: bench/service/hello.py $(VENV)/.installed
+	@mkdir -p $(@D)
+	$(VENV)/bin/componentize-py -d $(SPIN_WIT) -w wasi:http/proxy@0.2.0 componentize \
+	  -p bench/service -p $(VENV)/$(SITE) hello -o $(@:.cwasm=.wasm)
+	$(WASMTIME) compile $(@:.cwasm=.wasm) -o $@
+
+bench-service: setup build $(BUILD)/bench/hello.cwasm
+	scripts/apt-install.sh wrk
+	$(PY) -m bench.service.run
+
 clean:
 	rm -rf $(BUILD) $(CRATE)/target $(SHIM_CRATE)/target
