@@ -145,13 +145,13 @@ bench: setup build
 
 # The app's cached answers under wasmtime serve vs a hello-world spin-sdk handler, same wasmtime
 # (bench/service/): requests/s, p50/p99, at 1 and 10 connections. wrk makes the load.
-$(BUILD)/bench/hello.cwasm: bench/service/hello.py $(VENV)/.installed
+$(BUILD)/bench/hello-http.cwasm: bench/service/hello.py $(VENV)/.installed
 	@mkdir -p $(@D)
 	$(VENV)/bin/componentize-py -d $(SPIN_WIT) -w wasi:http/proxy@0.2.0 componentize \
 	  -p bench/service -p $(VENV)/$(SITE) hello -o $(@:.cwasm=.wasm)
 	$(WASMTIME) compile $(@:.cwasm=.wasm) -o $@
 
-bench-service: setup build $(BUILD)/bench/hello.cwasm
+bench-service: setup build $(BUILD)/bench/hello-http.cwasm
 	scripts/apt-install.sh wrk
 	$(PY) -m bench.service.run
 

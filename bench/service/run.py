@@ -31,7 +31,7 @@ from tests.served import BUILD, Served, free_port
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import serve  # noqa: E402  (scripts/serve.py: the flags `make run` gives wasmtime)
 
-HELLO = BUILD / "bench/hello.cwasm"
+HELLO = BUILD / "bench/hello-http.cwasm"
 PATHS = ["/stats/flux-cli", "/badge/flux-cli.svg", "/metrics", "/"]
 CONNECTIONS = [1, 10]
 
