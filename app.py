@@ -1,5 +1,6 @@
 """The Spin entry point: one HTTP component, the whole app behind `ghcr_stats.service.handle`."""
 
+import gc
 import time
 
 from spin_sdk import http
@@ -36,3 +37,10 @@ class IncomingHandler(http.IncomingHandler):
         headers = {k.lower(): v for k, v in request.headers.items()}
         # wasi:http is polled, not threaded: Spin's poll loop runs the async service.
         return PollLoop().run_until_complete(service.handle(host, service.Request(request.method, request.uri, headers)))
+
+
+# componentize-py snapshots the interpreter once this module is imported, and every request
+# starts a fresh instance from that snapshot. A collection that reached the snapshot's objects
+# would walk (and write to) all of them, copying every page of the snapshot's heap into the
+# instance: frozen, the collector leaves them alone (measured: 15-20% less CPU per cached request).
+gc.freeze()

@@ -1,7 +1,11 @@
 """The host capabilities inside Spin: wasi:http outbound, Spin's key-value store and
 variables, and the parser component imported over `wit/parser.wit`.
 
-Only importable inside the componentized app, where `spin_sdk.wit` and `wit_world` exist.
+Only importable inside the componentized app, where `spin_sdk.wit` and `wit_world` exist. The
+app's world (`stats-app`) imports `fermyon:spin/key-value` and `fermyon:spin/variables` itself
+instead of all of spin-http, so spin-sdk's `key_value` and `variables` modules are not there:
+the bindings come from `wit_world.imports`. Spin provides both interfaces; elsewhere the
+`spin-shim` component does.
 """
 
 from __future__ import annotations
@@ -10,7 +14,6 @@ import asyncio
 import time
 from urllib.parse import urlsplit
 
-from spin_sdk import key_value, variables
 from spin_sdk.http import poll_loop
 from spin_sdk.http.poll_loop import Stream
 from spin_sdk.wit.imports import outgoing_handler
@@ -24,6 +27,7 @@ from spin_sdk.wit.imports.types import (
     Scheme_Https,
 )
 from spin_sdk.wit.types import Err
+from wit_world.imports import key_value, variables
 from wit_world.imports import parser as wit_parser
 
 from ..config import Settings
@@ -101,7 +105,7 @@ def _describe(error) -> str:
 
 class SpinKeyValue:
     def __init__(self) -> None:
-        self._store = key_value.open_default()
+        self._store = key_value.Store.open("default")
 
     def get(self, key: str) -> bytes | None:
         return self._store.get(key)

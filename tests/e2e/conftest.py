@@ -1,7 +1,7 @@
 import httpx
 import pytest
 
-from tests.devhost import Served
+from tests.served import Served
 from tests.fakegithub.pages import Package, fluxcd_catalog
 from tests.fakegithub.server import FakeGitHub
 

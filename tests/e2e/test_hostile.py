@@ -6,7 +6,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
-from tests.devhost import Served
+from tests.served import Served
 from tests.service.test_router_fuzz import HEADERS, METHODS, PATHS
 
 

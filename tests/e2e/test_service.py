@@ -8,7 +8,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.fakegithub.pages import display_count
-from tests.devhost import Served
+from tests.served import Served
 import httpx
 
 PACKAGE_PAGE = "/packages/container/package/"
@@ -45,7 +45,7 @@ def test_owner_totals_sum_a_multi_page_listing(app, upstream, expected):
     body = r.json()
     flux = {name: p for (owner, name), p in expected.items() if owner == "fluxcd"}
     assert upstream.count("/orgs/fluxcd/packages?page=") >= 3  # followed "next" over several pages
-    assert sorted(p["package"] for p in body["packages"]) == sorted(flux)
+    assert sorted(p["package"] for p in body["packages"]) == sorted(flux), body["errors"]
     assert body["package_count"] == len(flux)
     assert body["total_downloads"] == sum(p.total for p in flux.values())
     assert body["complete"] is True and body["errors"] == []

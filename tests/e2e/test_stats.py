@@ -78,9 +78,9 @@ def test_unknown_routes_and_methods(app):
 def test_a_bad_variable_is_a_500_json_error_that_names_it(upstream):
     import httpx
 
-    from tests.devhost import Served
+    from tests.served import Served
 
-    with Served({"upstream": upstream.url, "cache_ttl": "an hour"}, reuse_instance=True) as served:
+    with Served({"upstream": upstream.url, "cache_ttl": "an hour"}) as served:
         r = httpx.get(f"{served.url}/stats/flux-cli")
     assert r.status_code == 500
     assert r.json()["error"] == {"code": "bad-config", "message": "variable cache_ttl must be a whole number, not 'an hour'"}

@@ -58,6 +58,13 @@ class Elsewhere:
         self.url = f"http://127.0.0.2:{self._server.server_port}"
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog is 5: wasmtime opens a connection per outbound request,
+    # max_concurrency (8) at once, and on a busy machine the SYNs beyond the backlog were
+    # dropped and retried a second later, past a 1 s fetch_timeout ("ConnectionTimeout").
+    request_queue_size = 128
+
+
 class FakeGitHub:
     def __init__(
         self, packages: list[pages.Package], *, per_page: int = 3, timeout_delay: float = 3.0, trickle_interval: float = 0.5
@@ -74,7 +81,7 @@ class FakeGitHub:
         self.retry_after = "99999999999999999999"  # what "429-retry-after-huge" sends
         self._cache: dict[tuple, bytes] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self.elsewhere = Elsewhere()

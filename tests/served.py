@@ -1,6 +1,7 @@
-"""Serve the built components on 127.0.0.1, as `make run` does: `spin up` where the Spin CLI
-is installed, else the jco dev host (host/serve.mjs). Each server is a process of its own,
-stopped with its whole process group."""
+"""Serve the built app on 127.0.0.1 with exactly what `make run` launches (scripts/serve.py):
+`spin up` where the Spin CLI is installed, else `wasmtime serve` of the composed component. Each
+server is a process of its own, with a state directory of its own unless given one, stopped
+with its whole process group."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,27 +28,17 @@ def free_port() -> int:
 
 
 class Served:
-    """The app, served with `variables` overriding spin.toml's defaults."""
+    """The app, served with `variables` overriding spin.toml's defaults, keeping its key-value
+    store in `state` (a new temporary directory unless given: pass one to serve it again)."""
 
-    def __init__(self, variables: dict[str, str], *, reuse_instance: bool = False):
+    def __init__(self, variables: dict[str, str], *, state: Path | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self._own_state = state is None
+        self.state = state or Path(tempfile.mkdtemp(prefix="ghcr-stats-state-"))
         env = {**os.environ, **{f"SPIN_VARIABLE_{k.upper()}": v for k, v in variables.items()}}
-        listen = f"127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="ghcr-stats-host-", suffix=".log", delete=False)
-        if shutil.which("spin"):
-            self.runtime = "spin"
-            state = tempfile.mkdtemp(prefix="ghcr-stats-spin-")
-            cmd = ["spin", "up", "--listen", listen, "--state-dir", state]
-        else:
-            self.runtime = "devhost"
-            cmd = [
-                "node", str(ROOT / "host/serve.mjs"),
-                "--app", str(BUILD / "app-js/app.js"),
-                "--parser", str(BUILD / "parser-js/parser.js"),
-                "--variables", str(BUILD / "variables.json"),
-                "--listen", listen,
-            ] + (["--reuse-instance"] if reuse_instance else [])
+        cmd = [sys.executable, str(ROOT / "scripts/serve.py"), "--listen", f"127.0.0.1:{self.port}", "--state", str(self.state)]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         self._wait_ready()
 
@@ -75,6 +67,8 @@ class Served:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
         os.unlink(self.log.name)
+        if self._own_state:
+            shutil.rmtree(self.state, ignore_errors=True)
 
     def __enter__(self) -> "Served":
         return self

@@ -1,0 +1,80 @@
+"""Serves the app as `make run` and the end-to-end tests do: `spin up` where the Spin CLI is
+installed, else `wasmtime serve` of build/served.cwasm (the app composed with the parser and
+the spin-shim component; see the README, "Without Spin").
+
+    python scripts/serve.py --listen 127.0.0.1:3000 --state .state
+
+For wasmtime the Spin variables become environment variables that the shim reads: each of the
+component's variables from spin.toml, its template filled with the application variables'
+defaults, or with `SPIN_VARIABLE_<NAME>` where that is set, as Spin does. The key-value store
+`default` is the directory <state>/kv/default. The process replaces itself with the server,
+so its pid is the server's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sys
+import sysconfig
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVED = ROOT / "build/served.cwasm"
+WASMTIME = Path(sysconfig.get_paths()["purelib"]) / "wasmtime_cli/wasmtime"
+
+
+def component_variables(manifest: dict, environ: dict[str, str]) -> dict[str, str]:
+    """The component's variables as Spin resolves them from the manifest and the environment."""
+    app = {}
+    for name, spec in manifest.get("variables", {}).items():
+        override = environ.get(f"SPIN_VARIABLE_{name.upper()}")
+        if override is not None:
+            app[name] = override
+        elif "default" in spec:
+            app[name] = spec["default"]
+    (component,) = manifest["component"].values()
+
+    def fill(template: str) -> str:
+        return re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda m: app[m.group(1)], template)
+
+    return {name: fill(template) for name, template in component.get("variables", {}).items()}
+
+
+def wasmtime_command(listen: str, state: Path, environ: dict[str, str]) -> list[str]:
+    with open(ROOT / "spin.toml", "rb") as f:
+        manifest = tomllib.load(f)
+    store = state / "kv/default"
+    store.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        str(WASMTIME), "serve", "--addr", listen, "--allow-precompiled",
+        # A fresh instance per request (serve's default for WASIp2), from a pool of
+        # pre-reserved slots: cheaper to make than mapping memory anew each time.
+        "-O", "pooling-allocator=y",
+        "-S", "cli",
+        "--dir", f"{store}::/kv/default",
+    ]
+    for name, value in component_variables(manifest, environ).items():
+        cmd += ["--env", f"SPIN_VARIABLE_{name.upper()}={value}"]
+    return cmd + [str(SERVED)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--listen", default="127.0.0.1:3000")
+    parser.add_argument("--state", type=Path, default=ROOT / ".state", help="where the key-value store lives")
+    args = parser.parse_args()
+    if shutil.which("spin"):
+        cmd = ["spin", "up", "--listen", args.listen, "--state-dir", str(args.state)]
+    else:
+        print("spin not found: serving with wasmtime serve (see README, 'Without Spin')", file=sys.stderr)
+        cmd = wasmtime_command(args.listen, args.state.resolve(), dict(os.environ))
+    os.chdir(ROOT)
+    os.execv(cmd[0] if os.path.isabs(cmd[0]) else shutil.which(cmd[0]), cmd)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""What lasts: the store outlives the server (a restart keeps history, cache and back-off), and
+concurrent instances writing the same directory never leave a broken or partial value."""
+
+import asyncio
+import json
+import tempfile
+from pathlib import Path
+
+import httpx
+
+from tests.served import Served
+
+PACKAGE_PAGE = "/packages/container/package/"
+
+
+def test_history_cache_and_back_off_survive_a_restart(upstream):
+    state = Path(tempfile.mkdtemp(prefix="ghcr-stats-restart-"))
+    with Served({"upstream": upstream.url}, state=state) as served:
+        first = httpx.get(f"{served.url}/stats/notification-controller")
+        assert first.status_code == 200
+        history = httpx.get(f"{served.url}/stats/notification-controller/history").json()["points"]
+    assert len(history) == 1
+    upstream.reset_counts()
+    with Served({"upstream": upstream.url}, state=state) as served:
+        assert httpx.get(f"{served.url}/stats/notification-controller/history").json()["points"] == history
+        again = httpx.get(f"{served.url}/stats/notification-controller")
+        assert again.json() == {**first.json(), "age_seconds": again.json()["age_seconds"]}
+    assert upstream.count(PACKAGE_PAGE + "notification-controller") == 0  # served from the store
+    # A back-off recorded before a restart still holds after it.
+    with Served({"upstream": upstream.url, "cache_ttl": "1"}, state=state) as served:
+        upstream.fail("*", "429-retry-after")
+        assert httpx.get(f"{served.url}/stats/notification-controller").json()["stale"] is True
+    upstream.heal()
+    upstream.reset_counts()
+    with Served({"upstream": upstream.url, "cache_ttl": "1"}, state=state) as served:
+        assert httpx.get(f"{served.url}/stats/notification-controller").json()["stale_reason"]["code"] == "rate-limited"
+    assert upstream.count() == 0
+
+
+def test_concurrent_writers_leave_every_value_whole(upstream, expected):
+    names = [name for (owner, name) in expected if owner == "fluxcd"]
+
+    async def burst(url: str) -> list[int]:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+            rs = await asyncio.gather(*(client.get(f"/stats/{n.replace('/', '%2F')}") for n in names * 4))
+        return [r.status_code for r in rs]
+
+    with Served({"upstream": upstream.url}) as served:
+        upstream.delay(0.1)  # cold store: every request fetches and writes at about the same time
+        assert set(asyncio.run(burst(served.url))) == {200}
+        files = list((served.state / "kv/default").iterdir())
+        assert not [f.name for f in files if f.name.startswith(".")]  # no temporary file left
+        for f in files:
+            assert json.loads(f.read_bytes())["schema"]  # every value whole
+        for name in names:
+            points = httpx.get(f"{served.url}/stats/{name.replace('/', '%2F')}/history").json()["points"]
+            assert 1 <= len(points) <= 4
