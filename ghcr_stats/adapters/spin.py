@@ -71,7 +71,9 @@ class SpinHttp:
             response = await _send(request, options)
         except Err as e:
             raise FetchError(f"request failed: {_describe(e.value)}") from None
+        stream = None
         try:
+            status = response.status()
             headers = {k.lower(): v.decode("latin-1") for k, v in response.headers().entries()}
             body = bytearray()
             stream = Stream(response.consume())
@@ -83,7 +85,21 @@ class SpinHttp:
                     raise FetchError(f"the response took longer than {deadline:g} s")
         except Err as e:
             raise FetchError(f"reading the body failed: {_describe(e.value)}") from None
-        return Fetched(response.status(), headers, bytes(body))
+        finally:
+            _release(stream, response)
+        return Fetched(status, headers, bytes(body))
+
+
+def _release(stream: Stream | None, response) -> None:
+    """Drop a response's resources children first: Wasmtime traps the instance ("resource has
+    children") when a response goes before the body still being read, as it would when a
+    read stops early (a body over the cap, the deadline)."""
+    if stream is not None:
+        for part in ("stream", "body"):
+            if (resource := getattr(stream, part)) is not None:
+                resource.__exit__(None, None, None)
+                setattr(stream, part, None)
+    response.__exit__(None, None, None)
 
 
 async def _send(request: OutgoingRequest, options: RequestOptions):
