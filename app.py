@@ -13,6 +13,12 @@ from ghcr_stats.host import Host
 
 
 class IncomingHandler(http.IncomingHandler):
+    def handle(self, request, response_out) -> None:
+        # spin-sdk's Request keeps the path, not the authority, and Wasmtime moves the Host
+        # header into it: keep it, for the URLs a page shows of itself.
+        self._authority = request.authority()
+        super().handle(request, response_out)
+
     def handle_request(self, request: http.Request) -> http.Response:
         try:
             r = self._answer(request)
@@ -35,6 +41,8 @@ class IncomingHandler(http.IncomingHandler):
             clock=time.time,
         )
         headers = {k.lower(): v for k, v in request.headers.items()}
+        if self._authority and "host" not in headers:
+            headers["host"] = self._authority
         # wasi:http is polled, not threaded: Spin's poll loop runs the async service.
         return PollLoop().run_until_complete(service.handle(host, service.Request(request.method, request.uri, headers)))
 
