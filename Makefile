@@ -115,6 +115,10 @@ check-live: setup build
 	@test -n "$(PACKAGE)" || { echo "make check-live: set PACKAGE, e.g. make check-live PACKAGE=fluxcd/flux-cli" >&2; exit 2; }
 	PYTHONPATH=$(CURDIR) $(PY) scripts/check_live.py $(PACKAGE)
 
+# The owner page and a package page at 390 and 1280 px, light and dark, into build/screenshots/.
+screenshots: setup setup-test build
+	PYTHONPATH=$(CURDIR) $(PY) scripts/screenshots.py
+
 ## Publish --------------------------------------------------------------------------------
 # `make push REGISTRY=ghcr.io/fluxcd` builds, then `spin registry push`es the app as
 # $(REGISTRY)/ghcr-stats:$(VERSION) (spin.toml's version, which the chart's appVersion follows);

@@ -62,16 +62,18 @@ def render(o: OwnerReading, by: str, rows: list[Reading], self_url: str) -> str:
         link = text if key == by else f'<a href="?sort={key}">{text}</a>'
         return f'<th{cls}>{link}{" ▾" if key == by else ""}</th>'
 
-    return layout.page(
-        f"{o.owner} · GHCR downloads",
+    heading = (
         f"<h1>{escape(o.owner)}: container downloads</h1>"
         f'<p><span id="owner-total">{total:,}</span> downloads in all ({short(total)}), '
         f'<span id="owner-recent">{recent:,}</span> in the last 30 days, over {len(o.listing.packages)} packages. '
         f"Listing read {iso(o.listing.fetched_at)}.{stale}</p>"
-        "<table><thead><tr>"
+    )
+    return layout.page(
+        f"{o.owner} · GHCR downloads",
+        layout.header(heading, qr.svg(self_url, "QR code of this page"))
+        + "<table><thead><tr>"
         + header("name", "Package") + header("total", "Downloads", ' class="num"')
         + header("recent", "Last 30 days", ' class="num"') + "<th>Trend</th><th>Read</th>"
         + f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
-        '<p><a href="/stats">JSON</a> · <a href="/metrics">Prometheus metrics</a></p>'
-        + qr.svg(self_url, "QR code of this page"),
+        '<p><a href="/stats">JSON</a> · <a href="/metrics">Prometheus metrics</a></p>',
     )

@@ -17,11 +17,18 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}svg{display:blo
 .chart .line{fill:none;stroke:var(--accent);stroke-width:2}.chart .dot{fill:var(--accent)}
 .chart .axis{stroke:var(--muted)}.chart .tick{fill:var(--muted);font-size:12px}
 code,pre{font:13px/1.4 ui-monospace,monospace;background:color-mix(in srgb,var(--line) 40%,transparent);padding:.1rem .3rem;border-radius:4px;overflow-wrap:anywhere}
-.qr{width:8rem;height:auto;background:#fff;padding:.3rem;border-radius:4px}
+.qr{width:8rem;height:auto;background:#fff;padding:.3rem;border-radius:4px;flex:none}
+header{display:flex;flex-wrap:wrap;gap:1rem;justify-content:space-between;align-items:flex-start}
 @media (max-width:36rem){thead{display:none}tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}
 td{display:flex;justify-content:space-between;border:0;padding:.15rem 0}td::before{content:attr(data-label);color:var(--muted)}
-td.num{text-align:right}}
+td.num{text-align:right}
+table.keep thead{display:table-header-group}table.keep tr{display:table-row;padding:0}table.keep td{display:table-cell;border-bottom:1px solid var(--line);padding:.3rem .4rem}table.keep td::before{content:none}}
 """
+
+
+def header(body: str, qr_svg: str) -> str:
+    """A page's heading beside the QR code of the page (below it on a phone)."""
+    return f"<header><div>{body}</div>{qr_svg}</header>"
 
 
 def page(title: str, body: str) -> str:

@@ -20,7 +20,7 @@ def render(r: Reading, points: list[tuple[float, int]], versions: Versions | Non
     exact = f"{m.total:,}" if m.exact else f"≈{escape(m.display)} (GitHub shows only a rounded value)"
     badge = f"{base_url}/badge/{name}.svg"
     shields = f"https://img.shields.io/endpoint?url={quote(f'{base_url}/shields/{name}', safe='')}"
-    body = (
+    heading = (
         f'<p><a href="/">All packages</a></p><h1>{escape(name)}</h1>'
         f'<p class="big" id="total">{exact}</p>'
         f'<p>GitHub shows <strong id="display">{escape(m.display)}</strong> · read {iso(m.fetched_at)}{stale}'
@@ -28,36 +28,43 @@ def render(r: Reading, points: list[tuple[float, int]], versions: Versions | Non
         + (f" · repository {escape(m.repository)}" if m.repository else "")
         + (f" · latest {escape(m.latest_version)}" if m.latest_version else "")
         + "</p>"
-        f"<h2>Last 30 days: {sum(c for _, c in m.daily):,}</h2>"
+    )
+    body = (
+        layout.header(heading, qr.svg(self_url, "QR code of this page"))
+        + f"<h2>Last 30 days: {sum(c for _, c in m.daily):,}</h2>"
         + charts.bars(m.daily, label="Downloads per day, last 30 days (GitHub's chart)")
         + "<h2>Total downloads, as measured here</h2>"
         + charts.line(points, label="Total downloads over time")
         + "<h2>Downloads per day, from the measurements</h2>"
         + charts.bars(daily_deltas(points), label="Downloads added each day between measurements")
-        + _versions(versions)
         + "<h2>Badge</h2>"
         f'<p><img src="{escape(badge)}" alt="downloads badge"></p>'
         f"<p>Markdown: <code>![downloads]({escape(badge)})</code></p>"
         f"<p>shields.io: <code>{escape(shields)}</code></p>"
-        f'<h2>This page</h2>{qr.svg(self_url, "QR code of this page")}'
-        f"<p><code>{escape(self_url)}</code> · <a href=\"/stats/{escape(name)}\">JSON</a>"
+        + _versions(versions, name)
+        + f"<p><code>{escape(self_url)}</code> · <a href=\"/stats/{escape(name)}\">JSON</a>"
         f' · <a href="/stats/{escape(name)}/history.csv">history as CSV</a></p>'
     )
     return layout.page(f"{name} · GHCR downloads", body)
 
 
-def _versions(v: Versions | None) -> str:
+SHOWN_VERSIONS = 15  # the newest; the JSON has them all
+
+
+def _versions(v: Versions | None, name: str) -> str:
     if not v or not v.versions:
         return "<h2>Versions</h2><p>No tagged versions read yet.</p>"
     listed = sum(n for _, n in v.versions) or 1
+    more = len(v.versions) - SHOWN_VERSIONS
     rows = "".join(
         f'<tr><td data-label="Tag">{escape(tag)}</td><td class="num" data-label="Downloads">{n:,}</td>'
         f'<td class="num" data-label="Share">{100 * n / listed:.1f}%</td></tr>'
-        for tag, n in v.versions
+        for tag, n in v.versions[:SHOWN_VERSIONS]
     )
     return (
         f"<h2>Versions</h2><p>Read {iso(v.fetched_at)}; the share is of the listed versions' downloads,"
         " which never add up to the total.</p>"
-        f'<table><thead><tr><th>Tag</th><th class="num">Downloads</th><th class="num">Share</th></tr></thead>'
+        f'<table class="keep"><thead><tr><th>Tag</th><th class="num">Downloads</th><th class="num">Share</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>"
+        + (f'<p>And {more} more: <a href="/stats/{escape(name)}/versions">all versions</a>.</p>' if more > 0 else "")
     )

@@ -1,0 +1,41 @@
+"""`make screenshots`: the owner page and a package page, with a few days of history, as
+Chromium draws them at a phone's width and a desktop's, light and dark, into build/screenshots/."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
+from tests.e2e.conftest import catalog
+from tests.e2e.test_pages import CHROMIUM, FLAGS, HISTORY
+from tests.fakegithub.server import FakeGitHub
+from tests.seed import seed
+from tests.served import Served
+
+OUT = Path(__file__).resolve().parent.parent / "build/screenshots"
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with FakeGitHub(catalog()) as upstream, tempfile.TemporaryDirectory() as state:
+        seed(Path(state), upstream, WasmtimeParser(), time.time(), HISTORY)
+        with Served({"upstream": upstream.url}, state=Path(state)) as served:
+            for page, path in (("owner", "/"), ("package", "/packages/fluxcd/flagger")):
+                for width in (390, 1280):
+                    for scheme in ("light", "dark"):
+                        out = OUT / f"{page}-{width}-{scheme}.png"
+                        with tempfile.TemporaryDirectory() as profile:
+                            subprocess.run(
+                                [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},2600",
+                                 *(["--force-dark-mode", "--blink-settings=preferredColorScheme=0"] if scheme == "dark" else []),
+                                 f"--screenshot={out}", served.url + path],
+                                check=True, capture_output=True, timeout=120,
+                            )
+                        print(out)
+
+
+if __name__ == "__main__":
+    main()

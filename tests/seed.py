@@ -1,0 +1,44 @@
+"""A store with days of history, written by the app's core in CPython (real parser, the
+local upstream, a clock moved a day at a time) into the directory the served app reads
+(`Served(state=…)`): what a few days of `make run` would leave, in a few seconds."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from pathlib import Path
+
+from ghcr_stats import service
+from ghcr_stats.config import Settings
+from ghcr_stats.host import Host
+from tests.pyhost import Clock, DirKV, HttpxHttp
+
+DAY = 86400.0
+
+
+def seed(state: Path, upstream, parser, now: float, days: dict[str, list[int]]) -> None:
+    """For each package, one reading a day with the totals given (the last one `now`), then
+    the owner page and each package's versions as of `now`. The upstream is left as it was."""
+    clock = Clock(now - DAY * (max(len(t) for t in days.values()) - 1))
+    host = Host(Settings(upstream=upstream.url), HttpxHttp(), DirKV(state / "kv/default"), parser, clock)
+    original = dict(upstream.packages)
+    try:
+        for day in range(max(len(t) for t in days.values())):
+            for name, totals in days.items():
+                if day < len(totals):
+                    key = ("fluxcd", name)
+                    upstream.packages[key] = replace(original[key], total=totals[day])
+                    _ok(host, f"/stats/{name}")
+            clock.advance(DAY)
+        clock.now = now
+        upstream.packages.update(original)
+        _ok(host, "/stats")
+        for name in days:
+            _ok(host, f"/stats/{name}/versions")
+    finally:
+        upstream.packages.update(original)
+
+
+def _ok(host: Host, path: str) -> None:
+    r = asyncio.run(service.handle(host, service.Request("GET", path, {})))
+    assert r.status == 200, (path, r.status, r.body[:300])
