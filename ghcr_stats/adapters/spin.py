@@ -33,7 +33,7 @@ from ..pages import (
     ListingPage,
     PackagePage,
     ParseError,
-    VersionCount,
+    TaggedVersion,
     VersionsPage,
 )
 
@@ -116,6 +116,7 @@ class ComponentParser:
             last_published=p.last_published,
             repository=p.repository,
             latest_version=p.latest_version,
+            recent_versions=[_version(v) for v in p.recent_versions],
         )
 
     def parse_listing_page(self, html: str) -> ListingPage:
@@ -124,7 +125,11 @@ class ComponentParser:
 
     def parse_versions_page(self, html: str) -> VersionsPage:
         p = _call(wit_parser.parse_versions_page, html)
-        return VersionsPage([VersionCount(v.tag, v.downloads) for v in p.versions], p.next_page)
+        return VersionsPage([_version(v) for v in p.versions], p.next_page)
+
+
+def _version(v) -> TaggedVersion:
+    return TaggedVersion(v.id, list(v.tags), v.downloads)
 
 
 _KINDS = {

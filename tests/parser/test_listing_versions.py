@@ -2,7 +2,7 @@
 
 import pytest
 
-from ghcr_stats.pages import ListedPackage, ParseError, VersionCount
+from ghcr_stats.pages import ListedPackage, ParseError
 from tests.fakegithub import pages as P
 
 CATALOG = P.fluxcd_catalog()
@@ -64,13 +64,15 @@ def test_versions_pages(parser, pkg):
         assert vp.next_page == P.versions_path("fluxcd", pkg.name, page + 1)
         assert "&page=" in vp.next_page
         page += 1
-    assert got == [VersionCount(t, d) for t, d in pkg.versions]
+    assert [(v.tag, v.downloads) for v in got] == pkg.versions
+    assert [(v.id, v.tags, v.downloads) for v in got] == [tuple(t) for t in P.tagged_versions(pkg)]
     assert page == 3
 
 
 def test_versions_counts_beyond_32_bits(parser):
     pkg = P.Package("fluxcd", "big", 1, CATALOG[0].daily, versions=[("v1", 2**40 + 7), ("v0", 0)])
-    assert parser.parse_versions_page(P.versions_page(pkg)).versions == [VersionCount("v1", 2**40 + 7), VersionCount("v0", 0)]
+    got = parser.parse_versions_page(P.versions_page(pkg)).versions
+    assert [(v.tags, v.downloads) for v in got] == [(["latest", "v1"], 2**40 + 7), (["v0"], 0)]
 
 
 def test_versions_count_overflow_is_bad_value(parser):
