@@ -70,6 +70,7 @@ pub unsafe extern "C" fn cabi_realloc(old: *mut u8, old_size: usize, align: usiz
 
 /// The argument string, allocated by the host through `cabi_realloc`; it lives in the
 /// arena until post-return, so results can point into it.
+// SAFETY: `ptr..ptr+len` is the host's lowered string, valid UTF-8 by the canonical ABI.
 unsafe fn input(ptr: *mut u8, len: usize) -> &'static str {
     if len == 0 {
         return "";
@@ -77,12 +78,18 @@ unsafe fn input(ptr: *mut u8, len: usize) -> &'static str {
     core::str::from_utf8_unchecked(core::slice::from_raw_parts(ptr, len))
 }
 
+// SAFETY: one call at a time (one thread, no reentrancy), and the host has lifted the
+// previous result before the next call.
 unsafe fn ret_area() -> *mut u8 {
     let p = (*RET.0.get()).0.as_mut_ptr();
     core::ptr::write_bytes(p, 0, RET_SIZE);
     p
 }
 
+// SAFETY (every `put_*`): `p` is the return area or a block `put_list` allocated for the
+// list's elements, and `off` plus the value's size stays within the record's size in the
+// layout table above (the return area is RET_SIZE, the largest result); writes are
+// unaligned-safe.
 unsafe fn put_u8(p: *mut u8, off: usize, v: u8) {
     p.add(off).write(v);
 }
@@ -142,6 +149,7 @@ unsafe fn put_list<T>(p: *mut u8, off: usize, items: Vec<T>, size: usize, align:
 }
 
 /// A `tagged-version` (24 bytes, aligned 8) at `e`.
+// SAFETY: `e` is an element of a list block allocated with size 24 and align 8.
 unsafe fn put_version(e: *mut u8, v: TaggedVersion<'_>) {
     put_u64(e, 0, v.id);
     put_list(e, 8, v.tags, 8, 4, |t, tag: Cow<'_, str>| put_str(t, 0, tag));
