@@ -19,7 +19,7 @@ fn in_repository(raw: &str) -> Option<String> {
     let text = collapse(raw);
     let words: Vec<&str> = text.split(' ').collect();
     words.windows(2).rev().find_map(|w| {
-        let nwo = w[1].trim_end_matches(|c| c == '.' || c == ',');
+        let nwo = w[1].trim_end_matches(&['.', ','][..]);
         if w[0].eq_ignore_ascii_case("in") && is_repo(nwo) {
             Some(nwo.to_string())
         } else {
