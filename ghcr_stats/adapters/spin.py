@@ -116,7 +116,7 @@ class ComponentParser:
             last_published=p.last_published,
             repository=p.repository,
             latest_version=p.latest_version,
-            recent_versions=[_version(v) for v in p.recent_versions],
+            recent_versions=[self._version(v) for v in p.recent_versions],
         )
 
     def parse_listing_page(self, html: str) -> ListingPage:
@@ -125,11 +125,11 @@ class ComponentParser:
 
     def parse_versions_page(self, html: str) -> VersionsPage:
         p = _call(wit_parser.parse_versions_page, html)
-        return VersionsPage([_version(v) for v in p.versions], p.next_page)
+        return VersionsPage([self._version(v) for v in p.versions], p.next_page)
 
-
-def _version(v) -> TaggedVersion:
-    return TaggedVersion(v.id, list(v.tags), v.downloads)
+    @staticmethod
+    def _version(v) -> TaggedVersion:
+        return TaggedVersion(v.id, list(v.tags), v.downloads)
 
 
 _KINDS = {
