@@ -25,6 +25,8 @@ def package(r: Reading, now: float) -> dict:
         "last_30_days_total": sum(c for _, c in m.daily),
         "repository": m.repository,
         "latest_version": m.latest_version,
+        "latest_version_downloads": m.latest_version_downloads,
+        "recent_versions": [{"id": i, "tags": tags, "downloads": n} for i, tags, n in m.recent_versions],
         "last_published": m.last_published,
         "url": m.url,
         "fetched_at": iso(m.fetched_at),

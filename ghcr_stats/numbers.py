@@ -28,5 +28,14 @@ def iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def utc(instant: str) -> str:
+    """An ISO 8601 instant with an offset, as pages write it (`2026-07-29T00:36:30-07:00`,
+    `…Z`), in UTC: `2026-07-29T07:36:30Z`. ValueError for anything else (no offset)."""
+    t = datetime.fromisoformat(instant.replace("Z", "+00:00"))
+    if t.tzinfo is None:
+        raise ValueError(f"{instant!r} has no UTC offset")
+    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def day(ts: float) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d")

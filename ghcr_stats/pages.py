@@ -9,11 +9,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from .numbers import utc
+
 
 @dataclass(frozen=True)
 class DailyCount:
     date: str
     count: int
+
+
+LATEST_TAG = "latest"  # the moving alias GitHub puts on the newest version
+
+
+@dataclass(frozen=True)
+class TaggedVersion:
+    id: int
+    tags: list[str]
+    downloads: int
+
+    @property
+    def tag(self) -> str:
+        """The tag naming the version: its first tag other than the moving `latest`."""
+        return next((t for t in self.tags if t != LATEST_TAG), self.tags[0])
 
 
 @dataclass(frozen=True)
@@ -22,9 +39,18 @@ class PackagePage:
     total_exact: bool
     display_total: str
     daily_downloads: list[DailyCount] = field(default_factory=list)
-    last_published: str | None = None
+    last_published: str | None = None  # ISO 8601 with the page's offset
     repository: str | None = None
-    latest_version: str | None = None
+    latest_version: str | None = None  # a tag, never `latest` unless it is the only one
+    recent_versions: list[TaggedVersion] = field(default_factory=list)
+
+    def last_published_utc(self) -> str | None:
+        """`last_published` as an instant in UTC (the parser checked its shape)."""
+        return utc(self.last_published) if self.last_published else None
+
+    def latest(self) -> TaggedVersion | None:
+        """The recent version the latest version's tag names, when the page lists it."""
+        return next((v for v in self.recent_versions if self.latest_version in v.tags), None)
 
 
 @dataclass(frozen=True)
@@ -41,14 +67,8 @@ class ListingPage:
 
 
 @dataclass(frozen=True)
-class VersionCount:
-    tag: str
-    downloads: int
-
-
-@dataclass(frozen=True)
 class VersionsPage:
-    versions: list[VersionCount]
+    versions: list[TaggedVersion]
     next_page: str | None = None
 
 

@@ -114,7 +114,9 @@ async def package(host: Host, store: Store, owner: str, package: str, known_url:
         fetched_at=host.clock(),
         repository=page.repository,
         latest_version=page.latest_version,
-        last_published=page.last_published,
+        last_published=page.last_published_utc(),
+        latest_version_downloads=latest.downloads if (latest := page.latest()) else None,
+        recent_versions=[(v.id, v.tags, v.downloads) for v in page.recent_versions],
     )
 
 

@@ -29,11 +29,15 @@ class Measurement:
     fetched_at: float
     repository: str | None = None
     latest_version: str | None = None
-    last_published: str | None = None
+    last_published: str | None = None  # UTC, `…Z`
+    # Added within schema 1: values stored before have neither and read as unknown/empty.
+    latest_version_downloads: int | None = None
+    recent_versions: list[tuple[int, list[str], int]] = field(default_factory=list)  # (id, tags, downloads)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Measurement":
-        return cls(**{**d, "daily": [tuple(p) for p in d["daily"]]})
+        recent = [(i, list(tags), n) for i, tags, n in d.get("recent_versions", [])]
+        return cls(**{**d, "daily": [tuple(p) for p in d["daily"]], "recent_versions": recent})
 
 
 @dataclass(frozen=True)

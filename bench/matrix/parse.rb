@@ -35,7 +35,8 @@ def extract(html)
   raise "no h3 title after 'Total downloads'" if h3.nil?
   svg = chart(doc)
   raise "no chart labelled 'Downloads for the last 30 days'" if svg.nil?
-  days = svg.css("rect[data-date]").map { |r| [r["data-date"], Integer(r["data-merge-count"], 10)] }
+  # Oldest first, as the Rust parser returns them (GitHub lists the days newest first).
+  days = svg.css("rect[data-date]").map { |r| [r["data-date"], Integer(r["data-merge-count"], 10)] }.sort_by(&:first)
   [Integer(h3["title"].delete(","), 10), days]
 end
 

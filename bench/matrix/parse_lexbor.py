@@ -57,7 +57,8 @@ def extract(html: str) -> tuple[int, list[list]]:
     chart = _chart(tree)
     if chart is None:
         raise ValueError("no chart labelled 'Downloads for the last 30 days'")
-    days = [[r.attributes["data-date"], int(r.attributes["data-merge-count"])] for r in chart.css("rect[data-date]")]
+    # Oldest first, as the Rust parser returns them (GitHub lists the days newest first).
+    days = sorted([r.attributes["data-date"], int(r.attributes["data-merge-count"])] for r in chart.css("rect[data-date]"))
     return total, days
 
 

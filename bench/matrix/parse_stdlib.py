@@ -98,7 +98,8 @@ def extract(html: str) -> tuple[int, list[list]]:
         raise ValueError("no h3 title after 'Total downloads'")
     if not p.days:
         raise ValueError("no chart labelled 'Downloads for the last 30 days'")
-    return p.total, p.days
+    # Oldest first, as the Rust parser returns them (GitHub lists the days newest first).
+    return p.total, sorted(p.days)
 
 
 def main(argv: list[str]) -> int:

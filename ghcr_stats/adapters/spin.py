@@ -38,7 +38,7 @@ from ..pages import (
     ListingPage,
     PackagePage,
     ParseError,
-    VersionCount,
+    TaggedVersion,
     VersionsPage,
 )
 
@@ -143,6 +143,7 @@ class ComponentParser:
             last_published=p.last_published,
             repository=p.repository,
             latest_version=p.latest_version,
+            recent_versions=[self._version(v) for v in p.recent_versions],
         )
 
     def parse_listing_page(self, html: str) -> ListingPage:
@@ -151,7 +152,11 @@ class ComponentParser:
 
     def parse_versions_page(self, html: str) -> VersionsPage:
         p = _call(wit_parser.parse_versions_page, html)
-        return VersionsPage([VersionCount(v.tag, v.downloads) for v in p.versions], p.next_page)
+        return VersionsPage([self._version(v) for v in p.versions], p.next_page)
+
+    @staticmethod
+    def _version(v) -> TaggedVersion:
+        return TaggedVersion(v.id, list(v.tags), v.downloads)
 
 
 _KINDS = {

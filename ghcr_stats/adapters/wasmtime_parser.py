@@ -31,7 +31,7 @@ from ghcr_stats.pages import (
     ListingPage,
     PackagePage,
     ParseError,
-    VersionCount,
+    TaggedVersion,
     VersionsPage,
 )
 
@@ -67,6 +67,10 @@ def _items(v):
     return (lst.data[i] for i in range(lst.size))
 
 
+def _tagged_version(f) -> TaggedVersion:
+    return TaggedVersion(f[0].val.of.u64, [_str(t) for t in _items(f[1].val)], f[2].val.of.u64)
+
+
 def _package_page(v) -> PackagePage:
     f = _fields(v)
     return PackagePage(
@@ -77,6 +81,7 @@ def _package_page(v) -> PackagePage:
         last_published=_opt_str(f[4].val),
         repository=_opt_str(f[5].val),
         latest_version=_opt_str(f[6].val),
+        recent_versions=[_tagged_version(r) for r in map(_fields, _items(f[7].val))],
     )
 
 
@@ -91,7 +96,7 @@ def _listing_page(v) -> ListingPage:
 def _versions_page(v) -> VersionsPage:
     f = _fields(v)
     return VersionsPage(
-        versions=[VersionCount(_str(r[0].val), r[1].val.of.u64) for r in map(_fields, _items(f[0].val))],
+        versions=[_tagged_version(r) for r in map(_fields, _items(f[0].val))],
         next_page=_opt_str(f[1].val),
     )
 
@@ -208,6 +213,10 @@ def _get(record, name: str):
     return getattr(record, name)
 
 
+def _version_from_record(v) -> TaggedVersion:
+    return TaggedVersion(v.id, list(v.tags), v.downloads)
+
+
 def _from_record(fname: str, r):
     if fname == "parse-package-page":
         return PackagePage(
@@ -218,13 +227,14 @@ def _from_record(fname: str, r):
             last_published=_get(r, "last-published"),
             repository=r.repository,
             latest_version=_get(r, "latest-version"),
+            recent_versions=[_version_from_record(v) for v in _get(r, "recent-versions")],
         )
     if fname == "parse-listing-page":
         return ListingPage(
             packages=[ListedPackage(p.name, p.path, p.repository) for p in r.packages],
             next_page=_get(r, "next-page"),
         )
-    return VersionsPage(versions=[VersionCount(v.tag, v.downloads) for v in r.versions], next_page=_get(r, "next-page"))
+    return VersionsPage(versions=[_version_from_record(v) for v in r.versions], next_page=_get(r, "next-page"))
 
 
 def _wasmtime_call(func, store: Store, fname: str, html: str, lowering=None):

@@ -1,33 +1,39 @@
 """GitHub container-package pages as github.com serves them, for tests and benchmarks.
 
-The markup follows what GitHub renders (2024-2026): the facts the parser reads sit where
-GitHub puts them, inside a page of GitHub's size and noise (~300 KB: navigation, inline SVG
-icons, inline scripts and JSON blobs that repeat the same words and markup-like strings,
-React embedded data, a footer). Utility class names are drawn at random per `seed` and
-attribute order and quoting vary, so nothing may key on them.
+The package page follows the captured real pages (`tests/parser/real_pages/`): the facts the
+parser reads sit where GitHub puts them, inside a page of GitHub's size and noise (~300 KB:
+navigation, inline SVG icons, inline scripts and JSON blobs that repeat the same words and
+markup-like strings, React embedded data, a footer). Seed 0 uses the real pages' class names
+(`tmp-mb-1`, `Box-row`, `Label`); other seeds rename every class and vary attribute order
+and quoting, so nothing may key on them.
 
-Where the facts are:
+Where the facts are (package page):
 
-* total downloads: the `title` of the `<h3>` that follows the label text "Total downloads"
-  (`title` is the exact count, `comma_title=True` groups it "1,234,567"; `exact=False`
-  leaves the title out); the h3's text is the rounded display value ("123M");
-* last 30 days: `<rect data-date data-merge-count>` in an `<svg>` labelled "Downloads for
-  the last 30 days" (the label sits, per seed, on the svg's aria-label, on a wrapper's
-  aria-label or in a heading just before the svg);
-* last published: the `<relative-time datetime>` after the label "Last published";
-* repository: a link `<a href="/owner/repo">owner/repo</a>`;
-* latest version: the tag in the install command `docker pull ghcr.io/owner/name:tag`.
+* total downloads: `<span …tmp-mb-1>Total downloads</span>` then a sibling
+  `<h3 title="N">display</h3>` (`comma_title=True` groups the title "1,234,567";
+  `exact=False` leaves it out); "Last published" (`<h3 title="<local time with offset>">`)
+  and "Issues" (`<h3 title="0">`) sit beside it in the same shape;
+* last 30 days: a `div aria-label="Downloads for the last 30 days"`, sibling of the total's
+  column, holding an svg of 30 rects newest first, attributes one per line in GitHub's order
+  `x y data-merge-count data-date width height rx fill`;
+* repository: the sidebar link `https://github.com/<owner>/<repo>` reading the repo's name
+  (and the breadcrumbs `/<owner>/<repo>`);
+* latest version: the install command, split over spans
+  (`docker pull ghcr.io/<span>owner</span>/<span>name</span><span>:tag</span>`);
+* "Recent tagged image versions": `li` rows of tag links
+  `/<kind>/<owner>/packages/container/<name>/<version-id>?tag=<tag>` (the newest also
+  tagged `latest`), the count bare text before `<span class="sr-only">Version downloads</span>`.
 
 URLs (the app builds the same ones; `kind` is "orgs" or "users"):
 
 * package page:  /<kind>/<owner>/packages/container/package/<name, percent-encoded>
-* listing:       /<kind>/<owner>/packages?page=N      (rows link to package pages; "Next"
-                 is `<a rel="next" href="/<kind>/<owner>/packages?page=N+1">`)
+* listing:       /<kind>/<owner>/packages?page=N      (rows link to package pages; the
+                 next page as `pagination` says: see PAGINATION)
 * versions:      /<kind>/<owner>/packages/container/<name, percent-encoded>/versions
                  ?filters%5Bversion_type%5D=tagged[&page=N]   (`&` written `&amp;` in hrefs;
-                 each row links `/<kind>/<owner>/packages/container/<name>/<id>?tag=<tag>`
-                 and shows its download count "1,234")
+                 rows as on the package page)
 
+No real listing or versions page was ever captured: those follow what public scrapers expect.
 Nested names are percent-encoded in paths (`charts%2Fflagger`).
 """
 
@@ -43,6 +49,9 @@ from urllib.parse import quote
 
 __all__ = [
     "Package",
+    "PAGINATION",
+    "tagged_versions",
+    "version_ids",
     "display_count",
     "package_page",
     "listing_page",
@@ -71,6 +80,7 @@ class Package:
     last_published: str | None = None  # ISO 8601
     versions: list[tuple[str, int]] = field(default_factory=list)  # (tag, downloads), newest first
     owner_kind: str = "orgs"  # or "users"
+    latest_alias: bool = True  # the newest version also carries the moving tag `latest`
 
 
 # --- URLs ---------------------------------------------------------------------------------
@@ -408,36 +418,178 @@ def _org_header(st: _Style, owner: str, owner_kind: str) -> str:
 
 # --- package page -------------------------------------------------------------------------
 
+# Class strings of the captured pages (2026-08/09), used as they are for seed 0.
+_K = {
+    "stats-1": "container-lg d-flex clearfix",
+    "stats-2": "container-lg tmp-my-3 d-flex clearfix",
+    "stat": "lh-condensed d-flex flex-column flex-items-baseline",
+    "label": "d-block color-fg-muted text-small mb-1",
+    "total-label": "d-block color-fg-muted text-small tmp-mb-1",
+    "chart": "lh-condensed d-inline-flex flex-column flex-items-baseline tooltipped tooltipped-s tmp-mt-3",
+    "row": "Box-row",
+    "alias": "Label Label--success mr-1 mb-2",
+    "tag": "Label mr-1 mb-2 text-normal",
+    "count": "d-flex flex-items-center gap-1 color-fg-muted overflow-hidden f6 tmp-mr-3",
+}
+
+
+def _real(st: _Style, key: str) -> list[tuple[str, str | None]]:
+    """The real page's class for seed 0; other seeds rename it, as GitHub does without notice."""
+    return [("class", _K[key] if not st.seed else st.cls(st.rng.randint(1, 3)))]
+
+
+def _lines(name: str, attrs: list[tuple[str, str]], indent: str) -> str:
+    """A tag with one attribute per line, as GitHub's 2026-09 markup writes svg and rect."""
+    return f"<{name}" + "".join(f'\n{indent}    {k}="{v}"' for k, v in attrs) + ">"
+
 
 def _chart(st: _Style, daily: list[tuple[str, int]]) -> str:
+    """The sidebar chart: a div labelled "Downloads for the last 30 days" holding an svg of 30
+    rects, newest first, attributes in GitHub's order."""
     peak = max([c for _, c in daily] + [1])
     rects = []
-    for i, (date, count) in enumerate(daily):
-        h = max(1, round(28 * count / peak))
-        rects.append(
-            st.tag(
-                "rect",
-                [("width", "4"), ("height", str(h)), ("x", str(i * 5)), ("y", str(30 - h)), ("data-merge-count", str(count)), ("data-date", date)],
-            )
+    for i, (date, count) in enumerate(reversed(daily)):
+        h = round(24 * count / peak)
+        attrs = [("x", str(120 - 4 * i)), ("y", str(24 - h)), ("data-merge-count", str(count)), ("data-date", date),
+                 ("width", "2"), ("height", str(h)), ("rx", "1"), ("fill", "#28A745")]
+        rects.append("\n                " + _lines("rect", attrs, "                ") + "</rect>")
+    svg = _lines("svg", [("width", "120"), ("height", "24"), ("viewBox", "0 0 120 24"), ("fill", "none"), ("xmlns", "http://www.w3.org/2000/svg")], "            ")
+    return st.tag("div", _real(st, "chart") + [("aria-label", CHART_LABEL)], f"\n            {svg}{''.join(rects)}\n            </svg>\n          ", cls=False)
+
+
+def _stat(st: _Style, key: str, label: str, title: str | None, text: str) -> str:
+    h3 = f'<h3 title="{html.escape(title)}">{html.escape(text)}</h3>' if title is not None else f"<h3>{html.escape(text)}</h3>"
+    return st.tag("div", _real(st, "stat"), st.ws() + st.tag("span", _real(st, key), label, cls=False) + st.ws() + h3 + st.ws(), cls=False)
+
+
+def _published_on_page(pkg: Package, seed: int) -> str:
+    """`last_published` as the page writes it: local time with its offset (GitHub renders
+    US Pacific, -08:00 in winter); other seeds use other offsets and `Z`."""
+    offset = ["-08:00", "-07:00", "Z", "+05:30", "+00:00", "-03:30"][seed % 6]
+    when = _dt.datetime.fromisoformat(pkg.last_published.replace("Z", "+00:00"))
+    if offset == "Z":
+        return when.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sign = -1 if offset[0] == "-" else 1
+    tz = _dt.timezone(sign * _dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[4:])))
+    return when.astimezone(tz).isoformat()
+
+
+def _stats(st: _Style, pkg: Package, exact: bool, comma_title: bool) -> str:
+    """The sidebar statistics as GitHub renders them: "Last published" and "Issues" (h3s with
+    titles, the decoys beside the total), then "Total downloads" and, as a sibling of its
+    column, the 30-day chart."""
+    first = []
+    if pkg.last_published:
+        days = (END_DATE - _dt.date.fromisoformat(pkg.last_published[:10])).days
+        first.append(_stat(st, "label", "\n                Last published\n            ", _published_on_page(pkg, st.seed), f"{days} days ago"))
+    first.append(_stat(st, "label", "Issues", "0", "0"))
+    title = (_grouped(pkg.total) if comma_title else str(pkg.total)) if exact else None
+    total = _stat(st, "total-label", "Total downloads", title, display_count(pkg.total))
+    return st.tag(
+        "div",
+        [],
+        st.tag("div", _real(st, "stats-1"), "".join(first), cls=False)
+        + st.ws()
+        + st.tag("div", _real(st, "stats-2"), total + st.ws() + _chart(st, pkg.daily), cls=False),
+        cls=False,
+    )
+
+
+def version_ids(pkg: Package) -> list[int]:
+    """GitHub's version ids for `pkg.versions` (newest first, so descending)."""
+    base = 1_000_000_000 + int(hashlib.sha256(pkg.name.encode()).hexdigest()[:6], 16)
+    return [base - 997 * i for i in range(len(pkg.versions))]
+
+
+def tagged_versions(pkg: Package) -> list[tuple[int, list[str], int]]:
+    """(id, tags, downloads) as the pages list them: the newest version also carries the
+    moving tag `latest` when `pkg.latest_alias`."""
+    out = []
+    for i, (vid, (tag, n)) in enumerate(zip(version_ids(pkg), pkg.versions)):
+        tags = ["latest", tag] if i == 0 and pkg.latest_alias and tag != "latest" else [tag]
+        out.append((vid, tags, n))
+    return out
+
+
+def _version_row(st: _Style, pkg: Package, vid: int, tags: list[str], downloads: int, published: str) -> str:
+    """A row as the package page's "Recent tagged image versions" box and the versions pages
+    show it: tag links to `…/<name>/<id>?tag=<tag>`, the digest behind an expander, and the
+    count as bare text before the screen-reader label "Version downloads"."""
+    base = f"/{pkg.owner_kind}/{pkg.owner}/packages/container/{_enc(pkg.name)}/{vid}"
+    links = "".join(
+        st.tag("a", _real(st, "alias" if t == "latest" else "tag") + [("href", f"{base}?tag={quote(t)}")], html.escape(t), cls=False) + st.ws()
+        for t in tags
+    )
+    digest = "sha256:" + hashlib.sha256(f"{pkg.name}:{vid}".encode()).hexdigest()
+    details = (
+        f"<small>{st.ws()}{published} · Digest{st.ws()}<span><span><button type=\"button\" aria-expanded=\"false\">&hellip;</button></span>"
+        f"<div hidden><code><span><clipboard-copy aria-label=\"Copy\" value=\"{digest}\"><span>{digest}</span>{_octicon(st, 'copy')}</clipboard-copy></span></code></div></span></small>"
+    )
+    count = st.tag("span", _real(st, "count"), _octicon(st, "download") + f"\n\n    {_grouped(downloads)}\n\n    " + '<span class="sr-only">Version downloads</span>', cls=False)
+    inner = st.tag("div", [], st.tag("div", [], st.tag("div", [], links) + st.tag("div", [], details)) + st.tag("div", [], count))
+    return st.tag("li", _real(st, "row"), inner, cls=False)
+
+
+def _recent_versions(st: _Style, pkg: Package) -> str:
+    rows = [_version_row(st, pkg, vid, tags, n, f"Published {3 + 4 * i} days ago") for i, (vid, tags, n) in enumerate(tagged_versions(pkg)[:5])]
+    header_id = f"header-{hashlib.sha1(pkg.name.encode()).hexdigest()[:8]}"
+    return st.tag(
+        "div",
+        [],
+        st.tag("div", [("id", header_id)], st.tag("h3", [], "Recent tagged image versions"))
+        + st.tag("ul", [("aria-labelledby", header_id)], st.ws().join(rows), cls=False)
+        + st.tag("div", [], st.tag("a", [("href", f"/{pkg.owner_kind}/{pkg.owner}/packages/container/{_enc(pkg.name)}/versions")], "View and manage all versions", cls=False)),
+    )
+
+
+def _install(st: _Style, pkg: Package) -> str:
+    """The install command as GitHub splits it over spans, then the per-platform commands
+    (digest-pinned) in a hidden tab."""
+    image = f"ghcr.io/{pkg.owner.lower()}/{pkg.name}"
+    ref = f":{pkg.latest_version}" if pkg.latest_version else f"@sha256:{hashlib.sha256(pkg.name.encode()).hexdigest()}"
+
+    def command(suffix: str) -> str:
+        return (
+            f'<clipboard-copy aria-label="Copy" data-copy-feedback="Copied!" role="button" tabindex="0" value="{html.escape("docker pull " + image + suffix)}">'
+            f'\n  <span class="color-fg-muted">$</span>\n  docker pull ghcr.io/\n  <span class="color-fg-done">{html.escape(pkg.owner.lower())}</span>\n  /\n'
+            f'  <span class="color-fg-done">{html.escape(pkg.name)}</span>\n  <span class="color-fg-done">{html.escape(suffix)}</span>\n'
+            f"  {_octicon(st, 'copy')}{_octicon(st, 'check')}\n</clipboard-copy>"
         )
-    # Background bar without data-date: not a day.
-    bg = '<rect width="150" height="30" fill="transparent"></rect>'
-    placement = st.seed % 3
-    svg_attrs: list[tuple[str, str | None]] = [("width", "150"), ("height", "30"), ("viewBox", "0 0 150 30")]
-    if placement == 0:
-        svg = st.tag("svg", svg_attrs + [("role", "img"), ("aria-label", CHART_LABEL)], bg + "<g>" + "".join(rects) + "</g>")
-        return st.tag("div", [], svg)
-    svg = st.tag("svg", svg_attrs + [("aria-hidden", "true")], bg + "<g>" + "".join(rects) + "</g>")
-    if placement == 1:
-        return st.tag("div", [("aria-label", CHART_LABEL), ("role", "figure")], st.tag("div", [], svg))
-    return st.tag("div", [], st.tag("span", [], CHART_LABEL) + st.ws() + svg)
+
+    platform = ref + "@sha256:" + hashlib.sha256(f"{pkg.name}/amd64".encode()).hexdigest() if pkg.latest_version else ref
+    return st.tag(
+        "tab-container",
+        [],
+        st.tag("nav", [("role", "tablist"), ("aria-label", "Container instructions")],
+               st.tag("button", [("role", "tab")], "Installation") + st.tag("button", [("role", "tab")], f'OS / Arch <span title="2" class="Counter">2</span>'))
+        + st.tag("div", [("role", "tabpanel")], st.tag("h5", [], "Install from the command line") + f"<code><span>{command(ref)}</span></code>")
+        + st.tag("div", [("role", "tabpanel"), ("hidden", None)], "<small>linux/amd64</small>" + f"<code><span>{command(platform)}</span></code>"),
+    )
 
 
-def _total(st: _Style, pkg: Package, exact: bool, comma_title: bool) -> str:
-    h3_attrs: list[tuple[str, str | None]] = []
-    if exact:
-        h3_attrs.append(("title", _grouped(pkg.total) if comma_title else str(pkg.total)))
-    return st.tag("div", [], st.tag("span", [], "Total downloads") + st.ws() + st.tag("h3", h3_attrs, display_count(pkg.total)))
+def _uh_oh(st: _Style) -> str:
+    """GitHub's hidden error blocks (their h3s are decoys too)."""
+    return st.tag("div", [("data-show-on-forbidden-error", None), ("hidden", None)], st.tag("h3", [], "\n  Uh oh!\n") + st.tag("p", [], "There was an error while loading."))
+
+
+def _details(st: _Style, pkg: Package) -> str:
+    """The sidebar's "Details": the owner, the repository (linked, reading its name only), the licence."""
+    items = [st.tag("li", [], st.tag("a", [("href", f"https://github.com/{pkg.owner}")], html.escape(pkg.owner)))]
+    if pkg.repository:
+        items.append(st.tag("li", [], st.tag("a", [("href", f"https://github.com/{pkg.repository}")], _octicon(st, "repo") + "\n\n  " + html.escape(pkg.repository.split("/")[1]) + "\n")))
+        items.append(st.tag("li", [], st.tag("a", [("href", f"/{pkg.repository}/stargazers")], _octicon(st, "star") + f"<strong>{st.rng.randint(1, 9000)}</strong> stars")))
+    items.append(st.tag("li", [], "<small>Apache License 2.0</small>"))
+    return st.tag("h4", [], "Details") + st.tag("ul", [], "".join(items))
+
+
+def _repo_header(st: _Style, pkg: Package) -> str:
+    """The repository header of a repository-linked package page: breadcrumbs and the repository's tabs."""
+    if not pkg.repository:
+        return _org_header(st, pkg.owner, pkg.owner_kind)
+    owner, repo = pkg.repository.split("/")
+    crumbs = st.tag("nav", [("aria-label", "Breadcrumbs")], st.tag("a", [("href", f"/{owner}")], html.escape(owner)) + " / " + st.tag("a", [("href", f"/{pkg.repository}")], html.escape(repo)))
+    tabs = "".join(st.tag("a", [("href", f"/{pkg.repository}{suffix}")], _octicon(st, name.lower()) + f"<span>{name}</span>") for name, suffix in (("Code", ""), ("Issues", "/issues"), ("Pull requests", "/pulls"), ("Actions", "/actions")))
+    return crumbs + st.tag("nav", [("aria-label", "Repository")], tabs)
 
 
 def _readme(st: _Style, pkg: Package) -> str:
@@ -451,167 +603,127 @@ def _readme(st: _Style, pkg: Package) -> str:
 
 
 def package_page(pkg: Package, *, exact: bool = True, comma_title: bool = False, seed: int = 0, noise_kb: int = 280, filler_before: float = 0.0) -> str:
-    """A package page as GitHub serves it. `exact=False` omits the h3 title (display value
-    only); `filler_before` is the share of the filler (embedded app data, scripts, icons) put
-    ahead of the package content instead of after it."""
+    """A package page shaped like the captured ones: title, install command, the recent
+    versions box, then the sidebar (details, statistics, chart). `exact=False` omits the
+    total's h3 title (display value only); `filler_before` is the share of the filler
+    (embedded app data, scripts, icons) put ahead of the package content instead of after it."""
     st = _Style(seed)
     path = package_path(pkg.owner, pkg.name, pkg.owner_kind)
-    tag = pkg.latest_version
-    image = f"ghcr.io/{pkg.owner}/{pkg.name}"
-    pull = f"docker pull {image}:{tag}" if tag else f"docker pull {image}@sha256:{hashlib.sha256(pkg.name.encode()).hexdigest()}"
-    title_bar = st.tag(
-        "div",
+    title = st.tag(
+        "h1",
         [],
-        st.tag("h2", [], _octicon(st, "package") + st.tag("a", [("href", path)], html.escape(pkg.name), cls=False))
-        + (
-            st.tag("span", [], "Published by " + st.tag("a", [("href", f"/{pkg.owner}")], pkg.owner) + " in " + st.tag("a", [("href", f"/{pkg.repository}")], html.escape(pkg.repository)))
-            if pkg.repository
-            else ""
-        ),
+        f"<span>{_octicon(st, 'container')}</span>"
+        + st.tag("span", [], html.escape(pkg.name))
+        + (st.tag("span", [], html.escape(pkg.latest_version)) if pkg.latest_version else "")
+        + st.tag("span", [("title", "Label: Visibility")], "Public")
+        + st.tag("span", [("title", "Label: Latest")], "Latest"),
     )
-    install = st.tag(
-        "div",
-        [],
-        st.tag("h4", [], "Install from the command line")
-        + st.tag("div", [], f'<clipboard-copy value="{html.escape(pull)}" aria-label="Copy">{_octicon(st, "copy")}</clipboard-copy>'
-                 + f"<pre><code>{html.escape(pull)}</code></pre>"),
-    )
-    recent_rows = []
-    for i, (vtag, dl) in enumerate(pkg.versions[:5]):
-        recent_rows.append(
-            st.tag(
-                "li",
-                [],
-                _octicon(st, "tag")
-                + st.tag("a", [("href", f"/{pkg.owner_kind}/{pkg.owner}/packages/container/{_enc(pkg.name)}/{1000 + i}?tag={quote(vtag)}")], html.escape(vtag))
-                + (st.tag("span", [], "Latest") if i == 0 else "")
-                + st.tag("span", [], f"{_grouped(dl)}"),
-            )
-        )
-    recent = st.tag(
-        "div",
-        [],
-        st.tag("h4", [], "Recent tagged image versions")
-        + st.tag("ul", [], "".join(recent_rows))
-        + st.tag("a", [("href", versions_path(pkg.owner, pkg.name, 1, pkg.owner_kind))], "View all tagged versions"),
-    )
-    published = ""
-    if pkg.last_published:
-        published = st.tag(
-            "div",
-            [],
-            st.tag("span", [], "Last published")
-            + st.ws()
-            + st.tag("span", [], f'<relative-time datetime="{pkg.last_published}" class="no-wrap" tense="past">{pkg.last_published[:10]}</relative-time>'),
-        )
-    sidebar = st.tag(
-        "div",
-        [("data-testid", "package-sidebar")],
-        st.tag("h4", [], "Details")
-        + (st.tag("div", [], _octicon(st, "repo") + st.tag("a", [("href", f"/{pkg.repository}")], html.escape(pkg.repository))) if pkg.repository else "")
-        + published
-        + st.ws()
-        + _total(st, pkg, exact, comma_title)
-        + st.ws()
-        + _chart(st, pkg.daily)
-        + st.tag("div", [], st.tag("span", [], "Contributors") + st.tag("span", [], str(st.rng.randint(5, 90)))),
-    )
-    main = (
-        _org_header(st, pkg.owner, pkg.owner_kind)
-        + st.ws()
-        + st.tag(
-            "div",
-            [],
-            title_bar
-            + st.ws()
-            + st.tag("div", [], st.tag("div", [], install + st.ws() + _readme(st, pkg) + st.ws() + recent) + st.ws() + sidebar),
-        )
-    )
+    content = st.tag("div", [], _install(st, pkg) + st.ws() + _recent_versions(st, pkg) + st.ws() + _readme(st, pkg) + _uh_oh(st))
+    sidebar = st.tag("div", [], _details(st, pkg) + '<hr class="tmp-my-3">' + st.ws() + _stats(st, pkg, exact, comma_title) + _uh_oh(st))
+    main = _repo_header(st, pkg) + st.ws() + st.tag("div", [], title) + st.ws() + st.tag("div", [], content + st.ws() + sidebar)
     return _document(st, f"Package {pkg.name} · GitHub", "https://github.com" + path, main, noise_kb, filler_before)
 
 
 # --- listing and versions -----------------------------------------------------------------
+# No real copy of these pages exists; they take each shape public scrapers have met.
+
+PAGINATION = ("rel-next", "next-text", "total-pages")
 
 
-def _pagination(st: _Style, prev_href: str | None, next_href: str | None, pages: int, page: int) -> str:
+def _pagination(st: _Style, href_of, pages: int, page: int, style: str = "rel-next") -> str:
+    """"Previous 1 2 3 Next": the next link as `rel="next"` (labelled "Next Page"), a link
+    reading "Next" only, or will_paginate's `<em data-total-pages>` current page beside
+    numbered links."""
     if pages <= 1:
         return ""
-    parts = []
-    parts.append(st.tag("a", [("rel", "prev"), ("href", prev_href), ("aria-label", "Previous Page")], "Previous") if prev_href else st.tag("span", [("aria-disabled", "true")], "Previous"))
+    parts = [st.tag("a", [("rel", "prev"), ("href", href_of(page - 1)), ("aria-label", "Previous Page")], "Previous") if page > 1 else st.tag("span", [("aria-disabled", "true")], "Previous")]
     for p in range(1, pages + 1):
-        parts.append(st.tag("em", [("aria-current", "page")], str(p)) if p == page else st.tag("a", [("aria-label", f"Page {p}"), ("href", "#")], str(p)))
-    parts.append(st.tag("a", [("rel", "next"), ("href", next_href), ("aria-label", "Next Page")], "Next") if next_href else st.tag("span", [("aria-disabled", "true")], "Next"))
+        if p == page:
+            marks = [("data-total-pages", str(pages))] if style == "total-pages" else [("aria-current", "page")]
+            parts.append(st.tag("em", marks, str(p)))
+        else:
+            parts.append(st.tag("a", [("aria-label", f"Page {p}"), ("href", href_of(p) if style == "total-pages" else "#")], str(p)))
+    if style == "total-pages":
+        pass  # no next link: the reader counts pages
+    elif page == pages:
+        parts.append(st.tag("span", [("aria-disabled", "true")], "Next"))
+    elif style == "rel-next":
+        parts.append(st.tag("a", [("rel", "next"), ("href", href_of(page + 1)), ("aria-label", "Next Page")], "Next"))
+    else:
+        parts.append(st.tag("a", [("href", href_of(page + 1))], "Next"))
     return st.tag("div", [("role", "navigation"), ("aria-label", "Pagination")], "".join(parts))
 
 
-def listing_page(owner: str, packages: list[Package], *, page: int = 1, per_page: int = 3, owner_kind: str = "orgs", seed: int = 0, noise_kb: int = 120) -> str:
-    """Page `page` of an owner's package listing; rows link to package pages and name the repository."""
+def listing_page(
+    owner: str,
+    packages: list[Package],
+    *,
+    page: int = 1,
+    per_page: int = 3,
+    owner_kind: str = "orgs",
+    seed: int = 0,
+    noise_kb: int = 120,
+    link: str = "package",
+    repository_as: str = "link",
+    pagination: str = "rel-next",
+) -> str:
+    """Page `page` of an owner's package listing: `li` rows, each a link to the package page
+    (`link="package"`: `/<kind>/<owner>/packages/container/package/<name>`; `"repository"`:
+    `a.Link--primary[title]` to `/<owner>/<repo>/pkgs/container/<name>`) and "… in
+    owner/repo" (`repository_as="link"` or `"text"`); `pagination` one of PAGINATION."""
     st = _Style(seed)
     pages = max(1, -(-len(packages) // per_page))
     rows = []
     for pkg in packages[(page - 1) * per_page : page * per_page]:
-        href = package_path(owner, pkg.name, owner_kind)
-        in_repo = (" in " + st.tag("a", [("href", f"/{pkg.repository}")], html.escape(pkg.repository))) if pkg.repository else ""
+        if link == "repository" and pkg.repository:
+            anchor = st.tag("a", [("class", "Link--primary"), ("title", pkg.name), ("href", f"/{pkg.repository}/pkgs/container/{_enc(pkg.name)}")], html.escape(pkg.name), cls=False)
+        else:
+            anchor = st.tag("a", [("href", package_path(owner, pkg.name, owner_kind)), ("title", pkg.name)], html.escape(pkg.name))
+        in_repo = ""
+        if pkg.repository:
+            in_repo = " in " + (st.tag("a", [("href", f"/{pkg.repository}")], html.escape(pkg.repository)) if repository_as == "link" else html.escape(pkg.repository))
         rows.append(
             st.tag(
                 "li",
-                [],
-                st.tag("div", [], _octicon(st, "package") + st.tag("a", [("href", href), ("title", pkg.name)], html.escape(pkg.name)))
+                _real(st, "row"),
+                st.tag("div", [], _octicon(st, "package") + anchor)
                 + st.tag("p", [], f'Published <relative-time datetime="{pkg.last_published or "2026-01-01T00:00:00Z"}">recently</relative-time> by '
                          + st.tag("a", [("href", f"/{owner}")], owner) + in_repo)
                 + st.tag("span", [], _octicon(st, "download") + " " + display_count(pkg.total)),
+                cls=False,
             )
         )
     if rows:
         body = st.tag("ul", [("data-testid", "package-list")], st.ws().join(rows))
     else:
         body = st.tag("div", [], st.tag("h3", [], "No packages"))
-    prev_href = listing_path(owner, page - 1, owner_kind) if page > 1 else None
-    next_href = f"/{owner_kind}/{owner}/packages?page={page + 1}" if page < pages else None
     main = (
         _org_header(st, owner, owner_kind)
         + st.tag("div", [], st.tag("h2", [], "Packages") + st.tag("a", [("href", f"/{owner_kind}/{owner}/packages?ecosystem=container&visibility=public")], "Container"))
         + body
-        + _pagination(st, prev_href, next_href, pages, page)
+        + _pagination(st, lambda p: f"/{owner_kind}/{owner}/packages?page={p}" if p > 1 else listing_path(owner, 1, owner_kind), pages, page, pagination)
     )
     return _document(st, f"Packages · {owner} · GitHub", "https://github.com" + listing_path(owner, page, owner_kind), main, noise_kb)
 
 
-def versions_page(pkg: Package, *, page: int = 1, per_page: int = 10, seed: int = 0, noise_kb: int = 120) -> str:
-    """Page `page` of a package's tagged versions: one row per tag with its download count."""
+def versions_page(pkg: Package, *, page: int = 1, per_page: int = 10, seed: int = 0, noise_kb: int = 120, pagination: str = "rel-next") -> str:
+    """Page `page` of a package's tagged versions, rows as on the package page."""
     st = _Style(seed)
     kind, owner = pkg.owner_kind, pkg.owner
     pages = max(1, -(-len(pkg.versions) // per_page))
-    rows = []
     start = (page - 1) * per_page
-    for i, (vtag, dl) in enumerate(pkg.versions[start : start + per_page], start):
-        digest = hashlib.sha256(f"{pkg.name}:{vtag}".encode()).hexdigest()
-        rows.append(
-            st.tag(
-                "li",
-                [],
-                st.tag(
-                    "div",
-                    [],
-                    _octicon(st, "tag")
-                    + st.tag("a", [("href", f"/{kind}/{owner}/packages/container/{_enc(pkg.name)}/{400000000 + 997 * i}?tag={quote(vtag)}")], html.escape(vtag))
-                    + (st.tag("span", [], "latest") if i == 0 else "")
-                    + st.tag("div", [], f'Published <relative-time datetime="2025-{(i % 12) + 1:02d}-0{(i % 9) + 1}T10:00:00Z">Jan {i + 1}, 2025</relative-time> · Digest '
-                             + st.tag("code", [], f"sha256:{digest[:12]}")),
-                )
-                + st.tag("div", [], st.tag("span", [], _octicon(st, "download") + " " + _grouped(dl))),
-            )
-        )
+    rows = [
+        _version_row(st, pkg, vid, tags, n, f"Published on Jan {i % 28 + 1}, 2025")
+        for i, (vid, tags, n) in enumerate(tagged_versions(pkg)[start : start + per_page], start)
+    ]
     body = st.tag("ul", [], st.ws().join(rows)) if rows else st.tag("div", [], st.tag("h3", [], "No tagged versions"))
-    prev_href = versions_path(owner, pkg.name, page - 1, kind) if page > 1 else None
-    next_href = versions_path(owner, pkg.name, page + 1, kind) if page < pages else None
     main = (
         _org_header(st, owner, kind)
         + st.tag("div", [], st.tag("h2", [], st.tag("a", [("href", package_path(owner, pkg.name, kind))], html.escape(pkg.name)) + " versions")
                  + st.tag("a", [("href", versions_path(owner, pkg.name, 1, kind))], "Tagged")
                  + st.tag("a", [("href", f"/{kind}/{owner}/packages/container/{_enc(pkg.name)}/versions?filters%5Bversion_type%5D=untagged")], "Untagged"))
         + body
-        + _pagination(st, prev_href, next_href, pages, page)
+        + _pagination(st, lambda p: versions_path(owner, pkg.name, p, kind), pages, page, pagination)
     )
     return _document(st, f"Package {pkg.name} versions · GitHub", "https://github.com" + versions_path(owner, pkg.name, page, kind), main, noise_kb)
 

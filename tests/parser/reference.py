@@ -9,13 +9,19 @@ Rules, shared by both:
 * a label and what it labels have only tags and whitespace between them;
 * package page: total = h3 after "Total downloads" (title exact, text display, the two must
   agree); chart = svg labelled "Downloads for the last 30 days" (aria-label on it or a
-  wrapper, or heading text before it); last published = `relative-time`/`time` datetime after
-  "Last published"; repository = first `<a href="/o/r">o/r</a>`; latest version = tag of the
-  install command `docker pull ghcr.io/...`; scanning stops once all are found;
-* listing: rows are links to package pages, a row's repository the first `o/r` link after it;
-* versions: rows are links to tagged versions, a row's downloads the first count text in it
-  outside its links;
-* next page: `<a rel="next">` or `aria-label="Next Page"`.
+  wrapper, or heading text before it); last published = the h3 `title` (or a
+  `relative-time`/`time` datetime) after "Last published", an ISO 8601 instant with an
+  offset; repository = first `<a href="/o/r">` reading `o/r` or exactly `r`; latest version =
+  tag of the install command `docker pull ghcr.io/...` (its pieces joined up to the end of
+  an element that is not inline), else the tag beside `latest` in the recent versions;
+  recent versions = the version rows of the first list after "Recent tagged image
+  versions"; scanning stops once all are found;
+* version rows: the tag links to one version id; downloads = the count text right before
+  "Version downloads", else the first count text outside the links;
+* listing: rows are links to package pages, a row's repository the first `o/r` link after
+  it or the text "in o/r";
+* next page: `<a rel="next">`, `aria-label="Next Page"`/"Next", a link reading "Next", or
+  the current page of `data-total-pages` and the link to the page after it.
 """
 
 from __future__ import annotations
@@ -29,13 +35,16 @@ from ghcr_stats.pages import (
     ListingPage,
     PackagePage,
     ParseError,
-    VersionCount,
+    TaggedVersion,
     VersionsPage,
 )
 
 TOTAL = "Total downloads"
 CHART = "Downloads for the last 30 days"
 PUBLISHED = "Last published"
+RECENT = "Recent tagged image versions"
+DOWNLOADS = "Version downloads"
+INLINE = ("span", "a", "em", "strong", "b", "i", "small", "svg", "path")
 RAW = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript")
 ASCII_WS = " \t\n\r\f"
 
@@ -215,7 +224,8 @@ def repo_link(href: str) -> str | None:
     return None
 
 
-def version_link(href: str) -> str | None:
+def version_link(href: str):
+    """(id, tag) of a link to a tagged version."""
     sp = split(href)
     if sp is None:
         return None
@@ -227,7 +237,7 @@ def version_link(href: str) -> str | None:
         return None
     for kv in query.split("&"):
         if kv.startswith("tag="):
-            return percent_decode(kv[4:]) if kv[4:] else None
+            return (s[5], percent_decode(kv[4:])) if kv[4:] else None
     return None
 
 
@@ -249,38 +259,197 @@ def percent_decode(s: str) -> str:
         return s
 
 
-def next_link(tag: str, attrs: dict) -> str | None:
-    if tag != "a":
+class Pagination:
+    def __init__(self):
+        self.next = self.total = self.current = self.page = self.following = None
+        self.link = None  # [href, text]
+
+    @staticmethod
+    def is_next(words: str) -> bool:
+        return same_words(words, "Next") or same_words(words, "Next Page")
+
+    @staticmethod
+    def page_number(href: str) -> int | None:
+        before = href.split("#")[0]
+        if "?" not in before:
+            return None
+        page = next((kv[5:] for kv in before.partition("?")[2].split("&") if kv.startswith("page=")), None)
+        try:
+            return parse_exact(page) if page is not None else None
+        except (ValueError, OverflowError):
+            return None
+
+    def start(self, tag: str, attrs: dict, sc: bool) -> None:
+        if self.total is None and "data-total-pages" in attrs:
+            self.total, self.current = attrs["data-total-pages"], (None if sc else "")
+        if self.next is not None or tag != "a":
+            return
+        href = attrs.get("href")
+        if not href or href.startswith("#"):
+            return
+        rel = any(ascii_lower(t) == "next" for t in attrs.get("rel", "").split())
+        if rel or ("aria-label" in attrs and self.is_next(attrs["aria-label"])):
+            self.next = href
+            return
+        if isinstance(self.page, int) and self.following is None and self.page_number(href) == self.page + 1:
+            self.following = href
+        self.link = [href, ""]
+
+    def end(self, tag: str) -> None:
+        if tag == "a" and self.link:
+            if self.next is None and self.is_next(collapse(self.link[1])):
+                self.next = self.link[0]
+            self.link = None
+        if self.current is not None:
+            try:
+                self.page = parse_exact(collapse(self.current))
+            except (ValueError, OverflowError):
+                self.page = "not a number"
+            self.current = None
+
+    def text(self, t: str) -> None:
+        if self.link:
+            self.link[1] += t
+        if self.current is not None:
+            self.current += t
+
+    def result(self) -> str | None:
+        if self.next is not None or self.total is None:
+            return self.next
+        try:
+            total = parse_exact(self.total)
+        except (ValueError, OverflowError):
+            raise ParseError("bad-value", "data-total-pages")
+        if not isinstance(self.page, int):
+            raise ParseError("not-found", "current page")
+        if self.page >= total:
+            return None
+        if self.following is None:
+            raise ParseError("not-found", "no link to the next page")
+        return self.following
+
+
+def after_word(text: str, word: str) -> str | None:
+    if not text.startswith(word):
         return None
-    rel = any(ascii_lower(t) == "next" for t in attrs.get("rel", "").split()) if "rel" in attrs else False
-    label = "aria-label" in attrs and (same_words(attrs["aria-label"], "Next Page") or same_words(attrs["aria-label"], "Next"))
-    href = attrs.get("href")
-    if (rel or label) and href and not href.startswith("#"):
-        return href
+    rest = text[len(word) :]
+    trimmed = rest.lstrip()
+    return trimmed if len(trimmed) < len(rest) else None
+
+
+def install_command(text: str) -> str | None:
+    """What follows "docker pull " when an image reference on ghcr.io does."""
+    start = text.find("docker")
+    while start >= 0:
+        rest = after_word(text[start:], "docker")
+        rest = after_word(rest, "pull") if rest is not None else None
+        if rest is not None and rest.startswith("ghcr.io/"):
+            return rest
+        start = text.find("docker", start + len("docker"))
     return None
 
 
-def install_command(text: str):
-    if "docker" not in text:
-        return None
-    at = text.find("docker pull ")
-    if at < 0:
-        return None
-    rest = text[at + len("docker pull ") :].lstrip()
-    image = re.match(r"\S*", rest).group(0)
-    return image if image.startswith("ghcr.io/") else None
+class Install:
+    def __init__(self, rest: str):
+        self.image, self.done = "", False
+        self.piece(rest)
+
+    def piece(self, t: str) -> None:
+        parts = t.strip().split(None, 1)
+        self.image += parts[0] if parts else ""
+        self.done = self.done or len(parts) > 1
+
+    def tag(self) -> str | None:
+        image = self.image
+        end = image.find("@")
+        end = len(image) if end < 0 else end
+        last = image.rfind("/", 0, end)
+        if last < 0:
+            return None
+        colon = image.find(":", last + 1, end)
+        if colon < 0 or colon + 1 >= end or not image[: last + 1].startswith("ghcr.io/"):
+            return None
+        return image[colon + 1 : end]
 
 
-def image_tag(image: str) -> str | None:
-    end = image.find("@")
-    end = len(image) if end < 0 else end
-    last = image.rfind("/", 0, end)
-    if last < 0:
+def count_text(t: str):
+    """A row's count ("1,234", "1,234 downloads"); None when the text is no count."""
+    text = collapse(t)
+    for suffix in (" downloads", " download"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+            break
+    try:
+        return parse_exact(text)
+    except ValueError:
         return None
-    colon = image.find(":", last + 1, end)
-    if colon < 0 or colon + 1 >= end:
-        return None
-    return image[colon + 1 : end]
+    except OverflowError:
+        raise ParseError("bad-value", text)
+
+
+class Rows:
+    def __init__(self):
+        self.versions: list[TaggedVersion] = []
+        self.row = None  # dict(id, tags, first, last, labelled)
+        self.in_link = False
+
+    def start(self, tag: str, attrs: dict) -> None:
+        if tag != "a" or "href" not in attrs:
+            return
+        link = version_link(attrs["href"])
+        if link is None:
+            return
+        try:
+            vid = parse_exact(link[0])
+        except OverflowError:
+            raise ParseError("bad-value", "version id")
+        if self.row and self.row["id"] == vid:
+            if link[1] not in self.row["tags"]:
+                self.row["tags"].append(link[1])
+        else:
+            self.close()
+            self.row = {"id": vid, "tags": [link[1]], "first": None, "last": None, "labelled": None}
+        self.in_link = True
+
+    def end(self, tag: str) -> None:
+        if tag == "a":
+            self.in_link = False
+
+    def text(self, t: str) -> None:
+        r = self.row
+        if r is None or self.in_link or blank(t):
+            return
+        if same_words(t, DOWNLOADS):
+            if r["last"] is None:
+                raise ParseError("not-found", "no count before the label")
+            r["labelled"] = r["last"]
+        else:
+            r["last"] = count_text(t)
+            if r["first"] is None:
+                r["first"] = r["last"]
+
+    def close(self) -> None:
+        r, self.row, self.in_link = self.row, None, False
+        if r:
+            n = r["labelled"] if r["labelled"] is not None else r["first"]
+            if n is None:
+                raise ParseError("not-found", f"count for version {r['id']}")
+            self.versions.append(TaggedVersion(r["id"], r["tags"], n))
+
+
+def version_name(v: TaggedVersion) -> str:
+    return next((t for t in v.tags if t != "latest"), v.tags[0])
+
+
+def is_instant(s: str) -> bool:
+    m = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-]([0-9]{2}):([0-9]{2}))", s)
+    if not m:
+        return False
+    y, mo, d, h, mi, sec = (int(m.group(i)) for i in range(1, 7))
+    leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+    days = {2: 29 if leap else 28, 4: 30, 6: 30, 9: 30, 11: 30}.get(mo, 31 if 1 <= mo <= 12 else 0)
+    offset_ok = m.group(8) == "Z" or (int(m.group(9)) < 24 and int(m.group(10)) < 60)
+    return 1 <= d <= days and h < 24 and mi < 60 and sec < 60 and offset_ok
 
 
 def is_iso_date(s: str) -> bool:
@@ -297,7 +466,13 @@ def package_page(html: str) -> PackagePage:
     daily: list[tuple[str, int]] = []
     published = repository = None
     link = None  # [nwo, text]
-    latest, latest_set = None, False
+    install, installed = None, None  # Install being read; (tag,) once read
+    recent, rows = ["unseen"], Rows()  # ["in", list tag, depth] inside the list
+
+    def install_read():
+        nonlocal install, installed
+        if install and install.done:
+            installed, install = (install.tag(),), None
 
     for ev in events(html):
         if ev[0] == "start":
@@ -317,6 +492,12 @@ def package_page(html: str) -> PackagePage:
                     elif date is not None or cnt is not None:
                         raise ParseError("bad-value", "half a bar")
                 continue
+            if recent[0] == "in":
+                if tag == recent[1] and not sc:
+                    recent[2] += 1
+                rows.start(tag, attrs)
+            elif recent[0] == "labelled" and not sc and (tag in ("ul", "ol") or ascii_lower(attrs.get("role", "")) == "list"):
+                recent = ["in", tag, 1]
             if chart in ("unseen", "labelled"):
                 labelled = "aria-label" in attrs and same_words(attrs["aria-label"], CHART)
                 package = package or labelled
@@ -328,9 +509,10 @@ def package_page(html: str) -> PackagePage:
             if pend_total and tag == "h3":
                 pend_total = False
                 total = [attrs.get("title"), "", False]
-            elif pend_pub and tag in ("relative-time", "time"):
-                if "datetime" in attrs:
-                    pend_pub, published = False, attrs["datetime"]
+            elif pend_pub:
+                when = attrs.get("title") if tag == "h3" else attrs.get("datetime") if tag in ("relative-time", "time") else None
+                if when is not None and when.strip():
+                    pend_pub, published = False, when
             elif repository is None and link is None and tag == "a" and "href" in attrs:
                 nwo = repo_link(attrs["href"])
                 if nwo:
@@ -343,21 +525,37 @@ def package_page(html: str) -> PackagePage:
                     if depth == 0:
                         chart = "done"
                 continue
+            if install:
+                install.done = install.done or tag not in INLINE
+                install_read()
+            if recent[0] == "in":
+                rows.end(tag)
+                if tag == recent[1]:
+                    recent[2] -= 1
+                    if recent[2] == 0:
+                        recent = ["done"]
+                        rows.close()
             if total and not total[2] and tag == "h3":
                 total[2] = True
             if tag == "a" and link:
-                if same_words(link[1], link[0]):
+                if same_words(link[1], link[0]) or collapse(link[1]) == link[0].split("/")[1]:
                     repository = link[0]
                 link = None
         else:
             t = ev[1]
             if chart == "in":
                 continue
+            if recent[0] == "in":
+                rows.text(t)
             if total and not total[2]:
                 total[1] += t
                 continue
             if link:
                 link[1] += t
+            if install:
+                if not blank(t):
+                    install.piece(t)
+                install_read()
             if blank(t):
                 continue
             pend_total = pend_pub = False
@@ -372,11 +570,14 @@ def package_page(html: str) -> PackagePage:
                     chart = "labelled"
             elif same_words(t, PUBLISHED):
                 pend_pub = published is None
-            elif not latest_set:
-                image = install_command(t)
-                if image:
-                    package, latest_set, latest = True, True, image_tag(image)
-        if chart == "done" and total and total[2] and published is not None and repository is not None and latest_set:
+            elif recent[0] == "unseen" and same_words(t, RECENT):
+                recent = ["labelled"]
+            elif installed is None and install is None:
+                rest = install_command(t)
+                if rest is not None:
+                    package, install = True, Install(rest)
+                    install_read()
+        if chart == "done" and total and total[2] and published is not None and repository is not None and installed is not None and recent[0] == "done":
             break
 
     if not package:
@@ -406,27 +607,43 @@ def package_page(html: str) -> PackagePage:
             raise ParseError("bad-value", display)
     if chart != "done":
         raise ParseError("not-found", "chart")
+    if recent[0] == "in":
+        raise ParseError("not-found", "recent versions list not closed")
     daily.sort(key=lambda d: d[0])
     if any(a[0] == b[0] for a, b in zip(daily, daily[1:])):
         raise ParseError("bad-value", "duplicate day")
-    return PackagePage(total_value, is_exact, display, [DailyCount(d, c) for d, c in daily], published, repository, latest)
+    if published is not None and not is_instant(published):
+        raise ParseError("bad-value", published)
+    latest = installed[0] if installed and installed[0] else next((version_name(v) for v in rows.versions if "latest" in v.tags), None)
+    return PackagePage(total_value, is_exact, display, [DailyCount(d, c) for d, c in daily], published, repository, latest, rows.versions)
 
 
 def _marks_package(t: str) -> bool:
-    image = install_command(t)
-    return same_words(t, TOTAL) or image is not None
+    return same_words(t, TOTAL) or install_command(t) is not None
+
+
+def in_repository(t: str) -> str | None:
+    if "/" not in t:
+        return None
+    words = collapse(t).split(" ")
+    for a, b in reversed(list(zip(words, words[1:]))):
+        nwo = b.rstrip(".,")
+        if ascii_lower(a) == "in" and repo_link("/" + nwo) == nwo:
+            return nwo
+    return None
 
 
 def listing_page(html: str) -> ListingPage:
     rows: list[list] = []
     link = None
-    next_page = None
+    pages = Pagination()
     package = empty = False
     for ev in events(html):
-        if ev[0] == "start" and ev[1] == "a":
+        if ev[0] == "start":
             attrs = ev[2]
-            if next_page is None:
-                next_page = next_link("a", attrs)
+            pages.start(ev[1], attrs, ev[3])
+            if ev[1] != "a":
+                continue
             href = attrs.get("href")
             if href is None:
                 continue
@@ -445,14 +662,18 @@ def listing_page(html: str) -> ListingPage:
                 if nwo:
                     link = [nwo, ""]
         elif ev[0] == "end":
+            pages.end(ev[1])
             if ev[1] == "a" and link:
                 if same_words(link[1], link[0]):
                     rows[-1][2] = link[0]
                 link = None
         elif ev[0] == "text":
             t = ev[1]
+            pages.text(t)
             if link:
                 link[1] += t
+            elif rows and rows[-1][2] is None:
+                rows[-1][2] = in_repository(t)
             package = package or _marks_package(t)
             if not rows and not empty:
                 low = ascii_lower(t)
@@ -461,65 +682,30 @@ def listing_page(html: str) -> ListingPage:
         raise ParseError("wrong-page", "package page")
     if not rows and not empty:
         raise ParseError("wrong-page", "no rows")
-    return ListingPage([ListedPackage(*r) for r in rows], next_page)
+    return ListingPage([ListedPackage(*r) for r in rows], pages.result())
 
 
 def versions_page(html: str) -> VersionsPage:
-    versions: list[VersionCount] = []
-    row = None  # [tag, href, downloads]
-    in_link = False
-    next_page = None
+    rows, pages = Rows(), Pagination()
     package = empty = False
-
-    def close(r):
-        if r[2] is None:
-            raise ParseError("not-found", f"count for {r[0]}")
-        versions.append(VersionCount(r[0], r[2]))
-
     for ev in events(html):
-        if ev[0] == "start" and ev[1] == "a":
-            attrs = ev[2]
-            if next_page is None:
-                next_page = next_link("a", attrs)
-            href = attrs.get("href")
-            if href is None:
-                continue
-            tag = version_link(href)
-            if tag is None:
-                continue
-            in_link = True
-            if row and row[1] == href:
-                continue
-            if row:
-                close(row)
-            row = [tag, href, None]
+        if ev[0] == "start":
+            pages.start(ev[1], ev[2], ev[3])
+            rows.start(ev[1], ev[2])
         elif ev[0] == "end":
-            if ev[1] == "a":
-                in_link = False
+            pages.end(ev[1])
+            rows.end(ev[1])
         elif ev[0] == "text":
             t = ev[1]
+            pages.text(t)
             package = package or _marks_package(t)
-            if in_link:
-                continue
-            if row and row[2] is None:
-                text = collapse(t)
-                for suffix in (" downloads", " download"):
-                    if text.endswith(suffix):
-                        text = text[: -len(suffix)]
-                        break
-                try:
-                    row[2] = parse_exact(text)
-                except ValueError:
-                    pass
-                except OverflowError:
-                    raise ParseError("bad-value", text)
-            elif not versions and row is None and not empty:
+            if not rows.versions and rows.row is None and not empty:
                 low = ascii_lower(t)
                 empty = "no tagged versions" in low or "no versions" in low
-    if row:
-        close(row)
+            rows.text(t)
+    rows.close()
     if package:
         raise ParseError("wrong-page", "package page")
-    if not versions and not empty:
+    if not rows.versions and not empty:
         raise ParseError("wrong-page", "no rows")
-    return VersionsPage(versions, next_page)
+    return VersionsPage(rows.versions, pages.result())

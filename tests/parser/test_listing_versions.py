@@ -1,8 +1,10 @@
 """Listing and versions pages through the component."""
 
+from urllib.parse import quote
+
 import pytest
 
-from ghcr_stats.pages import ListedPackage, ParseError, VersionCount
+from ghcr_stats.pages import ListedPackage, ParseError
 from tests.fakegithub import pages as P
 
 CATALOG = P.fluxcd_catalog()
@@ -21,6 +23,46 @@ def test_listing_pages_walk_the_whole_catalog(parser):
     assert seen == [
         ListedPackage(p.name, P.package_path("fluxcd", p.name), p.repository) for p in CATALOG
     ]
+
+
+def walk(read, page_of) -> tuple[list, list]:
+    """Every row over all pages, following next_page; and the next pages seen."""
+    rows, nexts, page = [], [], 1
+    while True:
+        got = read(page_of(page))
+        rows += got.packages if hasattr(got, "packages") else got.versions
+        if got.next_page is None:
+            return rows, nexts
+        nexts.append(got.next_page)
+        page += 1
+
+
+@pytest.mark.parametrize("pagination", P.PAGINATION)
+@pytest.mark.parametrize("repository_as", ["link", "text"])
+@pytest.mark.parametrize("link", ["package", "repository"])
+def test_listing_variants_scrapers_have_met(parser, link, repository_as, pagination):
+    """Rows linking `/orgs/<owner>/packages/container/package/<name>` or, `a.Link--primary[title]`
+    style, the repository-scoped `/<owner>/<repo>/pkgs/container/<name>`; "in owner/repo" as a
+    link or as text; the next page by rel="next", a link reading "Next", or data-total-pages."""
+    rows, nexts = walk(parser.parse_listing_page, lambda n: P.listing_page("fluxcd", CATALOG, page=n, per_page=4, seed=n, link=link, repository_as=repository_as, pagination=pagination))
+    paths = [f"/{p.repository}/pkgs/container/{quote(p.name, safe='')}" if link == "repository" else P.package_path("fluxcd", p.name) for p in CATALOG]
+    assert rows == [ListedPackage(p.name, path, p.repository) for p, path in zip(CATALOG, paths)]
+    assert nexts == ["/orgs/fluxcd/packages?page=2", "/orgs/fluxcd/packages?page=3"]
+
+
+@pytest.mark.parametrize("pagination", P.PAGINATION)
+def test_versions_pagination_variants(parser, pagination):
+    pkg = CATALOG[0]
+    rows, nexts = walk(parser.parse_versions_page, lambda n: P.versions_page(pkg, page=n, per_page=10, seed=n, pagination=pagination))
+    assert [(v.id, v.tags, v.downloads) for v in rows] == [tuple(t) for t in P.tagged_versions(pkg)]
+    assert nexts == [P.versions_path("fluxcd", pkg.name, 2), P.versions_path("fluxcd", pkg.name, 3)]
+
+
+def test_total_pages_without_a_link_to_the_next_page_is_an_error(parser):
+    html = P.listing_page("fluxcd", CATALOG, page=2, per_page=4, pagination="total-pages").replace('href="/orgs/fluxcd/packages?page=3"', 'href="#"')
+    with pytest.raises(ParseError) as e:
+        parser.parse_listing_page(html)
+    assert e.value.kind == "not-found"
 
 
 def test_nested_name_is_decoded_and_path_kept_as_linked(parser):
@@ -64,13 +106,15 @@ def test_versions_pages(parser, pkg):
         assert vp.next_page == P.versions_path("fluxcd", pkg.name, page + 1)
         assert "&page=" in vp.next_page
         page += 1
-    assert got == [VersionCount(t, d) for t, d in pkg.versions]
+    assert [(v.tag, v.downloads) for v in got] == pkg.versions
+    assert [(v.id, v.tags, v.downloads) for v in got] == [tuple(t) for t in P.tagged_versions(pkg)]
     assert page == 3
 
 
 def test_versions_counts_beyond_32_bits(parser):
     pkg = P.Package("fluxcd", "big", 1, CATALOG[0].daily, versions=[("v1", 2**40 + 7), ("v0", 0)])
-    assert parser.parse_versions_page(P.versions_page(pkg)).versions == [VersionCount("v1", 2**40 + 7), VersionCount("v0", 0)]
+    got = parser.parse_versions_page(P.versions_page(pkg)).versions
+    assert [(v.tags, v.downloads) for v in got] == [(["latest", "v1"], 2**40 + 7), (["v0"], 0)]
 
 
 def test_versions_count_overflow_is_bad_value(parser):

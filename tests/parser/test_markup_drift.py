@@ -4,7 +4,7 @@ None of it may change a single extracted value."""
 
 import pytest
 
-from ghcr_stats.pages import DailyCount, ListedPackage, VersionCount
+from ghcr_stats.pages import DailyCount, ListedPackage
 from tests.fakegithub import pages as P
 from tests.parser.mutate import SAFE, mutate
 
@@ -14,7 +14,8 @@ IDS = list(SAFE) + ["all"]
 
 
 def expected_package(pkg):
-    return (pkg.total, True, P.display_count(pkg.total), [DailyCount(d, c) for d, c in pkg.daily], pkg.last_published, pkg.repository, pkg.latest_version)
+    recent = [tuple(v) for v in P.tagged_versions(pkg)[:5]]
+    return (pkg.total, True, P.display_count(pkg.total), [DailyCount(d, c) for d, c in pkg.daily], pkg.last_published, pkg.repository, pkg.latest_version, recent)
 
 
 @pytest.mark.parametrize("kinds", KINDS, ids=IDS)
@@ -26,7 +27,8 @@ def test_package_page_values_survive(parser, kinds, index):
         drifted = mutate(page, seed, kinds)
         assert drifted != page
         got = parser.parse_package_page(drifted)
-        assert (got.total_downloads, got.total_exact, got.display_total, got.daily_downloads, got.last_published, got.repository, got.latest_version) == expected_package(pkg)
+        recent = [(v.id, v.tags, v.downloads) for v in got.recent_versions]
+        assert (got.total_downloads, got.total_exact, got.display_total, got.daily_downloads, got.last_published_utc(), got.repository, got.latest_version, recent) == expected_package(pkg)
 
 
 @pytest.mark.parametrize("kinds", KINDS, ids=IDS)
@@ -42,7 +44,7 @@ def test_versions_values_survive(parser, kinds):
     pkg = CATALOG[1]
     page = P.versions_page(pkg, page=1, per_page=12, seed=4)
     got = parser.parse_versions_page(mutate(page, 6, kinds))
-    assert got.versions == [VersionCount(t, d) for t, d in pkg.versions[:12]]
+    assert [(v.id, v.tags, v.downloads) for v in got.versions] == [tuple(t) for t in P.tagged_versions(pkg)[:12]]
     assert got.next_page == P.versions_path("fluxcd", pkg.name, 2)
 
 

@@ -11,7 +11,7 @@ from ghcr_stats import service
 from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Host
-from tests.fakegithub.pages import Package, fluxcd_catalog
+from tests.fakegithub.pages import Package, fluxcd_catalog, tagged_versions
 from tests.fakegithub.server import FakeGitHub
 from tests.pyhost import Clock, DictKV, HttpxHttp
 
@@ -55,6 +55,16 @@ def test_within_the_ttl_the_store_answers(host, upstream):
     host.clock.advance(1)
     assert body(get(host, "/stats/flux-cli"))["age_seconds"] == 0
     assert upstream.count() == 3
+
+
+def test_latest_version_recent_versions_and_last_published_in_utc(host):
+    pkg = fluxcd_catalog()[1]
+    b = body(get(host, f"/stats/{pkg.name}"))
+    # The page writes it with an offset ("…-08:00"); the API answers the same instant in UTC.
+    assert b["last_published"] == pkg.last_published and b["last_published"].endswith("Z")
+    assert (b["latest_version"], b["latest_version_downloads"]) == pkg.versions[0]
+    assert [(v["id"], v["tags"], v["downloads"]) for v in b["recent_versions"]] == [tuple(v) for v in tagged_versions(pkg)[:5]]
+    assert b["recent_versions"][0]["tags"] == ["latest", pkg.latest_version]
 
 
 def test_history_and_daily_deltas_over_days(host, upstream):

@@ -1,7 +1,7 @@
 import pytest
 
 from ghcr_stats.history import daily_deltas
-from ghcr_stats.numbers import iso, short
+from ghcr_stats.numbers import iso, short, utc
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,24 @@ def test_daily_deltas_use_each_days_last_measurement():
 def test_daily_deltas_need_two_days():
     assert daily_deltas([]) == []
     assert daily_deltas([(0.0, 5), (10.0, 7)]) == []
+
+
+@pytest.mark.parametrize(
+    "page, instant",
+    [
+        ("2026-07-29T00:36:30-07:00", "2026-07-29T07:36:30Z"),  # the real page's, US Pacific summer time
+        ("2026-09-24T13:19:35-07:00", "2026-09-24T20:19:35Z"),
+        ("2026-02-19T23:00:00-08:00", "2026-02-20T07:00:00Z"),  # across midnight
+        ("2026-02-23T22:09:03+05:30", "2026-02-23T16:39:03Z"),
+        ("2026-02-22T13:26:02Z", "2026-02-22T13:26:02Z"),
+        ("2026-02-22T13:26:02.999+00:00", "2026-02-22T13:26:02Z"),
+    ],
+)
+def test_utc_normalises_every_offset(page, instant):
+    assert utc(page) == instant
+
+
+@pytest.mark.parametrize("bad", ["2026-07-29T00:36:30", "11 days ago", ""])
+def test_utc_refuses_what_is_not_an_instant(bad):
+    with pytest.raises(ValueError):
+        utc(bad)

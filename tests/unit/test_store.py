@@ -52,3 +52,17 @@ def test_failures_counted_before_reasons_were_kept_still_count():
     kv = DictKV()
     kv["failures:fluxcd/flux-cli"] = json.dumps({"schema": SCHEMA, "value": {"count": 4, "last_reason": "x", "last_at": 1.0}}).encode()
     assert Store(kv, history_limit=10).failures("fluxcd", "flux-cli").by_reason == {"unknown": 4}
+
+
+def test_new_fields_round_trip_and_values_stored_without_them_still_read():
+    kv = DictKV()
+    store = Store(kv, history_limit=10)
+    m = Measurement("fluxcd", "flux-cli", 5, True, "5", [], "http://x/p", 1.0, "fluxcd/flux2", "v2", "2026-07-29T07:36:30Z",
+                    latest_version_downloads=2, recent_versions=[(7, ["latest", "v2"], 2), (6, ["v1"], 0)])
+    store.record(m)
+    assert Store(kv, history_limit=10).latest("fluxcd", "flux-cli") == m
+    # A schema-1 value written before these fields existed.
+    old = {k: v for k, v in json.loads(kv["latest:fluxcd/flux-cli"])["value"].items() if k not in ("latest_version_downloads", "recent_versions")}
+    kv["latest:fluxcd/flux-cli"] = json.dumps({"schema": SCHEMA, "value": old}).encode()
+    read = Store(kv, history_limit=10).latest("fluxcd", "flux-cli")
+    assert (read.total, read.latest_version, read.latest_version_downloads, read.recent_versions) == (5, "v2", None, [])

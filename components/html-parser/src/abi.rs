@@ -18,29 +18,32 @@
 //! | `option<string>` | 12, 4 | case u8 @0 (0 none, 1 some), string @4 |
 //! | `parse-error` | 12, 4 | case u8 @0 (0 wrong-page, 1 not-found, 2 bad-value), string @4 |
 //! | `daily-count` | 16, 8 | date @0, count u64 @8 |
-//! | `version-count` | 16, 8 | tag @0, downloads u64 @8 |
+//! | `tagged-version` | 24, 8 | id u64 @0, tags list<string> @8, downloads u64 @16 |
 //! | `listed-package` | 28, 4 | name @0, path @8, repository option @16 |
-//! | `package-page` | 64, 8 | total u64 @0, exact bool @8, display @12, daily @20, last-published @28, repository @40, latest-version @52 |
+//! | `package-page` | 72, 8 | total u64 @0, exact bool @8, display @12, daily @20, last-published @28, repository @40, latest-version @52, recent-versions @64 |
 //! | `listing-page`, `versions-page` | 20, 4 | list @0, next-page option @8 |
-//! | `result<package-page, parse-error>` | 72, 8 | case u8 @0 (0 ok, 1 err), payload @8 |
+//! | `result<package-page, parse-error>` | 80, 8 | case u8 @0 (0 ok, 1 err), payload @8 |
 //! | `result<listing-page or versions-page, parse-error>` | 24, 4 | case u8 @0, payload @4 |
 //!
 //! Input strings are valid UTF-8: lowering a `string` into a component guarantees it, so
 //! the bytes are taken as `str` without a second check.
 
 use crate::arena::ARENA;
-use crate::{DailyCount, ListedPackage, ParseError, VersionCount};
+use crate::{DailyCount, ListedPackage, ParseError, TaggedVersion};
 use std::alloc::{alloc, dealloc, handle_alloc_error, realloc, Layout};
 use std::borrow::Cow;
 use std::cell::UnsafeCell;
 
+/// Big enough for the largest result, `result<package-page, parse-error>`.
+const RET_SIZE: usize = 80;
+
 #[repr(C, align(8))]
-struct RetArea([u8; 72]);
+struct RetArea([u8; RET_SIZE]);
 
 /// The return area; wasm32-unknown-unknown runs one thread.
 struct Ret(UnsafeCell<RetArea>);
 unsafe impl Sync for Ret {}
-static RET: Ret = Ret(UnsafeCell::new(RetArea([0; 72])));
+static RET: Ret = Ret(UnsafeCell::new(RetArea([0; RET_SIZE])));
 
 fn layout(size: usize, align: usize) -> Layout {
     match Layout::from_size_align(size, align) {
@@ -67,6 +70,7 @@ pub unsafe extern "C" fn cabi_realloc(old: *mut u8, old_size: usize, align: usiz
 
 /// The argument string, allocated by the host through `cabi_realloc`; it lives in the
 /// arena until post-return, so results can point into it.
+// SAFETY: `ptr..ptr+len` is the host's lowered string, valid UTF-8 by the canonical ABI.
 unsafe fn input(ptr: *mut u8, len: usize) -> &'static str {
     if len == 0 {
         return "";
@@ -74,12 +78,18 @@ unsafe fn input(ptr: *mut u8, len: usize) -> &'static str {
     core::str::from_utf8_unchecked(core::slice::from_raw_parts(ptr, len))
 }
 
+// SAFETY: one call at a time (one thread, no reentrancy), and the host has lifted the
+// previous result before the next call.
 unsafe fn ret_area() -> *mut u8 {
     let p = (*RET.0.get()).0.as_mut_ptr();
-    core::ptr::write_bytes(p, 0, 72);
+    core::ptr::write_bytes(p, 0, RET_SIZE);
     p
 }
 
+// SAFETY (every `put_*`): `p` is the return area or a block `put_list` allocated for the
+// list's elements, and `off` plus the value's size stays within the record's size in the
+// layout table above (the return area is RET_SIZE, the largest result); writes are
+// unaligned-safe.
 unsafe fn put_u8(p: *mut u8, off: usize, v: u8) {
     p.add(off).write(v);
 }
@@ -138,6 +148,14 @@ unsafe fn put_list<T>(p: *mut u8, off: usize, items: Vec<T>, size: usize, align:
     put_u32(p, off + 4, n as u32);
 }
 
+/// A `tagged-version` (24 bytes, aligned 8) at `e`.
+// SAFETY: `e` is an element of a list block allocated with size 24 and align 8.
+unsafe fn put_version(e: *mut u8, v: TaggedVersion<'_>) {
+    put_u64(e, 0, v.id);
+    put_list(e, 8, v.tags, 8, 4, |t, tag: Cow<'_, str>| put_str(t, 0, tag));
+    put_u64(e, 16, v.downloads);
+}
+
 unsafe fn put_error(p: *mut u8, off: usize, e: ParseError) {
     let (case, msg) = match e {
         ParseError::WrongPage(m) => (0, m),
@@ -163,6 +181,7 @@ pub unsafe extern "C" fn parse_package_page(ptr: *mut u8, len: usize) -> *mut u8
             put_opt_str(r, 36, page.last_published);
             put_opt_str(r, 48, page.repository);
             put_opt_str(r, 60, page.latest_version);
+            put_list(r, 72, page.recent_versions, 24, 8, |e, v| put_version(e, v));
         }
         Err(e) => {
             put_u8(r, 0, 1);
@@ -197,10 +216,7 @@ pub unsafe extern "C" fn parse_versions_page(ptr: *mut u8, len: usize) -> *mut u
     let r = ret_area();
     match crate::parse_versions_page(input(ptr, len)) {
         Ok(page) => {
-            put_list(r, 4, page.versions, 16, 8, |e, v: VersionCount<'_>| {
-                put_str(e, 0, v.tag);
-                put_u64(e, 8, v.downloads);
-            });
+            put_list(r, 4, page.versions, 24, 8, |e, v| put_version(e, v));
             put_opt_str(r, 12, page.next_page);
         }
         Err(e) => {

@@ -115,20 +115,6 @@ pub fn sub_str<'a>(cow: &Cow<'a, str>, part: &str) -> Cow<'a, str> {
     sub(cow, from, from + part.len())
 }
 
-/// Whether a start tag is a "next page" link: `rel="next"` or `aria-label="Next Page"`.
-pub fn next_link<'a>(tag: &crate::tokenizer::Tag<'a>) -> Option<Cow<'a, str>> {
-    if !tag.is("a") {
-        return None;
-    }
-    let rel = tag.attr("rel").map_or(false, |r| r.split_whitespace().any(|t| t.eq_ignore_ascii_case("next")));
-    let label = tag.attr("aria-label").map_or(false, |l| same_words(&l, "Next Page") || same_words(&l, "Next"));
-    if rel || label {
-        tag.attr("href").filter(|h| !h.is_empty() && !h.starts_with('#'))
-    } else {
-        None
-    }
-}
-
 /// Collects the text of an element (a link, a heading) until its end tag.
 #[derive(Default)]
 pub struct TextOf {
@@ -145,7 +131,14 @@ impl TextOf {
     }
 
     pub fn collapsed(&self) -> String {
-        self.text.split_whitespace().collect::<Vec<_>>().join(" ")
+        let mut out = String::with_capacity(self.text.len());
+        for w in self.text.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        out
     }
 }
 

@@ -1,6 +1,6 @@
 //! Reads GitHub's container-package pages: the package page (total downloads, the last 30
-//! days, last published, repository, latest version), an owner's package listing and a
-//! package's tagged versions. The same shapes as `wit/parser.wit`; `abi` exports them as a
+//! days, last published, repository, latest version, recent tagged versions), an owner's
+//! package listing and a package's tagged versions. The same shapes as `wit/parser.wit`; `abi` exports them as a
 //! WebAssembly component.
 //!
 //! Values are found by visible text labels, `aria-label`s, `data-*` attributes, link shapes
@@ -20,10 +20,13 @@ mod bytes;
 mod content;
 pub mod count;
 pub mod entities;
+mod install;
 mod listing_page;
 mod package_page;
+mod pagination;
 mod paths;
 pub mod tokenizer;
+mod version_rows;
 mod versions_page;
 
 #[cfg(target_arch = "wasm32")]
@@ -48,9 +51,13 @@ pub struct PackagePage<'a> {
     pub display_total: Cow<'a, str>,
     /// Oldest first.
     pub daily_downloads: Vec<DailyCount<'a>>,
+    /// As the page gives it: ISO 8601 with the page's UTC offset.
     pub last_published: Option<Cow<'a, str>>,
     pub repository: Option<Cow<'a, str>>,
+    /// The tag naming the latest version (never the moving `latest` unless it is the only one).
     pub latest_version: Option<Cow<'a, str>>,
+    /// "Recent tagged image versions", as listed (newest first).
+    pub recent_versions: Vec<TaggedVersion<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,15 +75,18 @@ pub struct ListingPage<'a> {
     pub next_page: Option<Cow<'a, str>>,
 }
 
+/// A version as the pages list it: the tags linking to one version id, and its downloads.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VersionCount<'a> {
-    pub tag: Cow<'a, str>,
+pub struct TaggedVersion<'a> {
+    pub id: u64,
+    /// In page order, `latest` included where the page shows it.
+    pub tags: Vec<Cow<'a, str>>,
     pub downloads: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionsPage<'a> {
-    pub versions: Vec<VersionCount<'a>>,
+    pub versions: Vec<TaggedVersion<'a>>,
     pub next_page: Option<Cow<'a, str>>,
 }
 

@@ -1,12 +1,32 @@
-//! An owner's package listing: one row per package, found by its link to a package page;
-//! the row's repository is the first link `<a href="/owner/repo">owner/repo</a>` after it.
-//! The next page is the `rel="next"` (or "Next Page") link.
+//! An owner's package listing: one row per package, found by its link to a package page
+//! (`/orgs|users/<owner>/packages/container/package/<name>` or the repository-scoped
+//! `/<owner>/<repo>/pkgs/container/<name>`, with or without a `title`); the row's
+//! repository is the first link `<a href="/owner/repo">owner/repo</a>` after it, or the
+//! text "in owner/repo". The next page as `pagination` finds it.
 
-use crate::content::{next_link, sub_str, text_is, Content, Node, TextOf};
+use crate::content::{collapse, sub_str, text_is, Content, Node, TextOf};
+use crate::pagination::Pagination;
 use crate::package_page::{install_command, TOTAL_LABEL};
-use crate::paths::{package_link, percent_decode, repo_link};
+use crate::paths::{is_repo, package_link, percent_decode, repo_link};
 use crate::{bytes, ListedPackage, ListingPage, ParseError};
 use std::borrow::Cow;
+
+/// "… in owner/repo": the `owner/repo` after the word "in".
+fn in_repository(raw: &str) -> Option<String> {
+    if !raw.contains('/') {
+        return None;
+    }
+    let text = collapse(raw);
+    let words: Vec<&str> = text.split(' ').collect();
+    words.windows(2).rev().find_map(|w| {
+        let nwo = w[1].trim_end_matches(&['.', ','][..]);
+        if w[0].eq_ignore_ascii_case("in") && is_repo(nwo) {
+            Some(nwo.to_string())
+        } else {
+            None
+        }
+    })
+}
 
 /// Texts that say an owner has no packages (an empty listing is still a listing).
 pub fn says_none(raw: &str, what: &[&[u8]]) -> bool {
@@ -16,15 +36,13 @@ pub fn says_none(raw: &str, what: &[&[u8]]) -> bool {
 pub fn parse(html: &str) -> Result<ListingPage<'_>, ParseError> {
     let mut rows: Vec<ListedPackage<'_>> = Vec::new();
     let mut repo: Option<(Cow<'_, str>, TextOf)> = None;
-    let mut next_page = None;
+    let mut pages = Pagination::default();
     let mut package_page = false;
     let mut empty_state = false;
     for node in Content::new(html) {
         match node {
             Node::Start(tag) if tag.is("a") => {
-                if next_page.is_none() {
-                    next_page = next_link(&tag);
-                }
+                pages.start(&tag);
                 let href = match tag.attr("href") {
                     Some(h) => h,
                     None => continue,
@@ -48,8 +66,9 @@ pub fn parse(html: &str) -> Result<ListingPage<'_>, ParseError> {
                     }
                 }
             }
-            Node::Start(_) => {}
+            Node::Start(tag) => pages.start(&tag),
             Node::End(name) => {
+                pages.end(name);
                 if name.eq_ignore_ascii_case("a") {
                     if let Some((nwo, text)) = repo.take() {
                         if text.reads(&nwo) {
@@ -61,8 +80,11 @@ pub fn parse(html: &str) -> Result<ListingPage<'_>, ParseError> {
                 }
             }
             Node::Text(raw) => {
+                pages.text(raw);
                 if let Some((_, text)) = repo.as_mut() {
                     text.push(raw);
+                } else if let Some(row) = rows.last_mut().filter(|r| r.repository.is_none()) {
+                    row.repository = in_repository(raw).map(Cow::Owned);
                 }
                 if text_is(raw, TOTAL_LABEL) || install_command(raw).is_some() {
                     package_page = true;
@@ -79,7 +101,7 @@ pub fn parse(html: &str) -> Result<ListingPage<'_>, ParseError> {
     if rows.is_empty() && !empty_state {
         return Err(ParseError::WrongPage("not a package listing: no links to package pages".into()));
     }
-    Ok(ListingPage { packages: rows, next_page })
+    Ok(ListingPage { packages: rows, next_page: pages.next()? })
 }
 
 #[cfg(test)]
@@ -111,8 +133,20 @@ mod tests {
     }
 
     #[test]
+    fn scraper_variants() {
+        let html = r#"<ul><li class="Box-row"><a class="Link--primary" title="flux-cli" href="/fluxcd/flux2/pkgs/container/flux-cli">flux-cli</a>
+            <span>Published 2 days ago by fluxcd in fluxcd/flux2.</span></li>
+            <li class="Box-row"><a title="charts/flagger" href="/users/me/packages/container/package/charts%2Fflagger">charts/flagger</a> in no/repo/here</li></ul>
+            <div><a href="/orgs/fluxcd/packages?page=1">1</a><em data-total-pages="2">1</em><a href="/orgs/fluxcd/packages?page=2">2</a></div>"#;
+        let l = parse(html).unwrap();
+        let got: Vec<(&str, Option<&str>)> = l.packages.iter().map(|p| (&*p.name, p.repository.as_deref())).collect();
+        assert_eq!(got, vec![("flux-cli", Some("fluxcd/flux2")), ("charts/flagger", None)]);
+        assert_eq!(l.next_page.as_deref(), Some("/orgs/fluxcd/packages?page=2"));
+    }
+
+    #[test]
     fn last_page_has_no_next() {
-        let html = LISTING.replace("rel=\"next\"", "");
+        let html = LISTING.replace(r#"<a rel="next" href="/orgs/fluxcd/packages?page=2&amp;q=1">Next</a>"#, "<span>Next</span>");
         assert_eq!(parse(&html).unwrap().next_page, None);
     }
 

@@ -5,51 +5,32 @@
 //! * the last 30 days: the `<svg>` labelled "Downloads for the last 30 days" (its own
 //!   `aria-label`, a labelled wrapper's, or a heading right before it), one
 //!   `<rect data-date data-merge-count>` a day;
-//! * last published: the `<relative-time>`/`<time>` after the text "Last published";
-//! * repository: a link `<a href="/owner/repo">owner/repo</a>`;
-//! * latest version: the tag in the install command `docker pull ghcr.io/owner/name:tag`.
+//! * last published: the `title` of the `<h3>` after the text "Last published" (or the
+//!   `datetime` of a `<relative-time>`/`<time>` there), as the page writes it;
+//! * repository: a link to `/owner/repo` that reads `owner/repo`, or `repo` as the
+//!   sidebar's details show it;
+//! * latest version: the tag the install command pulls (`install`), else the tag beside
+//!   `latest` in the recent versions;
+//! * recent versions: the rows (`version_rows`) of the first list after the heading
+//!   "Recent tagged image versions".
 //!
 //! A label and what it labels may have only tags and whitespace between them: any other
 //! text cancels the label (so "total downloads" in prose never picks up a later heading).
 
-use crate::content::{is_blank, same_words, sub, sub_str, text_is, Content, Node, TextOf};
-use crate::bytes::find_str;
+use crate::content::{is_blank, same_words, sub_str, text_is, Content, Node, TextOf};
 use crate::count::{parse_display, parse_exact, CountError};
+use crate::install::Install;
+pub use crate::install::install_command;
 use crate::paths::repo_link;
 use crate::tokenizer::Tag;
-use crate::{entities, DailyCount, PackagePage, ParseError};
+use crate::version_rows::{version_name, Rows, LATEST_TAG};
+use crate::{DailyCount, PackagePage, ParseError};
 use std::borrow::Cow;
 
 pub const TOTAL_LABEL: &str = "Total downloads";
 pub const CHART_LABEL: &str = "Downloads for the last 30 days";
 const PUBLISHED_LABEL: &str = "Last published";
-
-/// Whether text is the install command `docker pull ghcr.io/...` (a package page's mark).
-pub fn install_command(raw: &str) -> Option<Cow<'_, str>> {
-    find_str(b"docker", raw.as_bytes(), false)?;
-    let text = entities::decode(raw, false);
-    let at = find_str(b"docker pull ", text.as_bytes(), false)?;
-    let rest = &text[at + "docker pull ".len()..];
-    let image_start = at + "docker pull ".len() + (rest.len() - rest.trim_start().len());
-    let image_len = text[image_start..].find(char::is_whitespace).unwrap_or(text.len() - image_start);
-    let image = &text[image_start..image_start + image_len];
-    if !image.starts_with("ghcr.io/") {
-        return None;
-    }
-    Some(sub(&text, image_start, image_start + image_len))
-}
-
-/// The tag of an image reference (`ghcr.io/o/n:tag`, `...:tag@sha256:...`); none for a digest.
-fn image_tag<'a>(image: &Cow<'a, str>) -> Option<Cow<'a, str>> {
-    let end = image.find('@').unwrap_or(image.len());
-    let last = image[..end].rfind('/')? + 1;
-    let colon = image[last..end].find(':')? + last;
-    if colon + 1 < end {
-        Some(sub(image, colon + 1, end))
-    } else {
-        None
-    }
-}
+const VERSIONS_LABEL: &str = "Recent tagged image versions";
 
 #[derive(PartialEq)]
 enum Chart {
@@ -59,6 +40,20 @@ enum Chart {
     /// Inside the chart svg, at this svg nesting depth.
     In(u32),
     Done,
+}
+
+/// The recent versions box: its heading, then the first list after it.
+#[derive(PartialEq)]
+enum Recent<'a> {
+    Unseen,
+    Labelled,
+    /// Inside the list (`ul`, `ol`, or `role="list"` on this element), at this nesting depth.
+    In(&'a str, u32),
+    Done,
+}
+
+fn is_list(tag: &Tag<'_>) -> bool {
+    tag.is("ul") || tag.is("ol") || tag.attr("role").map_or(false, |r| r.eq_ignore_ascii_case("list"))
 }
 
 struct Total<'a> {
@@ -84,7 +79,17 @@ struct Scan<'a> {
     repository: Option<Cow<'a, str>>,
     /// A link that may name the repository: (owner/repo from its href, its text so far).
     repo_link: Option<(Cow<'a, str>, TextOf)>,
-    latest: Option<Option<Cow<'a, str>>>,
+    /// The install command being read.
+    install: Option<Install>,
+    /// The tag it pulls, once read (none for a digest).
+    installed: Option<Option<String>>,
+    recent: Recent<'a>,
+    rows: Rows<'a>,
+}
+
+/// Whether a link's text names the repository it links: `owner/repo`, or `repo` exactly.
+fn names_repository(text: &TextOf, nwo: &str) -> bool {
+    text.reads(nwo) || nwo.split_once('/').map_or(false, |(_, repo)| text.collapsed() == repo)
 }
 
 impl<'a> Scan<'a> {
@@ -93,7 +98,8 @@ impl<'a> Scan<'a> {
             && self.total.as_ref().map_or(false, |t| t.closed)
             && self.published.is_some()
             && self.repository.is_some()
-            && self.latest.is_some()
+            && self.installed.is_some()
+            && self.recent == Recent::Done
     }
 
     fn start(&mut self, tag: Tag<'a>) -> Result<(), ParseError> {
@@ -104,6 +110,16 @@ impl<'a> Scan<'a> {
                 self.rect(&tag)?;
             }
             return Ok(());
+        }
+        match self.recent {
+            Recent::In(name, depth) => {
+                if tag.is(name) && !tag.self_closing {
+                    self.recent = Recent::In(name, depth + 1);
+                }
+                self.rows.start(&tag)?;
+            }
+            Recent::Labelled if !tag.self_closing && is_list(&tag) => self.recent = Recent::In(tag.name, 1),
+            _ => {}
         }
         if self.chart == Chart::Unseen || self.chart == Chart::Labelled {
             let labelled = tag.has_aria_label && tag.raw_attr("aria-label").map_or(false, |a| same_words(&a.value(), CHART_LABEL));
@@ -121,10 +137,17 @@ impl<'a> Scan<'a> {
         if self.pending.total && tag.is("h3") {
             self.pending.total = false;
             self.total = Some(Total { title: tag.attr("title"), text: TextOf::default(), closed: false });
-        } else if self.pending.published && (tag.is("relative-time") || tag.is("time")) {
-            if let Some(dt) = tag.attr("datetime") {
+        } else if self.pending.published {
+            let when = if tag.is("h3") {
+                tag.attr("title")
+            } else if tag.is("relative-time") || tag.is("time") {
+                tag.attr("datetime")
+            } else {
+                None
+            };
+            if let Some(when) = when.filter(|w| !w.trim().is_empty()) {
                 self.pending.published = false;
-                self.published = Some(dt);
+                self.published = Some(when);
             }
         } else if self.repository.is_none() && self.repo_link.is_none() && tag.is("a") {
             if let Some(href) = tag.attr("href") {
@@ -153,12 +176,27 @@ impl<'a> Scan<'a> {
         }
     }
 
-    fn end(&mut self, name: &str) {
+    fn end(&mut self, name: &str) -> Result<(), ParseError> {
         if let Chart::In(depth) = self.chart {
             if name.eq_ignore_ascii_case("svg") {
                 self.chart = if depth == 1 { Chart::Done } else { Chart::In(depth - 1) };
             }
-            return;
+            return Ok(());
+        }
+        if let Some(install) = self.install.as_mut() {
+            install.end(name);
+            self.install_read();
+        }
+        if let Recent::In(list, depth) = self.recent {
+            self.rows.end(name);
+            if name.eq_ignore_ascii_case(list) {
+                if depth == 1 {
+                    self.recent = Recent::Done;
+                    self.rows.close()?;
+                } else {
+                    self.recent = Recent::In(list, depth - 1);
+                }
+            }
         }
         if let Some(t) = self.total.as_mut() {
             if !t.closed && name.eq_ignore_ascii_case("h3") {
@@ -167,28 +205,46 @@ impl<'a> Scan<'a> {
         }
         if name.eq_ignore_ascii_case("a") {
             if let Some((nwo, text)) = self.repo_link.take() {
-                if text.reads(&nwo) {
+                if names_repository(&text, &nwo) {
                     self.repository = Some(nwo);
                 }
             }
         }
+        Ok(())
     }
 
-    fn text(&mut self, raw: &'a str) {
+    fn install_read(&mut self) {
+        if let Some(install) = self.install.take() {
+            if install.done() {
+                self.installed = Some(install.tag());
+            } else {
+                self.install = Some(install);
+            }
+        }
+    }
+
+    fn text(&mut self, raw: &'a str) -> Result<(), ParseError> {
         if let Chart::In(_) = self.chart {
-            return;
+            return Ok(());
+        }
+        if let Recent::In(..) = self.recent {
+            self.rows.text(raw)?;
         }
         if let Some(t) = self.total.as_mut() {
             if !t.closed {
                 t.text.push(raw);
-                return;
+                return Ok(());
             }
         }
         if let Some((_, text)) = self.repo_link.as_mut() {
             text.push(raw);
         }
+        if let Some(install) = self.install.as_mut() {
+            install.text(raw);
+            self.install_read();
+        }
         if is_blank(raw) {
-            return;
+            return Ok(());
         }
         self.pending = Pending::default();
         if self.chart == Chart::Labelled {
@@ -206,12 +262,16 @@ impl<'a> Scan<'a> {
             }
         } else if text_is(raw, PUBLISHED_LABEL) {
             self.pending.published = self.published.is_none();
-        } else if self.latest.is_none() {
-            if let Some(image) = install_command(raw) {
+        } else if self.recent == Recent::Unseen && text_is(raw, VERSIONS_LABEL) {
+            self.recent = Recent::Labelled;
+        } else if self.installed.is_none() && self.install.is_none() {
+            if let Some(rest) = install_command(raw) {
                 self.package_page = true;
-                self.latest = Some(image_tag(&image));
+                self.install = Some(Install::new(&rest));
+                self.install_read();
             }
         }
+        Ok(())
     }
 
     fn finish(self) -> Result<PackagePage<'a>, ParseError> {
@@ -248,11 +308,22 @@ impl<'a> Scan<'a> {
             Chart::Labelled => return Err(ParseError::NotFound(format!("no svg right after \"{}\"", CHART_LABEL))),
             Chart::Unseen => return Err(ParseError::NotFound(format!("no \"{}\" chart", CHART_LABEL))),
         }
+        if let Recent::In(..) = self.recent {
+            return Err(ParseError::NotFound(format!("the \"{}\" list is not closed", VERSIONS_LABEL)));
+        }
         let mut daily = self.daily;
         daily.sort_by(|a, b| a.date.cmp(&b.date));
         if let Some(w) = daily.windows(2).find(|w| w[0].date == w[1].date) {
             return Err(ParseError::BadValue(format!("two chart bars for {}", w[0].date)));
         }
+        if let Some(when) = self.published.as_ref().filter(|w| !is_iso_instant(w)) {
+            return Err(ParseError::BadValue(format!("last published \"{}\" is not an ISO 8601 instant with an offset", when)));
+        }
+        let recent = self.rows.versions;
+        let latest_version = match self.installed.flatten() {
+            Some(tag) => Some(Cow::Owned(tag)),
+            None => recent.iter().find(|v| v.tags.iter().any(|t| t == LATEST_TAG)).map(|v| version_name(v).clone()),
+        };
         Ok(PackagePage {
             total_downloads,
             total_exact,
@@ -260,7 +331,8 @@ impl<'a> Scan<'a> {
             daily_downloads: daily,
             last_published: self.published,
             repository: self.repository,
-            latest_version: self.latest.flatten(),
+            latest_version,
+            recent_versions: recent,
         })
     }
 }
@@ -278,6 +350,49 @@ fn is_iso_date(s: &str) -> bool {
         && b.iter().enumerate().all(|(i, &c)| if i == 4 || i == 7 { c == b'-' } else { c.is_ascii_digit() })
 }
 
+/// Two digits at `b[i..]` as a number.
+fn two(b: &[u8], i: usize) -> Option<u32> {
+    match (b.get(i), b.get(i + 1)) {
+        (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => Some(((x - b'0') * 10 + (y - b'0')) as u32),
+        _ => None,
+    }
+}
+
+/// A calendar instant `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`: the day exists, the time and
+/// offset are in range. What readers downstream convert to UTC, so nothing else gets through.
+pub fn is_iso_instant(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 20 || !is_iso_date(&s[..10]) || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return false;
+    }
+    let year = two(b, 0).unwrap_or(0) * 100 + two(b, 2).unwrap_or(0);
+    let (month, day) = (two(b, 5).unwrap_or(0), two(b, 8).unwrap_or(0));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => 0,
+    };
+    let time_ok = matches!((two(b, 11), two(b, 14), two(b, 17)), (Some(h), Some(m), Some(sec)) if h < 24 && m < 60 && sec < 60);
+    let mut i = 19;
+    if b[i] == b'.' {
+        i += 1;
+        let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            return false;
+        }
+        i += digits;
+    }
+    let offset_ok = match &b[i..] {
+        [b'Z'] => true,
+        [sign, _, _, b':', _, _] if *sign == b'+' || *sign == b'-' => matches!((two(b, i + 1), two(b, i + 4)), (Some(h), Some(m)) if h < 24 && m < 60),
+        _ => false,
+    };
+    day >= 1 && day <= days && time_ok && offset_ok
+}
+
 pub fn parse(html: &str) -> Result<PackagePage<'_>, ParseError> {
     let mut scan = Scan {
         package_page: false,
@@ -289,13 +404,16 @@ pub fn parse(html: &str) -> Result<PackagePage<'_>, ParseError> {
         published: None,
         repository: None,
         repo_link: None,
-        latest: None,
+        install: None,
+        installed: None,
+        recent: Recent::Unseen,
+        rows: Rows::default(),
     };
     for node in Content::new(html) {
         match node {
             Node::Start(tag) => scan.start(tag)?,
-            Node::End(name) => scan.end(name),
-            Node::Text(raw) => scan.text(raw),
+            Node::End(name) => scan.end(name)?,
+            Node::Text(raw) => scan.text(raw)?,
         }
         if scan.complete() {
             break;
@@ -398,6 +516,52 @@ mod tests {
     fn digest_install_has_no_latest_version() {
         let html = page(&SIDEBAR.replace("flux-cli:v2.7.5", "flux-cli@sha256:abc"));
         assert_eq!(parse(&html).unwrap().latest_version, None);
+    }
+
+    #[test]
+    fn instants() {
+        for ok in ["2026-07-29T00:36:30-07:00", "2026-02-20T07:00:01Z", "2024-02-29T23:59:59.123+05:30"] {
+            assert!(is_iso_instant(ok), "{}", ok);
+        }
+        for bad in ["2026-07-29", "2026-07-29T00:36:30", "2025-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-07-29T24:00:00Z", "2026-07-29T00:36:30-07", "2026-07-29T00:36:30.Z", "11 days ago", "2026-07-29T00:36:30-07:00x"] {
+            assert!(!is_iso_instant(bad), "{}", bad);
+        }
+    }
+
+    #[test]
+    fn last_published_from_the_h3_title() {
+        let html = page(&SIDEBAR.replace(r#"<span>Last published</span> <relative-time datetime="2026-02-20T07:00:01Z">Feb 20</relative-time>"#, r#"<span>Last published</span><h3 title="2026-07-29T00:36:30-07:00">11 days ago</h3><span>Issues</span><h3 title="0">0</h3>"#));
+        assert_eq!(parse(&html).unwrap().last_published.as_deref(), Some("2026-07-29T00:36:30-07:00"));
+        let bad = html.replace("2026-07-29T00:36:30-07:00", "yesterday");
+        assert!(matches!(parse(&bad), Err(ParseError::BadValue(m)) if m.contains("yesterday")));
+    }
+
+    #[test]
+    fn repository_link_reading_only_the_repo() {
+        let html = page(&SIDEBAR.replace("> fluxcd/flux2</a>", "> flux2</a>"));
+        assert_eq!(parse(&html).unwrap().repository.as_deref(), Some("fluxcd/flux2"));
+        let other = page(&SIDEBAR.replace("> fluxcd/flux2</a>", "> Code</a>"));
+        assert_eq!(parse(&other).unwrap().repository, None);
+    }
+
+    #[test]
+    fn recent_versions_and_latest() {
+        let recent = r#"<div><h3>Recent tagged image versions</h3></div><ul>
+            <li><a href="/orgs/fluxcd/packages/container/flux-cli/9?tag=latest">latest</a><a href="/orgs/fluxcd/packages/container/flux-cli/9?tag=v2.7.5">v2.7.5</a>
+            <span>1,234 <span>Version downloads</span></span></li>
+            <li><a href="/orgs/fluxcd/packages/container/flux-cli/8?tag=v2.7.4">v2.7.4</a> <span>5</span><span>Version downloads</span></li></ul>
+            <a href="/orgs/fluxcd/packages/container/flux-cli/7?tag=v0">not listed</a>"#;
+        let html = page(&format!("{}{}", recent, SIDEBAR));
+        let p = parse(&html).unwrap();
+        let rows: Vec<(u64, usize, u64)> = p.recent_versions.iter().map(|v| (v.id, v.tags.len(), v.downloads)).collect();
+        assert_eq!(rows, vec![(9, 2, 1234), (8, 1, 5)]);
+        // Without an install command, the tag beside `latest` names the latest version.
+        let no_install = html.replace("docker pull ghcr.io/fluxcd/flux-cli:v2.7.5", "");
+        assert_eq!(parse(&no_install).unwrap().latest_version.as_deref(), Some("v2.7.5"));
+        let cut = page(&format!("{}{}", recent.split("</ul>").next().unwrap(), SIDEBAR));
+        assert!(matches!(parse(&cut), Err(ParseError::NotFound(_))));
+        let uncounted = html.replace("<span>5</span>", "");
+        assert!(matches!(parse(&uncounted), Err(ParseError::NotFound(_))));
     }
 
     #[test]

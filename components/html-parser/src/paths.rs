@@ -53,32 +53,40 @@ pub fn package_link(href: &str) -> Option<&str> {
 pub fn repo_link(href: &str) -> Option<&str> {
     let (path, query) = split(href)?;
     let path = path.strip_suffix('/').unwrap_or(path);
-    let (owner, repo) = path.split_once('/')?;
-    if query.is_none() && is_name(owner) && is_name(repo) && repo != "." && repo != ".." {
+    if query.is_none() && is_repo(path) {
         Some(path)
     } else {
         None
     }
 }
 
+/// Whether text is a repository's `owner/repo`.
+pub fn is_repo(nwo: &str) -> bool {
+    match nwo.split_once('/') {
+        Some((owner, repo)) => is_name(owner) && is_name(repo) && repo != "." && repo != "..",
+        None => false,
+    }
+}
+
 /// A tagged version link: `/orgs|users/<owner>/packages/container/<name>/<id>?tag=<tag>` or
-/// `/<owner>/<repo>/pkgs/container/<name>/<id>?tag=<tag>`. Gives the tag, decoded.
-pub fn version_link(href: &str) -> Option<Cow<'_, str>> {
+/// `/<owner>/<repo>/pkgs/container/<name>/<id>?tag=<tag>`. Gives the version id (digits)
+/// and the tag, decoded.
+pub fn version_link(href: &str) -> Option<(&str, Cow<'_, str>)> {
     let (path, query) = split(href)?;
     let s: Vec<&str> = path.split('/').collect();
-    let ok = match s.as_slice() {
-        [kind, owner, "packages", "container", name, id] => (*kind == "orgs" || *kind == "users") && is_name(owner) && !name.is_empty() && is_id(id),
-        [owner, repo, "pkgs", "container", name, id] => is_name(owner) && is_name(repo) && !name.is_empty() && is_id(id),
-        _ => false,
+    let id = match s.as_slice() {
+        [kind, owner, "packages", "container", name, id] if (*kind == "orgs" || *kind == "users") && is_name(owner) && !name.is_empty() => id,
+        [owner, repo, "pkgs", "container", name, id] if is_name(owner) && is_name(repo) && !name.is_empty() => id,
+        _ => return None,
     };
-    if !ok {
+    if !is_id(id) {
         return None;
     }
     let tag = query?.split('&').find_map(|kv| kv.strip_prefix("tag="))?;
     if tag.is_empty() {
         return None;
     }
-    Some(percent_decode(tag))
+    Some((id, percent_decode(tag)))
 }
 
 fn is_id(s: &str) -> bool {
@@ -141,9 +149,9 @@ mod tests {
 
     #[test]
     fn versions() {
-        assert_eq!(version_link("/orgs/fluxcd/packages/container/flux-cli/123?tag=v2.7.5").as_deref(), Some("v2.7.5"));
-        assert_eq!(version_link("/orgs/fluxcd/packages/container/charts%2Fflagger/9?x=1&tag=1.0%2Bbuild").as_deref(), Some("1.0+build"));
-        assert_eq!(version_link("/fluxcd/flux2/pkgs/container/flux-cli/5?tag=latest").as_deref(), Some("latest"));
+        assert_eq!(version_link("/orgs/fluxcd/packages/container/flux-cli/123?tag=v2.7.5"), Some(("123", "v2.7.5".into())));
+        assert_eq!(version_link("/orgs/fluxcd/packages/container/charts%2Fflagger/9?x=1&tag=1.0%2Bbuild"), Some(("9", "1.0+build".into())));
+        assert_eq!(version_link("/fluxcd/flux2/pkgs/container/flux-cli/5?tag=latest"), Some(("5", "latest".into())));
         assert_eq!(version_link("/orgs/fluxcd/packages/container/flux-cli/123"), None);
         assert_eq!(version_link("/orgs/fluxcd/packages/container/flux-cli/versions?tag=x"), None);
     }
