@@ -1,6 +1,7 @@
 """`make check-live`'s script, run against the local stand-in for github.com."""
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -17,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def upstream():
     catalog = fluxcd_catalog()
-    catalog[1] = replace(catalog[1], latest_version=None)  # a page that lost a field
+    catalog[1] = replace(catalog[1], repository=None)  # a page that lost a field
     with FakeGitHub(catalog) as gh:
         yield gh
 
@@ -44,8 +45,8 @@ def test_every_field_read_exits_0_and_prints_them(upstream):
 def test_a_missing_field_is_named_and_exits_1(upstream):
     r = check_live(upstream, f"fluxcd/{fluxcd_catalog()[1].name}")
     assert r.returncode == 1
-    assert "latest_version  MISSING" in r.stdout
-    assert "missing: latest_version" in r.stderr
+    assert re.search(r"^ *repository  MISSING$", r.stdout, re.M)
+    assert "missing: repository" in r.stderr
 
 
 def test_an_unreadable_package_exits_2(upstream):
