@@ -159,17 +159,15 @@ def _parse_ruby() -> Cell:
 
 # (row, column, host) -> a function that builds what the cell runs and returns the cell; it
 # raises art.Missing when a tool is not installed here.
+HOSTS = (CLI, CLI_CWASM, WASMTIME_PY)
 BUILDERS = {
     (H, "native C", ""): lambda: _binary(H, "native C", art.hello_c()),
     (H, "CPython", ""): lambda: Cell(H, "CPython", argv=[PY, "-c", 'print("Hello, World!")']),
     (H, "Ruby", ""): lambda: Cell(H, "Ruby", argv=_ruby("-e", 'puts "Hello, World!"')),
 }
-for _host in (CLI, CLI_CWASM, WASMTIME_PY):
-    BUILDERS.update({
-        (H, "Rust → wasm", _host): lambda h=_host: _wasm(H, "Rust → wasm", "module", art.hello_rs(), h),
-        (H, "WAT → wasm", _host): lambda h=_host: _wasm(H, "WAT → wasm", "module", art.hello_wat(), h),
-        (H, WASM_PY, _host): lambda h=_host: _wasm(H, WASM_PY, "command", art.hello_py(), h),
-    })
+BUILDERS.update({(H, "Rust → wasm", h): lambda h=h: _wasm(H, "Rust → wasm", "module", art.hello_rs(), h) for h in HOSTS})
+BUILDERS.update({(H, "WAT → wasm", h): lambda h=h: _wasm(H, "WAT → wasm", "module", art.hello_wat(), h) for h in HOSTS})
+BUILDERS.update({(H, WASM_PY, h): lambda h=h: _wasm(H, WASM_PY, "command", art.hello_py(), h) for h in HOSTS})
 BUILDERS.update({
     (H, BROWSER, ""): lambda: _browser(H),
     (H, "Rust native", ""): lambda: _binary(H, "Rust native", art.hello_rs_native()),
@@ -177,13 +175,10 @@ BUILDERS.update({
     (P, "CPython", ""): lambda: _script("CPython", [PY, str(art.SRC / "parse_stdlib.py"), _page()], art.SRC / "parse_stdlib.py"),
     (P, "Ruby", ""): _parse_ruby,
 })
-for _host in (CLI, CLI_CWASM, WASMTIME_PY):
-    BUILDERS.update({
-        (P, "Rust → wasm", _host): lambda h=_host: _wasm(P, "Rust → wasm", "rust-parser", art.parser_component(), h),
-        (P, WASM_PY, _host): lambda h=_host: _wasm(P, WASM_PY, "py-parser", art.py_parser(), h),
-    })
+BUILDERS.update({(P, "Rust → wasm", h): lambda h=h: _wasm(P, "Rust → wasm", "rust-parser", art.parser_component(), h) for h in HOSTS})
+BUILDERS[(P, "WAT → wasm", "")] = lambda: Cell(P, "WAT → wasm", not_applicable=True)
+BUILDERS.update({(P, WASM_PY, h): lambda h=h: _wasm(P, WASM_PY, "py-parser", art.py_parser(), h) for h in HOSTS})
 BUILDERS.update({
-    (P, "WAT → wasm", ""): lambda: Cell(P, "WAT → wasm", not_applicable=True),
     (P, BROWSER, ""): lambda: _browser(P),
     (P, "Rust native", ""): lambda: _binary(P, "Rust native", art.parse_rs(), _page()),
     # CPython starting, importing wasmtime and making an engine: in every wasmtime-py process figure.

@@ -50,7 +50,7 @@ def _chart(cells: list[Cell], figures: dict[int, Figures], page_kb: float) -> by
         panels.append((name, groups))
     machine = dict(report.machine())
     return chart.render(
-        "Hello World and HTML parsing: native vs interpreted vs WebAssembly",
+        "Hello World and HTML parsing: native vs interpreted vs WebAssembly vs the browser",
         panels,
         ["whole process, start to exit",
          "in a warm host or the page: fresh instance + run (Hello World), call (parser)"],

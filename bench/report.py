@@ -7,6 +7,7 @@ import datetime as dt
 import importlib.metadata
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -90,11 +91,13 @@ def versions() -> list[tuple[str, str]]:
 
 
 def _tool(find, *args: str) -> str:
-    """The first line a tool prints for its version, or "not installed"."""
+    """The version a tool prints (its first line, less the tool's own name), or "not installed"."""
     try:
-        return _cmd([str(find()), *args]) or "?"
+        line = _cmd([str(find()), *args]) or "?"
     except art.Missing:
         return "not installed"
+    match = re.search(r"\d+\.\d+\S*.*", line)
+    return match.group(0) if match else line
 
 
 # --- formatting ---------------------------------------------------------------------------------
