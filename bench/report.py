@@ -7,12 +7,13 @@ import datetime as dt
 import importlib.metadata
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
 
 from . import artifacts as art
-from .cells import C_HOST, COLUMNS, ROWS, Cell
+from .cells import BROWSER, CLI, CLI_CWASM, COLUMNS, ROWS, WASMTIME_PY, Cell
 from .timing import Figures, Summary
 
 
@@ -81,8 +82,22 @@ def versions() -> list[tuple[str, str]]:
         ("Rust (wasm)", wasi),
         ("wat2wasm (wabt)", _cmd(["wat2wasm", "--version"]) or "not installed (wasmtime's WAT parser used)"),
         ("componentize-py", _pkg("componentize-py")),
-        ("wasmtime (PyPI)", _pkg("wasmtime")),
+        ("wasmtime CLI", _tool(art.wasmtime_cli, "--version")),
+        ("wasmtime-py", _pkg("wasmtime")),
+        ("wasm-tools", _tool(art._wasm_tools, "--version")),
+        ("jco", _tool(art.jco, "--version")),
+        ("Chromium", _tool(art.chromium, "--version")),
     ]
+
+
+def _tool(find, *args: str) -> str:
+    """The version a tool prints (its first line, less the tool's own name), or "not installed"."""
+    try:
+        line = _cmd([str(find()), *args]) or "?"
+    except art.Missing:
+        return "not installed"
+    match = re.search(r"\d+\.\d+\S*.*", line)
+    return match.group(0) if match else line
 
 
 # --- formatting ---------------------------------------------------------------------------------
@@ -139,6 +154,14 @@ WHAT = {
     ("parse", "Rust → wasm"): "our parser component (`build/html-parser.wasm`)",
     ("parse", COLUMNS[5]): "the same `html.parser` code inside a component",
     ("parse", "Rust native"): "our parser crate, x86-64",
+    ("hello", BROWSER): "the origin's WAT (imports `console.log`, `js.mem`), wat2wasm; in the page",
+    ("parse", BROWSER): "our parser component, transpiled by jco; in the page",
+}
+
+# What the wasmtime CLI runs where it is not the artifact itself: commands around the parsers.
+CLI_WHAT = {
+    "Rust → wasm": "our parser component composed with `parse-cli/`, a command that reads the page and calls it",
+    COLUMNS[5]: "the same `html.parser` code in a `wasi:cli/command` component",
 }
 
 
@@ -155,9 +178,16 @@ class _Row:
 
 
 def _what(cell: Cell) -> str:
-    if cell.host == C_HOST:
-        return "the same, run by the C host on the same libwasmtime"
-    return WHAT[(cell.row, cell.column)]
+    base = CLI_WHAT[cell.column] if cell.row == "parse" and cell.host == CLI else WHAT[(cell.row, cell.column)]
+    if cell.host == CLI:
+        return f"{base}: `wasmtime run`"
+    if cell.host == CLI_CWASM:
+        return "the same, `wasmtime compile` first, then `wasmtime run --allow-precompiled` of the `.cwasm`"
+    if cell.host == WASMTIME_PY:
+        if cell.row == "parse":
+            return "the component (exports `parse-package-page`) in CPython: wasmtime-py, `run_wasm.py`"
+        return "the same in CPython: wasmtime-py, `run_wasm.py`"
+    return base
 
 
 def _matrix_cell(items: list[tuple[Cell, Figures | None]], row: _Row) -> str:
@@ -173,13 +203,19 @@ def _matrix_cell(items: list[tuple[Cell, Figures | None]], row: _Row) -> str:
             continue
         proc, inst, call = summaries(fig)
         by = f" {c.host}" if c.host else ""
-        processes.append(f"**{ms(proc.median)}** {ratio(proc, row.base_process)}{by}")
+        if proc:
+            processes.append(f"**{ms(proc.median)}** {ratio(proc, row.base_process)}{by}")
+        where = "in page: " if c.in_page else "warm: "
         if c.row == "parse" and call:
-            work.append(f"parse {ms(call.median)} {ratio(call, row.base_call)}{by}")
+            work.append(f"{'in page: ' if c.in_page else ''}parse {ms(call.median)} {ratio(call, row.base_call)}{by}")
         elif inst:
-            work.append(f"warm: instantiate + run {ms(inst.median)}")
+            work.append(f"{where}instantiate + run {ms(inst.median)}{by if not c.in_page else ''}")
     artifact = [size(cell)] if cell.artifact else []
     return "<br>".join(processes + work + artifact)
+
+
+def _process(cell: Cell, proc: Summary | None) -> str:
+    return "– (a page in a running browser: timed inside)" if cell.in_page else spread(proc)
 
 
 def _hello_table(row: _Row) -> list[str]:
@@ -191,7 +227,7 @@ def _hello_table(row: _Row) -> list[str]:
             continue
         proc, inst, call = summaries(fig)
         again = spread(call) if call else (f"– ({fig.call_note})" if fig.call_note else "–")
-        out.append(f"| {cell.name} | {_what(cell)} | {spread(proc)} | {ratio(proc, row.base_process)} "
+        out.append(f"| {cell.name} | {_what(cell)} | {_process(cell, proc)} | {ratio(proc, row.base_process)} "
                    f"| {spread(inst)} | {again} | {size(cell)} |")
     return out
 
@@ -207,7 +243,7 @@ def _parse_table(row: _Row) -> list[str]:
             out.append(f"| {cell.name} | {_what(cell)} | not installed: {cell.missing} | | | | | |")
             continue
         proc, inst, call = summaries(fig)
-        out.append(f"| {cell.name} | {_what(cell)} | {spread(proc)} | {ratio(proc, row.base_process)} "
+        out.append(f"| {cell.name} | {_what(cell)} | {_process(cell, proc)} | {ratio(proc, row.base_process)} "
                    f"| {spread(inst)} | {spread(call)} | {ratio(call, row.base_call)} | {size(cell)} |")
     return out
 
@@ -238,8 +274,10 @@ def markdown(cells: list[Cell], figures: dict[int, Figures], *, rounds: int, war
     out.append("## The matrix")
     out.append("")
     out.append("Per cell: the whole process, start to exit (median, and × its ratio to CPython's); the work "
-               "alone in a warm host (median); the artifact. WebAssembly runs under wasmtime from PyPI "
-               "(wasmtime-py) and under a C host on the same libwasmtime. Min and max are in the tables below.")
+               "alone in a warm host (median); the artifact. WebAssembly runs under the `wasmtime` CLI "
+               "(`wasmtime run` of the `.wasm`, and of the `.cwasm` that `wasmtime compile` made) and under "
+               "wasmtime-py in CPython; the browser column in headless Chromium, timed inside the page. "
+               "Min and max are in the tables below.")
     out.append("")
     out.append("| | " + " | ".join(COLUMNS) + " |")
     out.append("|---" * (len(COLUMNS) + 1) + "|")
@@ -248,13 +286,23 @@ def markdown(cells: list[Cell], figures: dict[int, Figures], *, rounds: int, war
         out.append("| " + " | ".join(line) + " |")
     out.append("")
     floor = next((Summary.of(figures[i].process_ns) for i, c in enumerate(cells) if c.row == "floor" and i in figures), None)
+    notes = ["`wasmtime run` uses wasmtime's compilation cache (on by default; every process ran once untimed "
+             "before the rounds, so the cache is filled, as it is for anyone after their first run); "
+             "`wasmtime run .cwasm` loads what `wasmtime compile` made, with no cache look-up. The parser rows "
+             "under the CLI run commands: `wasmtime run` runs commands, and `--invoke` cannot carry the page "
+             "(one argument is limited to 128 KB on Linux); their warm figure is the call timed inside the "
+             "command (`wasi:clocks`), with wasmtime copying the page between the two components' memories."]
     if floor:
-        out.append(f"A wasmtime-py process is `python run_wasm.py …`: CPython starting, `import wasmtime` and an "
-                   f"engine alone take {spread(floor)} here, in every such figure. There is no wasmtime CLI on "
-                   f"these machines; the C host (`bench/matrix/wasm_host.c`: the same libwasmtime driven from C, as "
-                   f"`wasmtime run` would) shows the process without that. Every module is precompiled "
-                   f"(as `wasmtime compile`): no figure includes compiling it.")
-        out.append("")
+        notes.append(f"A wasmtime-py process is `python run_wasm.py …`: CPython starting, `import wasmtime` and an "
+                     f"engine alone take {spread(floor)} here, in every such figure; its modules are precompiled "
+                     f"(`Engine.serialize`).")
+    notes.append("The browser cells are pages served on 127.0.0.1 to headless Chromium, timed with "
+                 "`performance.now()` (cross-origin isolated: 5 µs resolution); a Hello World sample is the mean "
+                 "of 100 runs, a parser sample one call. \"instantiate + run\" there is a fresh "
+                 "`WebAssembly.Instance` (and, for the Hello World, its fresh `js.mem`) from a module compiled "
+                 "once. Chromium's start-up is not in any figure.")
+    for note in notes:
+        out += [note, ""]
     if chart:
         out.append(f"![The matrix as a chart: time per cell, log scale]({chart})")
         out.append("")

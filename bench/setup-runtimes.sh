@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench` set-up for the matrix's optional columns: gcc (native C), wabt (wat2wasm), Ruby
-# and Nokogiri. Installs what is missing from Debian's packages when run as root with apt-get;
+# and Nokogiri, Chromium (the browser column). Installs what is missing from Debian's packages when run as root with apt-get;
 # otherwise says what is missing, and the matrix marks those columns "not installed".
 # (`make test` does not run this: its smoke test runs whichever columns are available.)
 set -uo pipefail
@@ -10,6 +10,7 @@ command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 command -v wat2wasm >/dev/null 2>&1 || missing+=(wabt)
 command -v ruby >/dev/null 2>&1 || missing+=(ruby)
 ruby -e 'require "nokogiri"' >/dev/null 2>&1 || missing+=(ruby-nokogiri)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

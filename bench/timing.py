@@ -9,6 +9,11 @@ Two figures per cell where they differ:
   (`--repeat N`): for WebAssembly "instantiate + call" (a fresh store and instance each time)
   and "call" (one instance reused), both including the host's conversions of arguments and
   results; for native and interpreted programs "call" is the parse itself in a warm process.
+  A browser cell has only these, timed inside the page (`performance.now()`).
+
+Before the rounds every process runs once untimed: the first `wasmtime run` of a `.wasm`
+compiles it into wasmtime's cache (seconds for a componentize-py component), which is how
+people run it after the first time, and the files are then in the page cache for every cell.
 """
 
 from __future__ import annotations
@@ -54,13 +59,20 @@ def _run(argv: list[str]) -> tuple[int, str]:
     return elapsed, done.stdout
 
 
-def measure(cells: list[Cell], rounds: int, warm_rounds: int, repeat: int, seed: int = 6, log=None) -> dict[int, Figures]:
+def measure(cells: list[Cell], rounds: int, warm_rounds: int, repeat: int, seed: int = 6, log=None,
+            warm_up: bool = True) -> dict[int, Figures]:
     """Figures for each runnable cell (keyed by its index in `cells`); every output is checked."""
     rng = random.Random(seed)
     runnable = [i for i, c in enumerate(cells) if c.runnable]
     figures = {i: Figures() for i in runnable}
+    processes = [i for i in runnable if cells[i].argv]
+    if warm_up:
+        for i in processes:
+            cells[i].check(_run(cells[i].argv)[1])
+        if log:
+            log("warm-up run of every process done")
     for r in range(rounds):
-        order = runnable[:]
+        order = processes[:]
         rng.shuffle(order)
         for i in order:
             elapsed, out = _run(cells[i].argv)
