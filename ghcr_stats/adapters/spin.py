@@ -28,6 +28,7 @@ from wit_world.imports import parser as wit_parser
 
 from ..config import Settings
 from ..host import Fetched, FetchError
+from ..wasi_errors import describe
 from ..pages import (
     DailyCount,
     ListedPackage,
@@ -66,7 +67,7 @@ class SpinHttp:
         try:
             response = await _send(request, options)
         except Err as e:
-            raise FetchError(f"request failed: {_describe(e.value)}") from None
+            raise FetchError(f"the request failed: {describe(e.value)}") from None
         try:
             headers = {k.lower(): v.decode("latin-1") for k, v in response.headers().entries()}
             body = bytearray()
@@ -78,7 +79,7 @@ class SpinHttp:
                 if time.monotonic() - started > deadline:
                     raise FetchError(f"the response took longer than {deadline:g} s")
         except Err as e:
-            raise FetchError(f"reading the body failed: {_describe(e.value)}") from None
+            raise FetchError(f"reading the body failed: {describe(e.value)}") from None
         return Fetched(response.status(), headers, bytes(body))
 
 
@@ -90,13 +91,6 @@ async def _send(request: OutgoingRequest, options: RequestOptions):
     if isinstance(result.value, Err):
         raise result.value
     return result.value.value
-
-
-def _describe(error) -> str:
-    """wasi:http's `error-code` case, without the binding's class prefix: "DnsError(…)"."""
-    name = type(error).__name__.removeprefix("ErrorCode_").removeprefix("StreamError_")
-    value = getattr(error, "value", None)
-    return f"{name}({value})" if value is not None else name
 
 
 class SpinKeyValue:

@@ -1,5 +1,6 @@
 """What an adversarial pass over the served app found, each as a request through HTTP."""
 
+import re
 import time
 
 import httpx
@@ -55,3 +56,13 @@ def test_a_trickling_upstream_is_cut_off_at_the_fetch_deadline(upstream):
     # Without the deadline it went on for as long as the upstream liked (45 s and more);
     # with it, the deadline and at most one between-bytes wait, with a generous margin.
     assert elapsed < 2 + 3 + 5
+
+
+@pytest.mark.parametrize("mode", ["reset", "truncated", "timeout", "500", "garbage", "huge"])
+def test_errors_say_what_failed_in_words(app, upstream, mode):
+    upstream.fail("source-watcher", mode)
+    r = app.get("/stats/source-watcher")
+    assert r.status_code == 502
+    message = r.json()["error"]["message"]
+    assert re.search(r"[a-z]{4,} [a-z]{2,}", message), message  # words, not a code alone
+    assert not re.search(r"0x[0-9a-f]|object at|[<>]|Error\(|Payload\(", message), message
