@@ -29,8 +29,12 @@ def check_owner(owner: str) -> str:
     return owner
 
 
+def is_package(package: str) -> bool:
+    return len(package) <= _PACKAGE_MAX and _PACKAGE.fullmatch(package) is not None
+
+
 def check_package(package: str) -> str:
-    if len(package) > _PACKAGE_MAX or not _PACKAGE.fullmatch(package):
+    if not is_package(package):
         raise InvalidName(
             f"invalid package {package!r}: container package names are lowercase letters and digits "
             "separated by '.', '_', '__' or '-', nested with '/', at most 255 characters"

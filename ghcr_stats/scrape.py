@@ -10,6 +10,7 @@ from email.utils import parsedate_to_datetime
 
 from . import urls
 from .host import Fetched, FetchError, Host
+from .names import is_package
 from .pages import ParseError
 from .store import Listing, Measurement, Store, Versions
 
@@ -120,12 +121,17 @@ async def listing(host: Host, store: Store, owner: str) -> Listing:
         missing=f"no owner {owner!r} on the upstream",
     )
     names: list[str] = []
+    refused: list[str] = []
 
     def take(page) -> None:
-        names.extend(p.name for p in page.packages if "/packages/container/" in p.path and p.name not in names)
+        for p in page.packages:
+            if "/packages/container/" not in p.path or p.name in names:
+                continue
+            # A page's names are held to the rules a client's are: they become keys and URLs.
+            (names if is_package(p.name) else refused).append(p.name)
 
     complete = await _pages(host, store, url, html, host.parser.parse_listing_page, take)
-    return Listing(owner, names, host.clock(), complete)
+    return Listing(owner, names, host.clock(), complete and not refused)
 
 
 async def versions(host: Host, store: Store, owner: str, package: str) -> Versions:

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
 from tests.devhost import Served
+from tests.fakegithub.pages import Package, fluxcd_catalog
 from tests.service.test_router_fuzz import HEADERS, METHODS, PATHS
 
 
@@ -66,3 +67,16 @@ def test_errors_say_what_failed_in_words(app, upstream, mode):
     message = r.json()["error"]["message"]
     assert re.search(r"[a-z]{4,} [a-z]{2,}", message), message  # words, not a code alone
     assert not re.search(r"0x[0-9a-f]|object at|[<>]|Error\(|Payload\(", message), message
+
+
+def test_names_read_from_a_listing_pass_the_same_rules_as_clients(app, upstream):
+    daily = fluxcd_catalog()[0].daily
+    added = [Package("evilorg", n, 7, daily) for n in ["ok-one", "Bad..Name", "../../x", "a b"]]
+    upstream.packages.update({(p.owner, p.name): p for p in added})
+    try:
+        r = app.get("/stats/evilorg/").json()
+        assert [p["package"] for p in r["packages"]] == ["ok-one"] and r["complete"] is False
+        assert [p for p in upstream.requests if "/package/" in p] == ["/orgs/evilorg/packages/container/package/ok-one"]
+    finally:
+        for p in added:
+            del upstream.packages[(p.owner, p.name)]

@@ -214,3 +214,18 @@ def test_a_redirect_off_the_upstream_is_refused_before_it_is_asked(host, upstrea
     r = get(host, "/stats/flux-cli")
     assert r.status == 502 and body(r)["error"]["code"] == "redirect-refused"
     assert upstream.elsewhere.requests == []
+
+
+def test_names_read_from_a_listing_pass_the_same_rules_as_clients(host, upstream):
+    daily = fluxcd_catalog()[0].daily
+    bad = ["Bad..Name", "../../x", "a b", "x" * 300]
+    added = [Package("evilorg", n, 7, daily) for n in ["ok-one", *bad]]
+    upstream.packages.update({(p.owner, p.name): p for p in added})
+    try:
+        r = body(get(host, "/stats/evilorg/"))
+        assert [p["package"] for p in r["packages"]] == ["ok-one"] and r["package_count"] == 1
+        assert r["complete"] is False  # the sums leave out what the listing named and was refused
+        assert not any("package/ok-one" not in p for p in upstream.requests if "/package/" in p)
+    finally:
+        for p in added:
+            del upstream.packages[(p.owner, p.name)]
