@@ -41,7 +41,7 @@ class Settings:
             else:
                 values[name] = raw
         try:
-            check_owner(values["owner"])
+            values["owner"] = check_owner(values["owner"])
         except ValueError as e:
             raise ConfigError(f"variable owner: {e}") from None
         url = urlsplit(values["upstream"])

@@ -80,3 +80,11 @@ def test_names_read_from_a_listing_pass_the_same_rules_as_clients(app, upstream)
     finally:
         for p in added:
             del upstream.packages[(p.owner, p.name)]
+
+
+def test_owner_names_are_folded_to_one_spelling(app, upstream):
+    for owner in ["fluxcd", "FluxCD", "FLUXCD", "fLuXcD", "Fluxcd", "fluxCD", "FlUxCd", "fluxcD"]:
+        r = app.get(f"/stats/{owner}/kustomize-controller")
+        assert r.status_code == 200 and r.json()["owner"] == "fluxcd"
+    assert upstream.count() <= 2  # one read at most (this module's app may have it stored)
+    assert app.get("/stats/FluxCD/").json()["owner"] == "fluxcd"

@@ -229,3 +229,20 @@ def test_names_read_from_a_listing_pass_the_same_rules_as_clients(host, upstream
     finally:
         for p in added:
             del upstream.packages[(p.owner, p.name)]
+
+
+def test_owner_names_are_folded_to_one_spelling(host, upstream):
+    spellings = {"".join(c.upper() if i >> k & 1 else c for k, c in enumerate("fluxcd")) for i in range(64)}
+    assert len(spellings) == 64
+    for owner in sorted(spellings):
+        r = get(host, f"/stats/{owner}/flux-cli")
+        assert r.status == 200 and body(r)["owner"] == "fluxcd"
+    assert upstream.count() == 2  # one read (the owner URL and where it redirects), not 64
+    assert all("/fluxcd/" in p for p in upstream.requests)
+    assert get(host, "/stats/Flux-CLI").status == 400  # package names are lower case on GHCR
+
+
+def test_the_configured_owner_is_folded_too():
+    from ghcr_stats.config import Settings as S
+
+    assert S.load({**{k: str(v.default) for k, v in S.__dataclass_fields__.items()}, "owner": "FluxCD"}.__getitem__).owner == "fluxcd"
