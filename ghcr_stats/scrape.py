@@ -12,7 +12,7 @@ from . import urls
 from .host import Fetched, FetchError, Host
 from .names import is_package
 from .pages import ParseError
-from .store import Listing, Measurement, Store, Versions
+from .store import Backoff, Listing, Measurement, Store, Versions
 
 MAX_PAGES = 50  # a listing longer than 50 pages is cut off, and marked incomplete
 MAX_REDIRECTS = 5
@@ -65,19 +65,24 @@ async def fetch_html(host: Host, store: Store, url: str) -> tuple[str, str]:
 
 
 async def _get(host: Host, store: Store, url: str) -> Fetched:
-    """One GET, unless the upstream asked us to wait; a 429 starts that wait."""
-    now = host.clock()
-    if now < (until := store.backoff_until(now, host.settings.max_backoff)):
-        raise UpstreamError(502, "rate-limited", f"upstream rate limit: not asking again for {until - now:.0f} s")
+    """One GET, unless the upstream is being left alone: for a while after a 429 (as long as
+    it asked) or after it failed (`failure_backoff`), so that an outage is not asked about by
+    every request."""
     s = host.settings
+    now = host.clock()
+    if b := store.backoff(now, max(s.max_backoff, s.failure_backoff)):
+        raise UpstreamError(502, b.code, f"{b.reason}; not asking the upstream again for {b.until - now:.0f} s")
     try:
         r = await host.http.get(url, timeout=s.fetch_timeout, deadline=s.fetch_deadline, max_bytes=s.page_max_bytes)
     except FetchError as e:
+        store.set_backoff(Backoff(now + s.failure_backoff, "upstream-backoff", f"the upstream failed: {e}"))
         raise UpstreamError(502, "upstream-unreachable", f"{url}: {e}") from None
     if r.status == 429:
         wait = min(_retry_after(r.headers.get("retry-after"), now), float(s.max_backoff))
-        store.set_backoff_until(now + wait)
+        store.set_backoff(Backoff(now + wait, "rate-limited", "the upstream answered 429 (rate limited)"))
         raise UpstreamError(502, "rate-limited", f"{url} answered 429 (rate limited)")
+    if r.status >= 500:
+        store.set_backoff(Backoff(now + s.failure_backoff, "upstream-backoff", f"the upstream answered {r.status}"))
     return r
 
 

@@ -2,7 +2,8 @@
 fresh, else from the upstream.
 
 The rule for failures: a failed fetch is counted and the last good value is served, marked
-stale; only with nothing stored does the failure reach the client.
+stale; only with nothing stored does the failure reach the client. A 404 is remembered for the
+TTL like a value, and likewise stands aside for a stored value, which is served stale with it.
 """
 
 from __future__ import annotations
@@ -41,41 +42,58 @@ class OwnerReading:
 
 async def package(host: Host, store: Store, owner: str, name: str) -> Reading:
     latest = store.latest(owner, name)
-    # A 404 is cached like a value, so that asking for a missing package does not reach GitHub.
-    if latest is None and host.clock() - store.missing_since(owner, name) < host.settings.cache_ttl:
-        raise NotFound(f"no container package {name!r} for owner {owner!r}")
     try:
         measurement, error = await _read_through(
             host,
+            store,
+            f"package:{owner}/{name}",
             latest,
             fetch=lambda: scrape.package(host, store, owner, name, latest.url if latest else None),
             keep=store.record,
+            gone=f"no container package {name!r} for owner {owner!r}",
         )
     except NotFound:
-        store.set_missing(owner, name, host.clock())
         raise
     except UpstreamError as e:
-        store.note_failure(owner, name, e.message, host.clock())
+        _count_failure(store, owner, name, e, host.clock(), known=False)
         raise
     if error is not None:
-        store.note_failure(owner, name, error.message, host.clock())
+        _count_failure(store, owner, name, error, host.clock(), known=True)
     return Reading(measurement, error is not None, error)
+
+
+def _count_failure(store: Store, owner: str, name: str, e: UpstreamError, now: float, known: bool) -> None:
+    """Count a failed read, for /metrics, of a package that GitHub has shown: read before, or
+    in its owner's listing. Names nobody has seen on GitHub are any client's to invent, and
+    would make a series each."""
+    listing = store.listing(owner)
+    if not isinstance(e, NotFound) and (known or (listing is not None and name in listing.packages)):
+        store.note_failure(owner, name, e.message, now)
 
 
 async def versions(host: Host, store: Store, owner: str, name: str) -> tuple[Versions, UpstreamError | None]:
     """The package's tagged versions and their downloads (stale with the error, if it is)."""
     return await _read_through(
         host,
+        store,
+        f"versions:{owner}/{name}",
         store.versions(owner, name),
         fetch=lambda: scrape.versions(host, store, owner, name),
         keep=store.record_versions,
+        gone=f"no container package {name!r} for owner {owner!r}",
     )
 
 
 async def owner(host: Host, store: Store, owner: str) -> OwnerReading:
     """Every package of `owner`, fetched concurrently with a bounded number in flight."""
     listing, listing_error = await _read_through(
-        host, store.listing(owner), fetch=lambda: scrape.listing(host, store, owner), keep=store.record_listing
+        host,
+        store,
+        f"listing:{owner}",
+        store.listing(owner),
+        fetch=lambda: scrape.listing(host, store, owner),
+        keep=store.record_listing,
+        gone=f"no owner {owner!r} on the upstream",
     )
     limit = asyncio.Semaphore(host.settings.max_concurrency)
 
@@ -93,19 +111,36 @@ async def owner(host: Host, store: Store, owner: str) -> OwnerReading:
 
 
 async def _read_through(
-    host: Host, stored: T | None, fetch: Callable[[], Awaitable[T]], keep: Callable[[T], None]
+    host: Host,
+    store: Store,
+    key: str,
+    stored: T | None,
+    fetch: Callable[[], Awaitable[T]],
+    keep: Callable[[T], None],
+    gone: str,
 ) -> tuple[T, UpstreamError | None]:
     """`stored` while younger than the TTL; else a fresh value, kept; else `stored`, with the
-    error. NotFound, and any failure with nothing stored, propagate."""
-    if stored is not None and host.clock() - stored.fetched_at < host.settings.cache_ttl:
+    error (a 404 too). With nothing stored, the failure propagates. A 404 is remembered under
+    `key` for the TTL, and not asked about again meanwhile."""
+    now = host.clock()
+    ttl = host.settings.cache_ttl
+    if stored is not None and now - stored.fetched_at < ttl:
         return stored, None
-    try:
-        value = await fetch()
-    except NotFound:
-        raise
-    except UpstreamError as e:
-        if stored is None:
-            raise
-        return stored, e
-    keep(value)
-    return value, None
+    if now - (since := store.missing_since(key)) < ttl:
+        missing = NotFound(f"{gone} (the upstream answered 404 {now - since:.0f} s ago)" if stored else gone)
+    else:
+        try:
+            value = await fetch()
+        except NotFound as e:
+            store.set_missing(key, now, forget_before=now - ttl)
+            missing = NotFound(f"{gone} (the upstream answers 404)") if stored else e
+        except UpstreamError as e:
+            if stored is None:
+                raise
+            return stored, e
+        else:
+            keep(value)
+            return value, None
+    if stored is None:
+        raise missing
+    return stored, missing

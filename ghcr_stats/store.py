@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from .host import KeyValue
 
 SCHEMA = 1
+MISSING_LIMIT = 256  # 404s remembered at once (about 15 KB)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,15 @@ class Failures:
     count: int = 0
     last_reason: str | None = None
     last_at: float | None = None
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Leave the upstream alone until `until`; `code` and `reason` say why (for the answers)."""
+
+    until: float
+    code: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -114,13 +124,24 @@ class Store:
         self._put(f"failures:{owner}/{package}", asdict(Failures(f.count + 1, reason, at)))
         self._remember(f"{owner}/{package}")
 
-    def missing_since(self, owner: str, package: str) -> float:
-        """When the upstream last said 404 for this package (0 if it never did)."""
-        d = self._get(f"missing:{owner}/{package}")
-        return float(d["value"]) if d else 0.0
+    # -- 404s -----------------------------------------------------------------------------
+    # Any client can name a package that does not exist, so the 404s kept are one bounded map
+    # ("package:o/p", "listing:o", "versions:o/p" -> when), the oldest evicted first.
 
-    def set_missing(self, owner: str, package: str, at: float) -> None:
-        self._put(f"missing:{owner}/{package}", at)
+    def missing_since(self, key: str) -> float:
+        """When the upstream last answered 404 for `key` (0 if it did not, or it is forgotten)."""
+        return float(self._missing().get(key, 0.0))
+
+    def set_missing(self, key: str, at: float, forget_before: float) -> None:
+        """Remember a 404 for `key`, dropping those older than `forget_before` and, past
+        MISSING_LIMIT, the oldest."""
+        kept = {k: t for k, t in self._missing().items() if t >= forget_before and k != key}
+        newest = sorted(kept.items(), key=lambda kv: kv[1])[-(MISSING_LIMIT - 1):]
+        self._put("missing", dict(newest + [(key, at)]))
+
+    def _missing(self) -> dict[str, float]:
+        d = self._get("missing")
+        return d["value"] if d and isinstance(d["value"], dict) else {}
 
     # -- owners -------------------------------------------------------------------------
 
@@ -138,15 +159,15 @@ class Store:
     def set_owner_kind(self, owner: str, kind: str) -> None:
         self._put(f"owner-kind:{owner}", kind)
 
-    def backoff_until(self, now: float, longest: float) -> float:
-        """Until when the upstream asked us (429 Retry-After) not to call it. A stored time
-        further off than `longest` (written before the ceiling, or by hand) is not honoured."""
-        d = self._get("backoff-until")
-        until = float(d["value"]) if d else 0.0
-        return until if until <= now + longest else 0.0
+    def backoff(self, now: float, longest: float) -> Backoff | None:
+        """The back-off in force at `now`, if any: after a 429, or after the upstream failed.
+        One further off than `longest` (written before the ceiling, or by hand) is not honoured."""
+        d = self._get("backoff")
+        b = Backoff(**d["value"]) if d else None
+        return b if b is not None and now < b.until <= now + longest else None
 
-    def set_backoff_until(self, until: float) -> None:
-        self._put("backoff-until", until)
+    def set_backoff(self, b: Backoff) -> None:
+        self._put("backoff", asdict(b))
 
     def _remember(self, key: str) -> None:
         index = self.index()
