@@ -116,7 +116,7 @@ async def _read_through(
     key: str,
     stored: T | None,
     fetch: Callable[[], Awaitable[T]],
-    keep: Callable[[T], None],
+    keep: Callable[[T], T | None],
     gone: str,
 ) -> tuple[T, UpstreamError | None]:
     """`stored` while younger than the TTL; else a fresh value, kept; else `stored`, with the
@@ -139,8 +139,7 @@ async def _read_through(
                 raise
             return stored, e
         else:
-            keep(value)
-            return value, None
+            return keep(value) or value, None
     if stored is None:
         raise missing
     return stored, missing

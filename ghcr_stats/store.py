@@ -8,7 +8,7 @@ adds to a failure count and leaves the last good measurement and the history as 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from .host import KeyValue
 
@@ -31,6 +31,7 @@ class Measurement:
     repository: str | None = None
     latest_version: str | None = None
     last_published: str | None = None
+    total_fell: bool = False  # an exact total lower than one read before: kept, and flagged
 
     @classmethod
     def from_dict(cls, d: dict) -> "Measurement":
@@ -86,16 +87,22 @@ class Store:
         d = self._get(f"latest:{owner}/{package}")
         return Measurement.from_dict(d["value"]) if d else None
 
-    def record(self, m: Measurement) -> None:
-        """Keep `m` as the latest value and append it to the package's bounded history."""
+    def record(self, m: Measurement) -> Measurement:
+        """Keep `m` as the latest value and append it to the package's bounded history; an exact
+        total below one in the history is kept too, flagged `total_fell` (download counts only
+        grow, so GitHub's page or our reading of it went wrong). Returns `m` as kept."""
         key = f"{m.owner}/{m.package}"
-        self._put(f"latest:{key}", asdict(m))
         points = self.history(m.owner, m.package)
-        points.append((m.fetched_at, m.total))
+        fell = m.exact and any(p[1] > m.total for p in points)
+        m = replace(m, total_fell=fell)
+        self._put(f"latest:{key}", asdict(m))
+        points.append((m.fetched_at, m.total, True) if fell else (m.fetched_at, m.total))
         self._put(f"history:{key}", points[-self.history_limit:])
         self._remember(key)
+        return m
 
-    def history(self, owner: str, package: str) -> list[tuple[float, int]]:
+    def history(self, owner: str, package: str) -> list[tuple]:
+        """(time, total) points, oldest first; (time, total, True) where the total fell."""
         d = self._get(f"history:{owner}/{package}")
         return [tuple(p) for p in d["value"]] if d else []
 

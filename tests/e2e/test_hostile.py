@@ -2,6 +2,7 @@
 
 import re
 import time
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -144,3 +145,22 @@ def test_names_nobody_has_seen_on_github_do_not_grow_metrics(upstream):
         metrics = app.get("/metrics").text
     assert "made-up" not in metrics and "not-there" not in metrics
     assert 'package="flux-cli"' in metrics
+
+
+def test_a_falling_total_is_kept_but_flagged(upstream):
+    key = ("fluxcd", "source-watcher")
+    old = upstream.packages[key]
+    try:
+        with Served({"upstream": upstream.url, "cache_ttl": "1"}) as served, httpx.Client(base_url=served.url, timeout=30) as app:
+            assert app.get("/stats/source-watcher").json()["total_downloads"] == 950
+            upstream.packages[key] = replace(old, total=10)
+            time.sleep(1.1)
+            r = app.get("/stats/source-watcher").json()
+            assert r["total_downloads"] == 10 and r["total_fell"] is True
+            h = app.get("/stats/source-watcher/history").json()
+            assert [p["total_fell"] for p in h["points"]] == [False, True]
+            assert all(d["downloads"] >= 0 for d in h["daily_deltas"])
+            metrics = app.get("/metrics").text
+            assert 'ghcr_stats_downloads_fell{owner="fluxcd",package="source-watcher"} 1' in metrics
+    finally:
+        upstream.packages[key] = old

@@ -341,3 +341,20 @@ def test_failures_of_listed_packages_are_counted(host, upstream):
     upstream.fail("flagger", "garbage")
     assert body(get(host, "/stats/flagger"))["stale"] is True
     assert re.search(rb'ghcr_stats_fetch_failures_total\{owner="fluxcd",package="flagger"\} [1-9]', get(host, "/metrics").body)
+
+
+def test_a_falling_total_is_kept_but_flagged_everywhere(host, upstream):
+    key = ("fluxcd", "source-watcher")
+    old = upstream.packages[key]
+    try:
+        assert body(get(host, "/stats/source-watcher"))["total_downloads"] == 950
+        host.clock.advance(DAY)
+        upstream.packages[key] = replace(old, total=10)
+        r = body(get(host, "/stats/source-watcher"))
+        assert r["total_downloads"] == 10 and r["total_fell"] is True and r["stale"] is False
+        h = body(get(host, "/stats/source-watcher/history"))
+        assert [(p["total_downloads"], p["total_fell"]) for p in h["points"]] == [(950, False), (10, True)]
+        assert all(d["downloads"] >= 0 for d in h["daily_deltas"])
+        assert b'ghcr_stats_downloads_fell{owner="fluxcd",package="source-watcher"} 1' in get(host, "/metrics").body
+    finally:
+        upstream.packages[key] = old

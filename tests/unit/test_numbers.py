@@ -32,3 +32,9 @@ def test_daily_deltas_use_each_days_last_measurement():
 def test_daily_deltas_need_two_days():
     assert daily_deltas([]) == []
     assert daily_deltas([(0.0, 5), (10.0, 7)]) == []
+
+
+def test_daily_deltas_never_go_negative_when_a_total_falls():
+    t0 = 1_780_000_000.0
+    points = [(t0, 950), (t0 + DAY, 10, True), (t0 + 2 * DAY, 20), (t0 + 3 * DAY, 990)]
+    assert [d for _, d in daily_deltas(points)] == [0, 0, 40]  # counted from the highest, 950

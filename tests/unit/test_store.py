@@ -45,3 +45,12 @@ def test_failures_of_never_measured_packages_are_indexed_for_metrics():
     store = Store(DictKV(), history_limit=10)
     store.note_failure("fluxcd", "ghost", "500", 1.0)
     assert store.index() == ["fluxcd/ghost"]
+
+
+def test_a_falling_exact_total_is_kept_and_flagged():
+    store = Store(DictKV(), history_limit=10)
+    assert store.record(measurement(950, 1.0)).total_fell is False
+    kept = store.record(measurement(10, 2.0))
+    assert kept.total_fell is True and store.latest("fluxcd", "flux-cli") == kept
+    assert store.history("fluxcd", "flux-cli") == [(1.0, 950), (2.0, 10, True)]
+    assert store.record(measurement(960, 3.0)).total_fell is False
