@@ -32,6 +32,7 @@ class IncomingHandler(http.IncomingHandler):
             kv=spin.SpinKeyValue(),
             parser=spin.ComponentParser(),
             clock=time.time,
+            sleep=spin.sleep,
         )
         headers = {k.lower(): v for k, v in request.headers.items()}
         # wasi:http is polled, not threaded: Spin's poll loop runs the async service.

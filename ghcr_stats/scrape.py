@@ -68,10 +68,10 @@ async def _get(host: Host, store: Store, url: str) -> Fetched:
     """One GET, unless the upstream is being left alone: for a while after a 429 (as long as
     it asked) or after it failed (`failure_backoff`), so that an outage is not asked about by
     every request."""
+    if e := backoff_error(host, store):
+        raise e
     s = host.settings
     now = host.clock()
-    if b := store.backoff(now, max(s.max_backoff, s.failure_backoff)):
-        raise UpstreamError(502, b.code, f"{b.reason}; not asking the upstream again for {b.until - now:.0f} s")
     try:
         r = await host.http.get(url, timeout=s.fetch_timeout, deadline=s.fetch_deadline, max_bytes=s.page_max_bytes)
     except FetchError as e:
@@ -84,6 +84,15 @@ async def _get(host: Host, store: Store, url: str) -> Fetched:
     if r.status >= 500:
         store.set_backoff(Backoff(now + s.failure_backoff, "upstream-backoff", f"the upstream answered {r.status}"))
     return r
+
+
+def backoff_error(host: Host, store: Store) -> UpstreamError | None:
+    """The error to answer while the upstream is being left alone, if it is."""
+    s = host.settings
+    now = host.clock()
+    if b := store.backoff(now, max(s.max_backoff, s.failure_backoff)):
+        return UpstreamError(502, b.code, f"{b.reason}; not asking the upstream again for {b.until - now:.0f} s")
+    return None
 
 
 async def package(host: Host, store: Store, owner: str, package: str, known_url: str | None = None) -> Measurement:

@@ -12,7 +12,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable, TypeVar
 
-from . import scrape
+from . import lease, scrape
 from .host import Host
 from .scrape import NotFound, UpstreamError
 from .store import Listing, Measurement, Store, Versions
@@ -47,7 +47,7 @@ async def package(host: Host, store: Store, owner: str, name: str) -> Reading:
             host,
             store,
             f"package:{owner}/{name}",
-            latest,
+            lambda: store.latest(owner, name),
             fetch=lambda: scrape.package(host, store, owner, name, latest.url if latest else None),
             keep=store.record,
             gone=f"no container package {name!r} for owner {owner!r}",
@@ -77,7 +77,7 @@ async def versions(host: Host, store: Store, owner: str, name: str) -> tuple[Ver
         host,
         store,
         f"versions:{owner}/{name}",
-        store.versions(owner, name),
+        lambda: store.versions(owner, name),
         fetch=lambda: scrape.versions(host, store, owner, name),
         keep=store.record_versions,
         gone=f"no container package {name!r} for owner {owner!r}",
@@ -90,7 +90,7 @@ async def owner(host: Host, store: Store, owner: str) -> OwnerReading:
         host,
         store,
         f"listing:{owner}",
-        store.listing(owner),
+        lambda: store.listing(owner),
         fetch=lambda: scrape.listing(host, store, owner),
         keep=store.record_listing,
         gone=f"no owner {owner!r} on the upstream",
@@ -114,32 +114,56 @@ async def _read_through(
     host: Host,
     store: Store,
     key: str,
-    stored: T | None,
+    load: Callable[[], T | None],
     fetch: Callable[[], Awaitable[T]],
     keep: Callable[[T], T | None],
     gone: str,
 ) -> tuple[T, UpstreamError | None]:
-    """`stored` while younger than the TTL; else a fresh value, kept; else `stored`, with the
-    error (a 404 too). With nothing stored, the failure propagates. A 404 is remembered under
-    `key` for the TTL, and not asked about again meanwhile."""
+    """The stored value while younger than the TTL; else a fresh value, kept; else the stored
+    one, with the error (a 404 too). With nothing stored, the failure propagates. A 404 is
+    remembered under `key` for the TTL, and not asked about again meanwhile. One instance at a
+    time fetches `key`; the others wait briefly for its result (ghcr_stats.lease)."""
+    stored = load()
+    if (answer := _from_store(host, store, key, stored, gone)) is not None:
+        return answer
+    token = await lease.take(host, store, key, seconds=2 * host.settings.fetch_deadline)
+    if token is None:
+        await lease.wait(host, store, key)
+        stored = load()
+        if (answer := _from_store(host, store, key, stored, gone)) is not None:
+            return answer
+        busy = scrape.backoff_error(host, store) or UpstreamError(
+            503, "fetch-in-progress", "another request is reading this from the upstream; ask again in a few seconds"
+        )
+        if stored is None:
+            raise busy
+        return stored, busy
+    now = host.clock()
+    try:
+        value = await fetch()
+    except NotFound:
+        store.set_missing(key, now, forget_before=now - host.settings.cache_ttl)
+        if stored is None:
+            raise
+        return stored, NotFound(f"{gone} (the upstream answers 404)")
+    except UpstreamError as e:
+        if stored is None:
+            raise
+        return stored, e
+    finally:
+        lease.give_back(store, key, token)
+    return keep(value) or value, None
+
+
+def _from_store(host: Host, store: Store, key: str, stored: T | None, gone: str) -> tuple[T, UpstreamError | None] | None:
+    """The answer the store holds without asking the upstream: a fresh value, or a 404 it
+    remembers (raised, or beside the stale value); None if the upstream must be asked."""
     now = host.clock()
     ttl = host.settings.cache_ttl
     if stored is not None and now - stored.fetched_at < ttl:
         return stored, None
-    if now - (since := store.missing_since(key)) < ttl:
-        missing = NotFound(f"{gone} (the upstream answered 404 {now - since:.0f} s ago)" if stored else gone)
-    else:
-        try:
-            value = await fetch()
-        except NotFound as e:
-            store.set_missing(key, now, forget_before=now - ttl)
-            missing = NotFound(f"{gone} (the upstream answers 404)") if stored else e
-        except UpstreamError as e:
-            if stored is None:
-                raise
-            return stored, e
-        else:
-            return keep(value) or value, None
+    if now - (since := store.missing_since(key)) >= ttl:
+        return None
     if stored is None:
-        raise missing
-    return stored, missing
+        raise NotFound(gone)
+    return stored, NotFound(f"{gone} (the upstream answered 404 {now - since:.0f} s ago)")

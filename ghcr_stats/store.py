@@ -55,6 +55,14 @@ class Backoff:
 
 
 @dataclass(frozen=True)
+class Lease:
+    """Who is fetching a thing (`token`), and until when at the latest (ghcr_stats.lease)."""
+
+    token: str
+    until: float
+
+
+@dataclass(frozen=True)
 class Listing:
     owner: str
     packages: list[str]
@@ -175,6 +183,18 @@ class Store:
 
     def set_backoff(self, b: Backoff) -> None:
         self._put("backoff", asdict(b))
+
+    # -- leases (ghcr_stats.lease) ------------------------------------------------------------
+
+    def lease(self, key: str) -> Lease | None:
+        d = self._get(f"lease:{key}")
+        return Lease(**d["value"]) if d else None
+
+    def set_lease(self, key: str, lease: Lease) -> None:
+        self._put(f"lease:{key}", asdict(lease))
+
+    def drop_lease(self, key: str) -> None:
+        self.kv.delete(f"lease:{key}")
 
     def _remember(self, key: str) -> None:
         index = self.index()

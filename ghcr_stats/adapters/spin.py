@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from spin_sdk import key_value, variables
 from spin_sdk.http import poll_loop
 from spin_sdk.http.poll_loop import Stream
-from spin_sdk.wit.imports import outgoing_handler
+from spin_sdk.wit.imports import monotonic_clock, outgoing_handler
 from spin_sdk.wit.imports.types import (
     Fields,
     Method_Get,
@@ -102,6 +102,14 @@ class SpinKeyValue:
 
     def set(self, key: str, value: bytes) -> None:
         self._store.set(key, value)
+
+    def delete(self, key: str) -> None:
+        self._store.delete(key)
+
+
+async def sleep(seconds: float) -> None:
+    """asyncio.sleep for spin-sdk's PollLoop, which has no timers: a wasi:clocks pollable."""
+    await poll_loop.register(asyncio.get_event_loop(), monotonic_clock.subscribe_duration(int(seconds * _NANOS)))
 
 
 class ComponentParser:

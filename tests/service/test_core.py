@@ -14,7 +14,7 @@ from ghcr_stats.config import Settings
 from ghcr_stats.host import Fetched, Host
 from tests.fakegithub.pages import Package, fluxcd_catalog
 from tests.fakegithub.server import FakeGitHub
-from tests.pyhost import Clock, DictKV, HttpxHttp
+from tests.pyhost import Clock, DictKV, HttpxHttp, sleeper
 
 DAY = 86400.0
 
@@ -36,7 +36,8 @@ def host(upstream, parser):
     upstream.heal()
     upstream.delay(0)
     upstream.reset_counts()
-    return Host(Settings(upstream=upstream.url, history_limit=5), HttpxHttp(), DictKV(), parser, Clock())
+    clock = Clock()
+    return Host(Settings(upstream=upstream.url, history_limit=5), HttpxHttp(), DictKV(), parser, clock, sleeper(clock))
 
 
 def get(host: Host, path: str, **headers) -> service.Response:
