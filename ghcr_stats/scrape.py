@@ -17,6 +17,7 @@ from .store import Backoff, Listing, Measurement, Store, Versions
 MAX_PAGES = 50  # a listing longer than 50 pages is cut off, and marked incomplete
 MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
+FAILURES_BEFORE_BACKOFF = 3  # within failure_backoff seconds
 DEFAULT_BACKOFF = 60.0  # seconds to leave the upstream alone after a 429 without Retry-After
 
 
@@ -75,15 +76,24 @@ async def _get(host: Host, store: Store, url: str) -> Fetched:
     try:
         r = await host.http.get(url, timeout=s.fetch_timeout, deadline=s.fetch_deadline, max_bytes=s.page_max_bytes)
     except FetchError as e:
-        store.set_backoff(Backoff(now + s.failure_backoff, "upstream-backoff", f"the upstream failed: {e}"))
+        _failed(host, store, now, f"the upstream failed: {e}")
         raise UpstreamError(502, "upstream-unreachable", f"{url}: {e}") from None
     if r.status == 429:
         wait = min(_retry_after(r.headers.get("retry-after"), now), float(s.max_backoff))
         store.set_backoff(Backoff(now + wait, "rate-limited", "the upstream answered 429 (rate limited)"))
         raise UpstreamError(502, "rate-limited", f"{url} answered 429 (rate limited)")
     if r.status >= 500:
-        store.set_backoff(Backoff(now + s.failure_backoff, "upstream-backoff", f"the upstream answered {r.status}"))
+        _failed(host, store, now, f"the upstream answered {r.status}")
     return r
+
+
+def _failed(host: Host, store: Store, now: float, reason: str) -> None:
+    """Back off once the upstream has failed FAILURES_BEFORE_BACKOFF times within
+    `failure_backoff` seconds: an outage, not one slow page, which would otherwise fail every
+    other read under way with it."""
+    window = host.settings.failure_backoff
+    if store.note_upstream_failure(now, window) >= FAILURES_BEFORE_BACKOFF:
+        store.set_backoff(Backoff(now + window, "upstream-backoff", reason))
 
 
 def backoff_error(host: Host, store: Store) -> UpstreamError | None:

@@ -184,6 +184,16 @@ class Store:
     def set_backoff(self, b: Backoff) -> None:
         self._put("backoff", asdict(b))
 
+    def note_upstream_failure(self, now: float, window: float) -> int:
+        """Count a failure of the upstream; returns how many there were in the current window
+        (which starts at the first failure and lasts `window` seconds)."""
+        d = self._get("upstream-failures")
+        count, since = (d["value"]["count"], d["value"]["since"]) if d else (0, now)
+        if now - since >= window:
+            count, since = 0, now
+        self._put("upstream-failures", {"count": count + 1, "since": since})
+        return count + 1
+
     # -- leases (ghcr_stats.lease) ------------------------------------------------------------
 
     def lease(self, key: str) -> Lease | None:

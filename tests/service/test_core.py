@@ -12,6 +12,7 @@ from ghcr_stats import service
 from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Fetched, Host
+from ghcr_stats.scrape import FAILURES_BEFORE_BACKOFF
 from tests.fakegithub.pages import Package, fluxcd_catalog
 from tests.fakegithub.server import FakeGitHub
 from tests.pyhost import Clock, DictKV, HttpxHttp, sleeper
@@ -276,7 +277,13 @@ def test_listing_versions_and_package_404s_are_remembered(host, upstream, path):
     assert upstream.count() == 2  # as an org's, then as a user's: once, not five times
 
 
-def test_during_an_outage_an_expired_package_asks_once_per_failure_backoff(host, upstream):
+def test_one_failure_is_not_an_outage(host, upstream):
+    upstream.fail("flux-cli", "503")
+    assert get(host, "/stats/flux-cli").status == 502
+    assert get(host, "/stats/helm-controller").status == 200  # asked: no back-off after one 503
+
+
+def test_during_an_outage_an_expired_package_asks_a_few_times_per_failure_backoff(host, upstream):
     get(host, "/stats/flux-cli")
     host.clock.advance(host.settings.cache_ttl)
     upstream.reset_counts()
@@ -284,10 +291,10 @@ def test_during_an_outage_an_expired_package_asks_once_per_failure_backoff(host,
     for _ in range(20):
         r = body(get(host, "/stats/flux-cli"))
         assert r["stale"] is True
-    assert upstream.count() == 1  # not 20
+    assert upstream.count() == FAILURES_BEFORE_BACKOFF  # not 20
     assert r["stale_reason"]["code"] == "upstream-backoff" and "503" in r["stale_reason"]["message"]
     assert get(host, "/stats/helm-controller").status == 502  # nothing stored: the outage, said
-    assert upstream.count() == 1
+    assert upstream.count() == FAILURES_BEFORE_BACKOFF
     host.clock.advance(host.settings.failure_backoff)
     upstream.heal()
     assert body(get(host, "/stats/flux-cli"))["stale"] is False
