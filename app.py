@@ -39,6 +39,7 @@ class IncomingHandler(http.IncomingHandler):
             kv=spin.SpinKeyValue(),
             parser=spin.ComponentParser(),
             clock=time.time,
+            sleep=spin.sleep,
         )
         headers = {k.lower(): v for k, v in request.headers.items()}
         if self._authority and "host" not in headers:

@@ -20,6 +20,7 @@ def package(r: Reading, now: float) -> dict:
         "package": m.package,
         "total_downloads": m.total,
         "total_exact": m.exact,
+        "total_fell": m.total_fell,
         "display_total": m.display,
         "last_30_days": [{"date": d, "count": c} for d, c in m.daily],
         "last_30_days_total": sum(c for _, c in m.daily),
@@ -57,12 +58,15 @@ def owner(o: OwnerReading, now: float) -> dict:
     return body
 
 
-def history(owner: str, name: str, points: list[tuple[float, int]], limit: int) -> dict:
+def history(owner: str, name: str, points: list[tuple], limit: int) -> dict:
     return {
         "owner": owner,
         "package": name,
         "limit": limit,
-        "points": [{"time": iso(ts), "total_downloads": total} for ts, total in points],
+        "points": [
+            {"time": iso(ts), "total_downloads": total, "total_fell": bool(fell and fell[0])}
+            for ts, total, *fell in points
+        ],
         "daily_deltas": [{"date": d, "downloads": delta} for d, delta in daily_deltas(points)],
     }
 

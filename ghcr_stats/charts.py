@@ -34,11 +34,11 @@ def bars(series: list[tuple[str, int]], *, label: str) -> str:
     return _svg(label, _y_axis(0, top) + ticks + "".join(marks))
 
 
-def line(points: list[tuple[float, int]], *, label: str) -> str:
-    """Values over time: (unix time, value), in any order."""
+def line(points: list[tuple], *, label: str) -> str:
+    """Values over time: (unix time, value, …), in any order."""
     if not points:
         return _empty(label)
-    points = sorted(points)
+    points = sorted((p[0], p[1]) for p in points)
     (t0, _), (t1, _) = points[0], points[-1]
     low, high = min(v for _, v in points), max(v for _, v in points)
     span_t, span_v = (t1 - t0) or 1, (high - low) or 1

@@ -23,6 +23,7 @@ class Settings:
     page_max_bytes: int = 5_000_000  # a larger upstream page is refused, not parsed
     fetch_timeout: int = 10  # seconds to wait for the upstream's first byte, and between bytes
     fetch_deadline: int = 30  # seconds a whole upstream response may take, body included
+    failure_backoff: int = 30  # seconds to leave the upstream alone after it failed
     max_backoff: int = 3600  # the longest a 429's Retry-After keeps the app from the upstream
 
     @classmethod
@@ -41,7 +42,7 @@ class Settings:
             else:
                 values[name] = raw
         try:
-            check_owner(values["owner"])
+            values["owner"] = check_owner(values["owner"])
         except ValueError as e:
             raise ConfigError(f"variable owner: {e}") from None
         url = urlsplit(values["upstream"])

@@ -5,14 +5,19 @@ from __future__ import annotations
 from .numbers import day
 
 
-def daily_deltas(points: list[tuple[float, int]]) -> list[tuple[str, int]]:
+def daily_deltas(points: list[tuple]) -> list[tuple[str, int]]:
     """(date, downloads added since the previous day's last measurement), oldest first.
 
     The first measured day has no predecessor and so no delta; days without a measurement
-    are absent rather than guessed.
+    are absent rather than guessed. Downloads only add up, so a total that fell counts from
+    the highest total before it: a day's delta is never negative.
     """
     last_of_day: dict[str, int] = {}
-    for ts, total in sorted(points):
+    for ts, total, *_ in sorted(points):
         last_of_day[day(ts)] = total
-    days = list(last_of_day.items())
-    return [(d, total - prev) for (_, prev), (d, total) in zip(days, days[1:])]
+    deltas, highest = [], None
+    for d, total in last_of_day.items():
+        if highest is not None:
+            deltas.append((d, max(0, total - highest)))
+        highest = total if highest is None else max(highest, total)
+    return deltas

@@ -8,13 +8,14 @@ import io
 from .numbers import iso
 
 
-def render(points: list[tuple[float, int]]) -> str:
-    """One row per measurement, oldest first, with what it added since the one before."""
+def render(points: list[tuple]) -> str:
+    """One row per measurement, oldest first, with what it added since the one before, and
+    whether its total fell below an earlier one (kept, but suspect)."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["time", "total_downloads", "added_since_previous"])
+    w.writerow(["time", "total_downloads", "added_since_previous", "total_fell"])
     previous = None
-    for ts, total in sorted(points):
-        w.writerow([iso(ts), total, "" if previous is None else total - previous])
+    for ts, total, *fell in sorted(points):
+        w.writerow([iso(ts), total, "" if previous is None else total - previous, "true" if fell else "false"])
         previous = total
     return out.getvalue()

@@ -7,8 +7,9 @@ component loaded with wasmtime.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Awaitable, Callable, Protocol
 
 from .config import Settings
 from .pages import Parser
@@ -38,6 +39,8 @@ class KeyValue(Protocol):
 
     def set(self, key: str, value: bytes) -> None: ...
 
+    def delete(self, key: str) -> None: ...
+
 
 @dataclass
 class Host:
@@ -46,3 +49,4 @@ class Host:
     kv: KeyValue
     parser: Parser
     clock: Callable[[], float]  # seconds since the epoch
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # Spin's event loop has no timers of its own

@@ -11,6 +11,7 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _FAMILIES = (
     ("ghcr_stats_downloads_total", "counter", "Total downloads of the package, as last read from its page."),
     ("ghcr_stats_downloads_exact", "gauge", "1 if the total was read exactly, 0 if only a rounded value was shown."),
+    ("ghcr_stats_downloads_fell", "gauge", "1 if the last exact total read was lower than one read before (kept, but suspect)."),
     ("ghcr_stats_recent_downloads", "gauge", "Downloads over the 30 days of the package page's chart, today's included."),
     ("ghcr_stats_fetch_failures_total", "counter", "Failed reads of the package page, by reason."),
     ("ghcr_stats_last_success_timestamp_seconds", "gauge", "Unix time of the last successful read."),
@@ -26,6 +27,7 @@ def render(store: Store) -> str:
         if m is not None:
             samples["ghcr_stats_downloads_total"].append(f"{labels} {m.total}")
             samples["ghcr_stats_downloads_exact"].append(f"{labels} {int(m.exact)}")
+            samples["ghcr_stats_downloads_fell"].append(f"{labels} {int(m.total_fell)}")
             samples["ghcr_stats_recent_downloads"].append(f"{labels} {sum(c for _, c in m.daily)}")
             samples["ghcr_stats_last_success_timestamp_seconds"].append(f"{labels} {m.fetched_at:.3f}")
         for reason, count in sorted(store.failures(owner, package).by_reason.items()):

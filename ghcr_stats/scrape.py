@@ -10,12 +10,14 @@ from email.utils import parsedate_to_datetime
 
 from . import urls
 from .host import Fetched, FetchError, Host
+from .names import is_package
 from .pages import ParseError
-from .store import Listing, Measurement, Store, Versions
+from .store import Backoff, Listing, Measurement, Store, Versions
 
 MAX_PAGES = 50  # a listing longer than 50 pages is cut off, and marked incomplete
 MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
+FAILURES_BEFORE_BACKOFF = 3  # within failure_backoff seconds
 DEFAULT_BACKOFF = 60.0  # seconds to leave the upstream alone after a 429 without Retry-After
 
 
@@ -69,20 +71,43 @@ async def fetch_html(host: Host, store: Store, url: str) -> tuple[str, str]:
 
 
 async def _get(host: Host, store: Store, url: str) -> Fetched:
-    """One GET, unless the upstream asked us to wait; a 429 starts that wait."""
-    now = host.clock()
-    if now < (until := store.backoff_until(now, host.settings.max_backoff)):
-        raise UpstreamError(502, "rate-limited", f"upstream rate limit: not asking again for {until - now:.0f} s")
+    """One GET, unless the upstream is being left alone: for a while after a 429 (as long as
+    it asked) or after it failed (`failure_backoff`), so that an outage is not asked about by
+    every request."""
+    if e := backoff_error(host, store):
+        raise e
     s = host.settings
+    now = host.clock()
     try:
         r = await host.http.get(url, timeout=s.fetch_timeout, deadline=s.fetch_deadline, max_bytes=s.page_max_bytes)
     except FetchError as e:
+        _failed(host, store, now, f"the upstream failed: {e}")
         raise UpstreamError(502, "upstream-unreachable", f"{url}: {e}") from None
     if r.status == 429:
         wait = min(_retry_after(r.headers.get("retry-after"), now), float(s.max_backoff))
-        store.set_backoff_until(now + wait)
+        store.set_backoff(Backoff(now + wait, "rate-limited", "the upstream answered 429 (rate limited)"))
         raise UpstreamError(502, "rate-limited", f"{url} answered 429 (rate limited)")
+    if r.status >= 500:
+        _failed(host, store, now, f"the upstream answered {r.status}")
     return r
+
+
+def _failed(host: Host, store: Store, now: float, reason: str) -> None:
+    """Back off once the upstream has failed FAILURES_BEFORE_BACKOFF times within
+    `failure_backoff` seconds: an outage, not one slow page, which would otherwise fail every
+    other read under way with it."""
+    window = host.settings.failure_backoff
+    if store.note_upstream_failure(now, window) >= FAILURES_BEFORE_BACKOFF:
+        store.set_backoff(Backoff(now + window, "upstream-backoff", reason))
+
+
+def backoff_error(host: Host, store: Store) -> UpstreamError | None:
+    """The error to answer while the upstream is being left alone, if it is."""
+    s = host.settings
+    now = host.clock()
+    if b := store.backoff(now, max(s.max_backoff, s.failure_backoff)):
+        return UpstreamError(502, b.code, f"{b.reason}; not asking the upstream again for {b.until - now:.0f} s")
+    return None
 
 
 async def package(host: Host, store: Store, owner: str, package: str, known_url: str | None = None) -> Measurement:
@@ -127,12 +152,17 @@ async def listing(host: Host, store: Store, owner: str) -> Listing:
         missing=f"no owner {owner!r} on the upstream",
     )
     names: list[str] = []
+    refused: list[str] = []
 
     def take(page) -> None:
-        names.extend(p.name for p in page.packages if "/packages/container/" in p.path and p.name not in names)
+        for p in page.packages:
+            if "/packages/container/" not in p.path or p.name in names:
+                continue
+            # A page's names are held to the rules a client's are: they become keys and URLs.
+            (names if is_package(p.name) else refused).append(p.name)
 
     complete = await _pages(host, store, url, html, host.parser.parse_listing_page, take)
-    return Listing(owner, names, host.clock(), complete)
+    return Listing(owner, names, host.clock(), complete and not refused)
 
 
 async def versions(host: Host, store: Store, owner: str, package: str) -> Versions:

@@ -8,11 +8,12 @@ adds to a failure count and leaves the last good measurement and the history as 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from .host import KeyValue
 
 SCHEMA = 1
+MISSING_LIMIT = 256  # 404s remembered at once (about 15 KB)
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,10 @@ class Measurement:
     repository: str | None = None
     latest_version: str | None = None
     last_published: str | None = None  # UTC, `…Z`
-    # Added within schema 1: values stored before have neither and read as unknown/empty.
+    # Added within schema 1: values stored before have none and read as unknown/empty/False.
     latest_version_downloads: int | None = None
     recent_versions: list[tuple[int, list[str], int]] = field(default_factory=list)  # (id, tags, downloads)
+    total_fell: bool = False  # an exact total lower than one read before: kept, and flagged
 
     @classmethod
     def from_dict(cls, d: dict) -> "Measurement":
@@ -49,6 +51,23 @@ class Failures:
     @property
     def count(self) -> int:
         return sum(self.by_reason.values())
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Leave the upstream alone until `until`; `code` and `reason` say why (for the answers)."""
+
+    until: float
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Lease:
+    """Who is fetching a thing (`token`), and until when at the latest (ghcr_stats.lease)."""
+
+    token: str
+    until: float
 
 
 @dataclass(frozen=True)
@@ -84,16 +103,22 @@ class Store:
         d = self._get(f"latest:{owner}/{package}")
         return Measurement.from_dict(d["value"]) if d else None
 
-    def record(self, m: Measurement) -> None:
-        """Keep `m` as the latest value and append it to the package's bounded history."""
+    def record(self, m: Measurement) -> Measurement:
+        """Keep `m` as the latest value and append it to the package's bounded history; an exact
+        total below one in the history is kept too, flagged `total_fell` (download counts only
+        grow, so GitHub's page or our reading of it went wrong). Returns `m` as kept."""
         key = f"{m.owner}/{m.package}"
-        self._put(f"latest:{key}", asdict(m))
         points = self.history(m.owner, m.package)
-        points.append((m.fetched_at, m.total))
+        fell = m.exact and any(p[1] > m.total for p in points)
+        m = replace(m, total_fell=fell)
+        self._put(f"latest:{key}", asdict(m))
+        points.append((m.fetched_at, m.total, True) if fell else (m.fetched_at, m.total))
         self._put(f"history:{key}", points[-self.history_limit:])
         self._remember(key)
+        return m
 
-    def history(self, owner: str, package: str) -> list[tuple[float, int]]:
+    def history(self, owner: str, package: str) -> list[tuple]:
+        """(time, total) points, oldest first; (time, total, True) where the total fell."""
         d = self._get(f"history:{owner}/{package}")
         return [tuple(p) for p in d["value"]] if d else []
 
@@ -138,13 +163,24 @@ class Store:
         self._put(f"failures:{owner}/{package}", asdict(Failures(counts)))
         self._remember(f"{owner}/{package}")
 
-    def missing_since(self, owner: str, package: str) -> float:
-        """When the upstream last said 404 for this package (0 if it never did)."""
-        d = self._get(f"missing:{owner}/{package}")
-        return float(d["value"]) if d else 0.0
+    # -- 404s -----------------------------------------------------------------------------
+    # Any client can name a package that does not exist, so the 404s kept are one bounded map
+    # ("package:o/p", "listing:o", "versions:o/p" -> when), the oldest evicted first.
 
-    def set_missing(self, owner: str, package: str, at: float) -> None:
-        self._put(f"missing:{owner}/{package}", at)
+    def missing_since(self, key: str) -> float:
+        """When the upstream last answered 404 for `key` (0 if it did not, or it is forgotten)."""
+        return float(self._missing().get(key, 0.0))
+
+    def set_missing(self, key: str, at: float, forget_before: float) -> None:
+        """Remember a 404 for `key`, dropping those older than `forget_before` and, past
+        MISSING_LIMIT, the oldest."""
+        kept = {k: t for k, t in self._missing().items() if t >= forget_before and k != key}
+        newest = sorted(kept.items(), key=lambda kv: kv[1])[-(MISSING_LIMIT - 1):]
+        self._put("missing", dict(newest + [(key, at)]))
+
+    def _missing(self) -> dict[str, float]:
+        d = self._get("missing")
+        return d["value"] if d and isinstance(d["value"], dict) else {}
 
     # -- owners -------------------------------------------------------------------------
 
@@ -162,15 +198,37 @@ class Store:
     def set_owner_kind(self, owner: str, kind: str) -> None:
         self._put(f"owner-kind:{owner}", kind)
 
-    def backoff_until(self, now: float, longest: float) -> float:
-        """Until when the upstream asked us (429 Retry-After) not to call it. A stored time
-        further off than `longest` (written before the ceiling, or by hand) is not honoured."""
-        d = self._get("backoff-until")
-        until = float(d["value"]) if d else 0.0
-        return until if until <= now + longest else 0.0
+    def backoff(self, now: float, longest: float) -> Backoff | None:
+        """The back-off in force at `now`, if any: after a 429, or after the upstream failed.
+        One further off than `longest` (written before the ceiling, or by hand) is not honoured."""
+        d = self._get("backoff")
+        b = Backoff(**d["value"]) if d else None
+        return b if b is not None and now < b.until <= now + longest else None
 
-    def set_backoff_until(self, until: float) -> None:
-        self._put("backoff-until", until)
+    def set_backoff(self, b: Backoff) -> None:
+        self._put("backoff", asdict(b))
+
+    def note_upstream_failure(self, now: float, window: float) -> int:
+        """Count a failure of the upstream; returns how many there were in the current window
+        (which starts at the first failure and lasts `window` seconds)."""
+        d = self._get("upstream-failures")
+        count, since = (d["value"]["count"], d["value"]["since"]) if d else (0, now)
+        if now - since >= window:
+            count, since = 0, now
+        self._put("upstream-failures", {"count": count + 1, "since": since})
+        return count + 1
+
+    # -- leases (ghcr_stats.lease) ------------------------------------------------------------
+
+    def lease(self, key: str) -> Lease | None:
+        d = self._get(f"lease:{key}")
+        return Lease(**d["value"]) if d else None
+
+    def set_lease(self, key: str, lease: Lease) -> None:
+        self._put(f"lease:{key}", asdict(lease))
+
+    def drop_lease(self, key: str) -> None:
+        self.kv.delete(f"lease:{key}")
 
     def _remember(self, key: str) -> None:
         index = self.index()

@@ -42,6 +42,9 @@ class DictKV(dict):
     def set(self, key: str, value: bytes) -> None:
         self[key] = value
 
+    def delete(self, key: str) -> None:
+        self.pop(key, None)
+
 
 class Clock:
     def __init__(self, now: float = 1_780_000_000.0) -> None:
@@ -73,3 +76,17 @@ class DirKV:
 
     def set(self, key: str, value: bytes) -> None:
         self._path(key).write_bytes(value)
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+
+def sleeper(clock: Clock, real: float = 0.0):
+    """A sleep for the moved clock: it moves the clock, lets other tasks run, and waits `real`
+    times as long in real time (0: not at all)."""
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+        await asyncio.sleep(seconds * real)
+
+    return sleep

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from spin_sdk.http import poll_loop
 from spin_sdk.http.poll_loop import Stream
-from spin_sdk.wit.imports import outgoing_handler
+from spin_sdk.wit.imports import monotonic_clock, outgoing_handler
 from spin_sdk.wit.imports.types import (
     Fields,
     Method_Get,
@@ -32,6 +32,7 @@ from wit_world.imports import parser as wit_parser
 
 from ..config import Settings
 from ..host import Fetched, FetchError
+from ..wasi_errors import describe
 from ..pages import (
     DailyCount,
     ListedPackage,
@@ -70,7 +71,7 @@ class SpinHttp:
         try:
             response = await _send(request, options)
         except Err as e:
-            raise FetchError(f"request failed: {_describe(e.value)}") from None
+            raise FetchError(f"the request failed: {describe(e.value)}") from None
         stream = None
         try:
             status = response.status()
@@ -84,7 +85,7 @@ class SpinHttp:
                 if time.monotonic() - started > deadline:
                     raise FetchError(f"the response took longer than {deadline:g} s")
         except Err as e:
-            raise FetchError(f"reading the body failed: {_describe(e.value)}") from None
+            raise FetchError(f"reading the body failed: {describe(e.value)}") from None
         finally:
             _release(stream, response)
         return Fetched(status, headers, bytes(body))
@@ -112,13 +113,6 @@ async def _send(request: OutgoingRequest, options: RequestOptions):
     return result.value.value
 
 
-def _describe(error) -> str:
-    """wasi:http's `error-code` case, without the binding's class prefix: "DnsError(…)"."""
-    name = type(error).__name__.removeprefix("ErrorCode_").removeprefix("StreamError_")
-    value = getattr(error, "value", None)
-    return f"{name}({value})" if value is not None else name
-
-
 class SpinKeyValue:
     def __init__(self) -> None:
         self._store = key_value.Store.open("default")
@@ -128,6 +122,14 @@ class SpinKeyValue:
 
     def set(self, key: str, value: bytes) -> None:
         self._store.set(key, value)
+
+    def delete(self, key: str) -> None:
+        self._store.delete(key)
+
+
+async def sleep(seconds: float) -> None:
+    """asyncio.sleep for spin-sdk's PollLoop, which has no timers: a wasi:clocks pollable."""
+    await poll_loop.register(asyncio.get_event_loop(), monotonic_clock.subscribe_duration(int(seconds * _NANOS)))
 
 
 class ComponentParser:

@@ -136,6 +136,7 @@ def test_variables_are_the_apps_settings_as_strings(rendered):
         "fetch_timeout": "10",
         "max_backoff": "3600",
         "fetch_deadline": "30",
+        "failure_backoff": "30",
     }
     # Every name the chart sets is a variable spin.toml declares, and the chart covers them all.
     assert set(variables) == set(SPIN_TOML["variables"])

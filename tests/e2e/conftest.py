@@ -29,8 +29,9 @@ def _healthy_upstream(upstream):
 
 @pytest.fixture(scope="module")
 def app(upstream):
-    """The served app, caching for an hour (so a second read is a cache hit)."""
-    with Served({"upstream": upstream.url, "fetch_timeout": "1"}) as served:
+    """The served app, caching for an hour (so a second read is a cache hit), leaving a failing
+    upstream alone for a second only (tests that make it fail wait that out)."""
+    with Served({"upstream": upstream.url, "fetch_timeout": "1", "failure_backoff": "1"}) as served:
         with httpx.Client(base_url=served.url, timeout=30) as client:
             yield client
 

@@ -1,11 +1,15 @@
 """What an adversarial pass over the served app found, each as a request through HTTP."""
 
+import re
 import time
+from dataclasses import replace
 
 import httpx
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
+from ghcr_stats.scrape import FAILURES_BEFORE_BACKOFF
+from tests.fakegithub.pages import Package, fluxcd_catalog
 from tests.served import Served
 from tests.service.test_router_fuzz import HEADERS, METHODS, PATHS
 
@@ -57,3 +61,109 @@ def test_a_trickling_upstream_is_cut_off_at_the_fetch_deadline(upstream):
     # Without the deadline it went on for as long as the upstream liked (45 s and more);
     # with it, the deadline and at most one between-bytes wait, with a generous margin.
     assert elapsed < 2 + 3 + 5
+
+
+@pytest.mark.parametrize("mode", ["reset", "truncated", "timeout", "500", "garbage", "huge"])
+def test_errors_say_what_failed_in_words(app, upstream, mode):
+    p = Package("wordsorg", f"pkg-{mode}", 7, fluxcd_catalog()[0].daily)  # nothing stored for it
+    upstream.packages[(p.owner, p.name)] = p
+    upstream.fail(p.name, mode)
+    r = app.get(f"/stats/{p.owner}/{p.name}")
+    assert r.status_code == 502
+    message = r.json()["error"]["message"]
+    assert re.search(r"\b[a-z]{4,}\b", message), message  # words, not a code alone
+    assert not re.search(r"0x[0-9a-f]|object at|[<>]|Error\(|Payload\(", message), message
+    time.sleep(1.1)  # the app leaves a failing upstream alone for failure_backoff (1 s here)
+
+
+def test_names_read_from_a_listing_pass_the_same_rules_as_clients(app, upstream):
+    daily = fluxcd_catalog()[0].daily
+    added = [Package("evilorg", n, 7, daily) for n in ["ok-one", "Bad..Name", "../../x", "a b"]]
+    upstream.packages.update({(p.owner, p.name): p for p in added})
+    try:
+        r = app.get("/stats/evilorg/").json()
+        assert [p["package"] for p in r["packages"]] == ["ok-one"] and r["complete"] is False
+        assert [p for p in upstream.requests if "/package/" in p] == ["/orgs/evilorg/packages/container/package/ok-one"]
+    finally:
+        for p in added:
+            del upstream.packages[(p.owner, p.name)]
+
+
+def test_owner_names_are_folded_to_one_spelling(app, upstream):
+    for owner in ["fluxcd", "FluxCD", "FLUXCD", "fLuXcD", "Fluxcd", "fluxCD", "FlUxCd", "fluxcD"]:
+        r = app.get(f"/stats/{owner}/kustomize-controller")
+        assert r.status_code == 200 and r.json()["owner"] == "fluxcd"
+    assert upstream.count() <= 2  # one read at most (this module's app may have it stored)
+    assert app.get("/stats/FluxCD/").json()["owner"] == "fluxcd"
+
+
+def test_a_404_after_a_good_read_is_remembered_and_the_stored_value_served_stale(upstream):
+    with Served({"upstream": upstream.url, "cache_ttl": "2"}) as served, httpx.Client(base_url=served.url, timeout=30) as app:
+        good = app.get("/stats/flagger").json()
+        time.sleep(2.2)
+        upstream.fail("flagger", "404")
+        upstream.reset_counts()
+        r = app.get("/stats/flagger")
+        assert r.status_code == 200 and r.json()["stale"] is True
+        assert r.json()["total_downloads"] == good["total_downloads"]
+        assert r.json()["stale_reason"]["code"] == "not-found"
+        asked = upstream.count()
+        assert app.get("/stats/flagger/history").status_code == 200  # the history stays reachable
+        assert app.get("/stats/flagger").json()["stale"] is True
+        assert upstream.count() == asked  # remembered: every request used to go upstream
+
+
+@pytest.mark.parametrize("path", ["/stats/nobody-at-all/", "/stats/nothing-here/versions"])
+def test_listing_and_versions_404s_are_remembered(app, upstream, path):
+    assert app.get(path).status_code == 404
+    asked = upstream.count()
+    assert asked >= 1
+    for _ in range(4):
+        assert app.get(path).status_code == 404
+    assert upstream.count() == asked  # once, not five times
+
+
+def test_during_an_outage_an_expired_package_is_asked_about_a_few_times(upstream):
+    with Served({"upstream": upstream.url, "cache_ttl": "1", "failure_backoff": "60"}) as served, httpx.Client(base_url=served.url, timeout=30) as app:
+        assert app.get("/stats/flux-cli").status_code == 200
+        time.sleep(1.1)
+        upstream.fail("*", "503")
+        upstream.reset_counts()
+        answers = [app.get("/stats/flux-cli").json() for _ in range(20)]
+        assert all(a["stale"] for a in answers)
+        assert answers[-1]["stale_reason"]["code"] == "upstream-backoff"
+        assert upstream.count() == FAILURES_BEFORE_BACKOFF  # 3, then left alone; was 20 of 20
+
+
+def test_names_nobody_has_seen_on_github_do_not_grow_metrics(upstream):
+    with Served({"upstream": upstream.url, "failure_backoff": "1"}) as served, httpx.Client(base_url=served.url, timeout=30) as app:
+        assert app.get("/stats/flux-cli").status_code == 200
+        upstream.fail("*", "503")
+        for i in range(5):
+            assert app.get(f"/stats/made-up-{i}").status_code == 502
+            time.sleep(1.05)  # past the back-off, so that each asks the failing upstream
+        upstream.heal()
+        for i in range(20):
+            assert app.get(f"/stats/not-there-{i}").status_code == 404
+        metrics = app.get("/metrics").text
+    assert "made-up" not in metrics and "not-there" not in metrics
+    assert 'package="flux-cli"' in metrics
+
+
+def test_a_falling_total_is_kept_but_flagged(upstream):
+    key = ("fluxcd", "source-watcher")
+    old = upstream.packages[key]
+    try:
+        with Served({"upstream": upstream.url, "cache_ttl": "1"}) as served, httpx.Client(base_url=served.url, timeout=30) as app:
+            assert app.get("/stats/source-watcher").json()["total_downloads"] == 950
+            upstream.packages[key] = replace(old, total=10)
+            time.sleep(1.1)
+            r = app.get("/stats/source-watcher").json()
+            assert r["total_downloads"] == 10 and r["total_fell"] is True
+            h = app.get("/stats/source-watcher/history").json()
+            assert [p["total_fell"] for p in h["points"]] == [False, True]
+            assert all(d["downloads"] >= 0 for d in h["daily_deltas"])
+            metrics = app.get("/metrics").text
+            assert 'ghcr_stats_downloads_fell{owner="fluxcd",package="source-watcher"} 1' in metrics
+    finally:
+        upstream.packages[key] = old

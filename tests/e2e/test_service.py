@@ -88,7 +88,8 @@ FAILURES = ["500", "503", "timeout", "garbage", "truncated", "huge", "reset"]
 @pytest.fixture(scope="module")
 def short_ttl(upstream):
     """An app whose cache expires after a second, so each read asks the upstream."""
-    with Served({"upstream": upstream.url, "cache_ttl": "1", "fetch_timeout": "1", "history_limit": "3"}) as served:
+    variables = {"upstream": upstream.url, "cache_ttl": "1", "fetch_timeout": "1", "history_limit": "3", "failure_backoff": "1"}
+    with Served(variables) as served:
         with httpx.Client(base_url=served.url, timeout=30) as client:
             yield client
 

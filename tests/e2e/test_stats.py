@@ -1,6 +1,8 @@
 """/stats/<package> end to end: HTTP client -> served app component -> parser component,
 with the local upstream standing in for github.com."""
 
+import time
+
 import pytest
 
 
@@ -66,6 +68,7 @@ def test_upstream_500_with_nothing_stored_is_a_502_json_error(app, upstream):
     assert r.status_code == 502
     assert r.json()["error"]["code"] == "upstream-status"
     assert "500" in r.json()["error"]["message"]
+    time.sleep(1.1)  # the app leaves a failing upstream alone for failure_backoff (1 s here)
 
 
 def test_unknown_routes_and_methods(app):

@@ -3,6 +3,7 @@ for the store and a clock the tests move: what needs time to pass, without waiti
 
 import asyncio
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -10,10 +11,11 @@ import pytest
 from ghcr_stats import service
 from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
 from ghcr_stats.config import Settings
-from ghcr_stats.host import Host
+from ghcr_stats.host import Fetched, Host
+from ghcr_stats.scrape import FAILURES_BEFORE_BACKOFF
 from tests.fakegithub.pages import Package, fluxcd_catalog, tagged_versions
 from tests.fakegithub.server import FakeGitHub
-from tests.pyhost import Clock, DictKV, HttpxHttp
+from tests.pyhost import Clock, DictKV, HttpxHttp, sleeper
 
 DAY = 86400.0
 
@@ -35,7 +37,8 @@ def host(upstream, parser):
     upstream.heal()
     upstream.delay(0)
     upstream.reset_counts()
-    return Host(Settings(upstream=upstream.url, history_limit=5), HttpxHttp(), DictKV(), parser, Clock())
+    clock = Clock()
+    return Host(Settings(upstream=upstream.url, history_limit=5), HttpxHttp(), DictKV(), parser, clock, sleeper(clock))
 
 
 def get(host: Host, path: str, **headers) -> service.Response:
@@ -132,9 +135,9 @@ def test_a_retry_after_is_clamped_to_max_backoff(host, upstream, retry_after):
 
 
 def test_a_backoff_stored_beyond_the_ceiling_is_not_honoured(host, upstream):
-    from ghcr_stats.store import Store
+    from ghcr_stats.store import Backoff, Store
 
-    Store(host.kv, 5).set_backoff_until(1e20)  # as the unclamped app stored it
+    Store(host.kv, 5).set_backoff(Backoff(1e20, "rate-limited", "x"))  # as the unclamped app stored it
     assert get(host, "/stats/flux-cli").status == 200
 
 
@@ -236,3 +239,152 @@ def test_failures_reach_metrics_by_reason_and_parse_kind(host, upstream):
     text = get(host, "/metrics").body.decode()
     assert 'ghcr_stats_fetch_failures_total{owner="fluxcd",package="flux-cli",reason="parse-wrong-page"} 2' in text
     assert 'ghcr_stats_fetch_failures_total{owner="fluxcd",package="flux-cli",reason="upstream-status"} 1' in text
+
+
+def test_names_read_from_a_listing_pass_the_same_rules_as_clients(host, upstream):
+    daily = fluxcd_catalog()[0].daily
+    bad = ["Bad..Name", "../../x", "a b", "x" * 300]
+    added = [Package("evilorg", n, 7, daily) for n in ["ok-one", *bad]]
+    upstream.packages.update({(p.owner, p.name): p for p in added})
+    try:
+        r = body(get(host, "/stats/evilorg/"))
+        assert [p["package"] for p in r["packages"]] == ["ok-one"] and r["package_count"] == 1
+        assert r["complete"] is False  # the sums leave out what the listing named and was refused
+        assert not any("package/ok-one" not in p for p in upstream.requests if "/package/" in p)
+    finally:
+        for p in added:
+            del upstream.packages[(p.owner, p.name)]
+
+
+def test_owner_names_are_folded_to_one_spelling(host, upstream):
+    spellings = {"".join(c.upper() if i >> k & 1 else c for k, c in enumerate("fluxcd")) for i in range(64)}
+    assert len(spellings) == 64
+    for owner in sorted(spellings):
+        r = get(host, f"/stats/{owner}/flux-cli")
+        assert r.status == 200 and body(r)["owner"] == "fluxcd"
+    assert upstream.count() == 2  # one read (the owner URL and where it redirects), not 64
+    assert all("/fluxcd/" in p for p in upstream.requests)
+    assert get(host, "/stats/Flux-CLI").status == 400  # package names are lower case on GHCR
+
+
+def test_the_configured_owner_is_folded_too():
+    from ghcr_stats.config import Settings as S
+
+    assert S.load({**{k: str(v.default) for k, v in S.__dataclass_fields__.items()}, "owner": "FluxCD"}.__getitem__).owner == "fluxcd"
+
+
+def test_a_404_after_a_good_read_is_remembered_and_the_stored_value_served_stale(host, upstream):
+    good = body(get(host, "/stats/flux-cli"))
+    host.clock.advance(host.settings.cache_ttl)
+    upstream.fail("flux-cli", "404")
+    r = get(host, "/stats/flux-cli")
+    assert r.status == 200
+    assert body(r)["stale"] is True and body(r)["total_downloads"] == good["total_downloads"]
+    assert body(r)["stale_reason"]["code"] == "not-found"
+    asked = upstream.count()
+    for path in ("/stats/flux-cli", "/badge/flux-cli.svg", "/shields/flux-cli"):
+        assert get(host, path).status == 200
+    history = get(host, "/stats/flux-cli/history")
+    assert history.status == 200 and len(body(history)["points"]) == 1  # still reachable
+    assert upstream.count() == asked  # the 404 is remembered for the TTL
+    host.clock.advance(host.settings.cache_ttl)
+    upstream.heal()
+    assert body(get(host, "/stats/flux-cli"))["stale"] is False  # and then asked again
+
+
+@pytest.mark.parametrize("path", ["/stats/nobody-at-all/", "/stats/nothing-here/versions", "/stats/nothing-here"])
+def test_listing_versions_and_package_404s_are_remembered(host, upstream, path):
+    for _ in range(5):
+        assert get(host, path).status == 404
+    assert upstream.count() == 2  # as an org's, then as a user's: once, not five times
+
+
+def test_one_failure_is_not_an_outage(host, upstream):
+    upstream.fail("flux-cli", "503")
+    assert get(host, "/stats/flux-cli").status == 502
+    assert get(host, "/stats/helm-controller").status == 200  # asked: no back-off after one 503
+
+
+def test_during_an_outage_an_expired_package_asks_a_few_times_per_failure_backoff(host, upstream):
+    get(host, "/stats/flux-cli")
+    host.clock.advance(host.settings.cache_ttl)
+    upstream.reset_counts()
+    upstream.fail("*", "503")
+    for _ in range(20):
+        r = body(get(host, "/stats/flux-cli"))
+        assert r["stale"] is True
+    assert upstream.count() == FAILURES_BEFORE_BACKOFF  # not 20
+    assert r["stale_reason"]["code"] == "upstream-backoff" and "503" in r["stale_reason"]["message"]
+    assert get(host, "/stats/helm-controller").status == 502  # nothing stored: the outage, said
+    assert upstream.count() == FAILURES_BEFORE_BACKOFF
+    host.clock.advance(host.settings.failure_backoff)
+    upstream.heal()
+    assert body(get(host, "/stats/flux-cli"))["stale"] is False
+
+
+def kv_bytes(host) -> int:
+    return sum(len(k) + len(v) for k, v in host.kv.items())
+
+
+class MadeUpNames:
+    """The upstream for names a client made up: 404, or 503 while `failing`; in memory, since
+    a thousand real round trips would only slow the test."""
+
+    def __init__(self, real):
+        self.real, self.failing, self.asked = real, False, 0
+
+    async def get(self, url: str, **kw) -> Fetched:
+        if "made-up-" not in url and "not-there-" not in url:
+            return await self.real.get(url, **kw)
+        self.asked += 1
+        return Fetched(503 if self.failing else 404, {}, b"<html></html>")
+
+
+def test_client_chosen_names_do_not_grow_state_or_metrics(host, upstream):
+    get(host, "/stats")  # the owner's packages, as a running service has them
+    series = get(host, "/metrics").body.count(b"\n")
+    host.http = fake = MadeUpNames(host.http)
+    fake.failing = True
+    for i in range(300):
+        host.clock.advance(host.settings.failure_backoff)  # every one of them asks, and fails
+        assert get(host, f"/stats/made-up-{i}").status == 502
+    assert fake.asked == 300
+    fake.failing = False
+    host.clock.advance(host.settings.failure_backoff)
+    before = kv_bytes(host)
+    for i in range(1000):
+        assert get(host, f"/stats/not-there-{i}").status == 404
+    # The 404s kept are bounded, the oldest forgotten (1,000 names used to add 75 KB).
+    assert kv_bytes(host) - before < 20_000
+    asked = fake.asked
+    assert get(host, "/stats/not-there-999").status == 404 and fake.asked == asked  # remembered
+    assert get(host, "/stats/not-there-0").status == 404 and fake.asked > asked  # forgotten
+    host.clock.advance(host.settings.cache_ttl)
+    metrics = get(host, "/metrics").body
+    assert b"made-up" not in metrics and b"not-there" not in metrics
+    assert metrics.count(b"\n") == series
+
+
+def test_failures_of_listed_packages_are_counted(host, upstream):
+    get(host, "/stats")
+    host.clock.advance(host.settings.cache_ttl)
+    upstream.fail("flagger", "garbage")
+    assert body(get(host, "/stats/flagger"))["stale"] is True
+    assert re.search(rb'ghcr_stats_fetch_failures_total\{owner="fluxcd",package="flagger",reason="parse-wrong-page"\} [1-9]', get(host, "/metrics").body)
+
+
+def test_a_falling_total_is_kept_but_flagged_everywhere(host, upstream):
+    key = ("fluxcd", "source-watcher")
+    old = upstream.packages[key]
+    try:
+        assert body(get(host, "/stats/source-watcher"))["total_downloads"] == 950
+        host.clock.advance(DAY)
+        upstream.packages[key] = replace(old, total=10)
+        r = body(get(host, "/stats/source-watcher"))
+        assert r["total_downloads"] == 10 and r["total_fell"] is True and r["stale"] is False
+        h = body(get(host, "/stats/source-watcher/history"))
+        assert [(p["total_downloads"], p["total_fell"]) for p in h["points"]] == [(950, False), (10, True)]
+        assert all(d["downloads"] >= 0 for d in h["daily_deltas"])
+        assert b'ghcr_stats_downloads_fell{owner="fluxcd",package="source-watcher"} 1' in get(host, "/metrics").body
+    finally:
+        upstream.packages[key] = old

@@ -96,9 +96,9 @@ def test_history_as_csv(host, upstream):
     r = get(host, "/stats/flux-cli/history.csv")
     assert r.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(r.body.decode())))
-    assert rows[0] == ["time", "total_downloads", "added_since_previous"]
+    assert rows[0] == ["time", "total_downloads", "added_since_previous", "total_fell"]
     total = upstream.packages[("fluxcd", "flux-cli")].total  # read again: the last day's TTL is over
-    assert [row[1:] for row in rows[1:]] == [["10", ""], ["25", "15"], [str(total), str(total - 25)]]
+    assert [row[1:] for row in rows[1:]] == [["10", "", "false"], ["25", "15", "false"], [str(total), str(total - 25), "false"]]
 
 
 def texts(svg: bytes) -> list[str]:
@@ -126,8 +126,9 @@ def test_errors_come_in_the_endpoints_format(host, upstream):
     assert shields["isError"] is True and shields["message"] == "unavailable"
     page = get(host, "/packages/fluxcd/flux-cli", HTML)
     assert page.status == 502 and page.body.startswith(b"<!doctype html>") and b"upstream-status" in page.body
-    assert get(host, "/", {"accept": "*/*"}).body.startswith(b"502 upstream-status: ")
-    assert json.loads(get(host, "/stats/flux-cli").body)["error"]["code"] == "upstream-status"
+    # By now the upstream has failed often enough to be left alone: the reason says so.
+    assert re.match(rb"502 upstream-(status|backoff): ", get(host, "/", {"accept": "*/*"}).body)
+    assert json.loads(get(host, "/stats/flux-cli").body)["error"]["code"] in ("upstream-status", "upstream-backoff")
 
 
 def test_each_tags_downloads_have_a_history(host, upstream):

@@ -14,7 +14,7 @@ from ghcr_stats.config import Settings
 from ghcr_stats.host import Host
 from tests.fakegithub.pages import fluxcd_catalog
 from tests.fakegithub.server import FakeGitHub
-from tests.pyhost import Clock, DictKV, HttpxHttp
+from tests.pyhost import Clock, DictKV, HttpxHttp, sleeper
 
 import pytest
 
@@ -50,7 +50,8 @@ def upstream():
 
 
 def make_host(upstream) -> Host:
-    return Host(Settings(upstream=upstream.url), HttpxHttp(), DictKV(), upstream.parser, Clock())
+    clock = Clock()
+    return Host(Settings(upstream=upstream.url), HttpxHttp(), DictKV(), upstream.parser, clock, sleeper(clock))
 
 
 def answer(host: Host, method: str, path: str, headers: dict) -> service.Response:

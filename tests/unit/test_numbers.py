@@ -53,3 +53,9 @@ def test_utc_normalises_every_offset(page, instant):
 def test_utc_refuses_what_is_not_an_instant(bad):
     with pytest.raises(ValueError):
         utc(bad)
+
+
+def test_daily_deltas_never_go_negative_when_a_total_falls():
+    t0 = 1_780_000_000.0
+    points = [(t0, 950), (t0 + DAY, 10, True), (t0 + 2 * DAY, 20), (t0 + 3 * DAY, 990)]
+    assert [d for _, d in daily_deltas(points)] == [0, 0, 40]  # counted from the highest, 950

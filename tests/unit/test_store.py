@@ -66,3 +66,12 @@ def test_new_fields_round_trip_and_values_stored_without_them_still_read():
     kv["latest:fluxcd/flux-cli"] = json.dumps({"schema": SCHEMA, "value": old}).encode()
     read = Store(kv, history_limit=10).latest("fluxcd", "flux-cli")
     assert (read.total, read.latest_version, read.latest_version_downloads, read.recent_versions) == (5, "v2", None, [])
+
+
+def test_a_falling_exact_total_is_kept_and_flagged():
+    store = Store(DictKV(), history_limit=10)
+    assert store.record(measurement(950, 1.0)).total_fell is False
+    kept = store.record(measurement(10, 2.0))
+    assert kept.total_fell is True and store.latest("fluxcd", "flux-cli") == kept
+    assert store.history("fluxcd", "flux-cli") == [(1.0, 950), (2.0, 10, True)]
+    assert store.record(measurement(960, 3.0)).total_fell is False

@@ -113,7 +113,8 @@ def test_package_views_carry_the_numbers_the_history_and_the_versions():
     assert "total downloads  412,733,118" in text and re.search(r"^v2 +30$", text, re.M) and URL in text
 
 
-def test_history_csv_has_a_header_and_the_deltas():
-    assert history_csv.render([(DAY, 160), (0.0, 100)]) == (
-        "time,total_downloads,added_since_previous\n1970-01-01T00:00:00Z,100,\n1970-01-02T00:00:00Z,160,60\n"
+def test_history_csv_has_a_header_the_deltas_and_the_falls():
+    assert history_csv.render([(DAY, 160), (0.0, 100), (2 * DAY, 90, True)]) == (
+        "time,total_downloads,added_since_previous,total_fell\n"
+        "1970-01-01T00:00:00Z,100,,false\n1970-01-02T00:00:00Z,160,60,false\n1970-01-03T00:00:00Z,90,-70,true\n"
     )

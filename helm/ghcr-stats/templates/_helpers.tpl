@@ -171,7 +171,8 @@ then every entry of .Values.variables.
   (list "page_max_bytes" $app.pageMaxBytes true)
   (list "fetch_timeout" $app.fetchTimeout true)
   (list "max_backoff" $app.maxBackoff true)
-  (list "fetch_deadline" $app.fetchDeadline true) }}
+  (list "fetch_deadline" $app.fetchDeadline true)
+  (list "failure_backoff" $app.failureBackoff true) }}
 {{- range $settings }}
 {{- $name := index . 0 }}
 {{- $value := index . 1 }}

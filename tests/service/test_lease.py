@@ -1,0 +1,74 @@
+"""One fetch per package at a time: concurrent requests for a cold package share one upstream
+read (ghcr_stats.lease), in CPython with the store shared as instances share Spin's."""
+
+import asyncio
+import json
+
+import pytest
+
+from ghcr_stats import lease, service
+from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
+from ghcr_stats.config import Settings
+from ghcr_stats.host import Host
+from ghcr_stats.store import Lease, Store
+from tests.fakegithub.pages import fluxcd_catalog
+from tests.fakegithub.server import FakeGitHub
+from tests.pyhost import Clock, DictKV, HttpxHttp, sleeper
+
+
+@pytest.fixture(scope="module")
+def upstream():
+    with FakeGitHub(fluxcd_catalog()) as gh:
+        gh.parser = WasmtimeParser()
+        yield gh
+
+
+@pytest.fixture
+def host(upstream):
+    upstream.heal()
+    upstream.delay(0)
+    upstream.reset_counts()
+    clock = Clock()
+    return Host(Settings(upstream=upstream.url), HttpxHttp(), DictKV(), upstream.parser, clock, sleeper(clock))
+
+
+async def many(host: Host, path: str, n: int) -> list[service.Response]:
+    return await asyncio.gather(*(service.handle(host, service.Request("GET", path)) for _ in range(n)))
+
+
+def test_fifty_concurrent_requests_for_a_cold_package_make_one_upstream_read(host, upstream):
+    host.sleep = sleeper(host.clock, real=1.0)  # the waiters really wait for the real fetch
+    upstream.delay(0.3)
+    answers = asyncio.run(many(host, "/stats/flux-cli", 50))
+    assert [r.status for r in answers] == [200] * 50
+    assert upstream.count() == 2  # the owner URL and the repository URL it redirects to: one read
+    assert not any(k.startswith("lease:") for k in host.kv)  # given back
+
+
+def test_a_lease_overwritten_before_it_is_read_back_belongs_to_the_last_writer(host):
+    store = Store(host.kv, 10)
+
+    async def race():
+        mine = asyncio.create_task(lease.take(host, store, "package:fluxcd/x", 60))
+        await asyncio.sleep(0)  # it has written its token and is pausing
+        store.set_lease("package:fluxcd/x", Lease("theirs", host.clock() + 60))
+        return await mine
+
+    assert asyncio.run(race()) is None
+    assert asyncio.run(lease.take(host, store, "package:fluxcd/y", 60)) is not None
+
+
+def test_a_request_waits_briefly_then_says_the_read_is_in_progress(host, upstream):
+    store = Store(host.kv, 10)
+    store.set_lease("package:fluxcd/flux-cli", Lease("stuck", host.clock() + 3600))
+    r = asyncio.run(service.handle(host, service.Request("GET", "/stats/flux-cli")))
+    assert r.status == 503 and json.loads(r.body)["error"]["code"] == "fetch-in-progress"
+    assert upstream.count() == 0
+
+
+def test_with_a_value_stored_a_waiting_request_serves_it_stale(host, upstream):
+    assert asyncio.run(service.handle(host, service.Request("GET", "/stats/flux-cli"))).status == 200
+    host.clock.advance(host.settings.cache_ttl)
+    Store(host.kv, 10).set_lease("package:fluxcd/flux-cli", Lease("stuck", host.clock() + 3600))
+    r = json.loads(asyncio.run(service.handle(host, service.Request("GET", "/stats/flux-cli"))).body)
+    assert r["stale"] is True and r["stale_reason"]["code"] == "fetch-in-progress"
