@@ -4,6 +4,7 @@ concurrent instances writing the same directory never leave a broken or partial 
 import asyncio
 import json
 import tempfile
+import time
 from pathlib import Path
 
 import httpx
@@ -27,6 +28,7 @@ def test_history_cache_and_back_off_survive_a_restart(upstream):
         assert again.json() == {**first.json(), "age_seconds": again.json()["age_seconds"]}
     assert upstream.count(PACKAGE_PAGE + "notification-controller") == 0  # served from the store
     # A back-off recorded before a restart still holds after it.
+    time.sleep(1.1)  # the stored value is older than the cache_ttl of 1 s below, however fast the restarts
     with Served({"upstream": upstream.url, "cache_ttl": "1"}, state=state) as served:
         upstream.fail("*", "429-retry-after")
         assert httpx.get(f"{served.url}/stats/notification-controller").json()["stale"] is True
