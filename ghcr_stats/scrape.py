@@ -156,7 +156,9 @@ async def listing(host: Host, store: Store, owner: str) -> Listing:
 
     def take(page) -> None:
         for p in page.packages:
-            if "/packages/container/" not in p.path or p.name in names:
+            # Container packages only (a listing can hold npm or Maven ones too), linked from the
+            # owner's URLs or the repository-scoped ones.
+            if not any(kind in p.path for kind in ("/packages/container/", "/pkgs/container/")) or p.name in names:
                 continue
             # A page's names are held to the rules a client's are: they become keys and URLs.
             (names if is_package(p.name) else refused).append(p.name)

@@ -67,10 +67,12 @@ class _Server(ThreadingHTTPServer):
 
 class FakeGitHub:
     def __init__(
-        self, packages: list[pages.Package], *, per_page: int = 3, timeout_delay: float = 3.0, trickle_interval: float = 0.5
+        self, packages: list[pages.Package], *, per_page: int = 3, timeout_delay: float = 3.0, trickle_interval: float = 0.5,
+        listing: dict | None = None,
     ):
         self.packages = {(p.owner, p.name): p for p in packages}
         self.per_page = per_page
+        self.listing = listing or {}  # listing_page's variant options (how rows link, paginate)
         self.timeout_delay = timeout_delay
         self.trickle_interval = trickle_interval
         self.requests: list[str] = []
@@ -136,7 +138,7 @@ class FakeGitHub:
                 listed = [p for p in self.packages.values() if p.owner == owner and p.owner_kind == kind]
                 if not listed:
                     return self._not_found("listing")
-                render = lambda: pages.listing_page(owner, listed, page=page, per_page=self.per_page, owner_kind=kind).encode()
+                render = lambda: pages.listing_page(owner, listed, page=page, per_page=self.per_page, owner_kind=kind, **self.listing).encode()
                 return 200, self._cached(("listing", owner, page), render), "listing"
             case [kind, owner, "packages", "container", "package", name] if kind in OWNER_KINDS:
                 p = self.packages.get((owner, unquote(name)))

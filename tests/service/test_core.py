@@ -388,3 +388,11 @@ def test_a_falling_total_is_kept_but_flagged_everywhere(host, upstream):
         assert b'ghcr_stats_downloads_fell{owner="fluxcd",package="source-watcher"} 1' in get(host, "/metrics").body
     finally:
         upstream.packages[key] = old
+
+
+def test_a_listing_that_links_repository_urls_lists_every_package(parser):
+    with FakeGitHub(fluxcd_catalog(), listing={"link": "repository"}) as gh:
+        host = Host(Settings(upstream=gh.url), HttpxHttp(), DictKV(), parser, Clock())
+        r = body(get(host, "/stats"))
+        assert r["package_count"] == len(fluxcd_catalog()) and r["errors"] == []
+        assert any("/pkgs/container/" in p for p in gh.requests if "?" not in p)
