@@ -38,10 +38,11 @@ all: build
 
 setup: $(VENV)/.installed
 
-# What only the tests need: Chromium renders the dashboard in tests/e2e; Prometheus scrapes the
-# served app there, and its promtool checks /metrics and the rules.
+# What only the tests need: Chromium renders the pages in tests/e2e (and the benchmark's browser
+# column); Prometheus scrapes the served app there, and its promtool checks /metrics and the rules;
+# Ruby and Nokogiri are two columns of the benchmark matrix, whose smoke test runs every cell.
 setup-test:
-	scripts/apt-install.sh chromium prometheus
+	scripts/apt-install.sh chromium prometheus ruby ruby-nokogiri
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	@scripts/need.sh "$(PYTHON) -c 'import ensurepip, venv'" "$(PYTHON) with venv and ensurepip (Debian: apt-get install python3-venv)"
