@@ -68,9 +68,15 @@ def render(o: OwnerReading, by: str, rows: list[Reading], self_url: str) -> str:
         f'<span id="owner-recent">{recent:,}</span> in the last 30 days, over {len(o.listing.packages)} packages. '
         f"Listing read {iso(o.listing.fetched_at)}.{stale}</p>"
     )
+    # The table's headers sort too, but a phone's stacked rows have none.
+    sorts = " · ".join(
+        f"<strong>{text}</strong>" if key == by else f'<a href="?sort={key}">{text}</a>'
+        for key, text in (("total", "downloads"), ("recent", "last 30 days"), ("name", "name"))
+    )
     return layout.page(
         f"{o.owner} · GHCR downloads",
         layout.header(heading, qr.svg(self_url, "QR code of this page"))
+        + f'<p class="sort">Sort by {sorts}</p>'
         + "<table><thead><tr>"
         + header("name", "Package") + header("total", "Downloads", ' class="num"')
         + header("recent", "Last 30 days", ' class="num"') + "<th>Trend</th><th>Read</th>"

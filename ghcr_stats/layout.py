@@ -18,7 +18,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}svg{display:blo
 .chart .axis{stroke:var(--muted)}.chart .tick{fill:var(--muted);font-size:12px}
 code,pre{font:13px/1.4 ui-monospace,monospace;background:color-mix(in srgb,var(--line) 40%,transparent);padding:.1rem .3rem;border-radius:4px;overflow-wrap:anywhere}
 .qr{width:8rem;height:auto;background:#fff;padding:.3rem;border-radius:4px;flex:none}
-header{display:flex;flex-wrap:wrap;gap:1rem;justify-content:space-between;align-items:flex-start}
+header{display:flex;flex-wrap:wrap;gap:1rem;justify-content:space-between;align-items:flex-start}header>div{flex:1 1 20rem}
 @media (max-width:36rem){thead{display:none}tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}
 td{display:flex;justify-content:space-between;border:0;padding:.15rem 0}td::before{content:attr(data-label);color:var(--muted)}
 td.num{text-align:right}
