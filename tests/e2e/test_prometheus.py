@@ -129,6 +129,7 @@ def test_labels_are_the_documented_ones(prometheus):
     documented = {
         "ghcr_stats_downloads_total": {"owner", "package"},
         "ghcr_stats_downloads_exact": {"owner", "package"},
+        "ghcr_stats_downloads_fell": {"owner", "package"},
         "ghcr_stats_recent_downloads": {"owner", "package"},
         "ghcr_stats_last_success_timestamp_seconds": {"owner", "package"},
         "ghcr_stats_fetch_failures_total": {"owner", "package", "reason"},
