@@ -3,14 +3,14 @@ Chromium draws them at a phone's width and a desktop's, light and dark, into bui
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
 from tests.e2e.conftest import catalog
-from tests.e2e.test_pages import CHROMIUM, FLAGS, HISTORY
+from tests.browser import chromium
+from tests.e2e.test_pages import HISTORY
 from tests.fakegithub.server import FakeGitHub
 from tests.seed import seed
 from tests.served import Served
@@ -27,13 +27,8 @@ def main() -> None:
                 for width in (390, 1280):
                     for scheme in ("light", "dark"):
                         out = OUT / f"{page}-{width}-{scheme}.png"
-                        with tempfile.TemporaryDirectory() as profile:
-                            subprocess.run(
-                                [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},2600",
-                                 *(["--force-dark-mode", "--blink-settings=preferredColorScheme=0"] if scheme == "dark" else []),
-                                 f"--screenshot={out}", served.url + path],
-                                check=True, capture_output=True, timeout=120,
-                            )
+                        dark = ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"] if scheme == "dark" else []
+                        chromium(f"--window-size={width},2600", *dark, f"--screenshot={out}", served.url + path)
                         print(out)
 
 

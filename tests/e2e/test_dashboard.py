@@ -1,25 +1,11 @@
 """The dashboard as a person sees it: rendered by headless Chromium."""
 
-import shutil
-import subprocess
-import tempfile
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.browser import chromium
 
 
 def render(url: str, *args: str) -> str:
     """The DOM Chromium builds for `url`."""
-    assert CHROMIUM, "Chromium is missing: `make test` installs Debian's chromium (as root)"
-    with tempfile.TemporaryDirectory() as profile:
-        out = subprocess.run(
-            [
-                CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                f"--user-data-dir={profile}", *args, "--dump-dom", url,
-            ],
-            capture_output=True, text=True, timeout=120, check=True,
-        )
-    return out.stdout
+    return chromium(*args, "--dump-dom", url)
 
 
 def test_dashboard_shows_every_package_and_its_number(app, expected):

@@ -5,9 +5,6 @@ from the screenshot) are checked, at a phone's width and a desktop's."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import tempfile
 import time
 from pathlib import Path
 
@@ -19,20 +16,10 @@ from PIL import Image
 from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
 from tests.fakegithub.pages import display_count
 from tests.seed import seed
+from tests.browser import chromium
 from tests.served import Served
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
 HISTORY = {"flagger": [98_000_000, 98_400_000, 98_700_000, 98_765_432], "flux-cli": [412_000_000, 412_733_118]}
-
-
-def chromium(*args: str) -> str:
-    assert CHROMIUM, "Chromium is missing: `make test` installs Debian's chromium (as root)"
-    with tempfile.TemporaryDirectory() as profile:
-        out = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
-                             capture_output=True, text=True, timeout=120, check=True)
-    return out.stdout
 
 
 def screenshot(url: str, width: int, path: Path) -> Image.Image:
