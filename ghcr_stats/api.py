@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from .history import daily_deltas
+from .model import AppError, OwnerReading, Reading, Versions
 from .numbers import iso
-from .scrape import UpstreamError
-from .stats import OwnerReading, Reading
-from .store import Versions
 
 
 def error(code: str, message: str) -> dict:
@@ -14,21 +14,21 @@ def error(code: str, message: str) -> dict:
 
 
 def package(r: Reading, now: float) -> dict:
-    m = r.measurement
+    m, page = r.measurement, r.measurement.page
     body = {
         "owner": m.owner,
         "package": m.package,
-        "total_downloads": m.total,
-        "total_exact": m.exact,
+        "total_downloads": page.total_downloads,
+        "total_exact": page.total_exact,
         "total_fell": m.total_fell,
-        "display_total": m.display,
-        "last_30_days": [{"date": d, "count": c} for d, c in m.daily],
-        "last_30_days_total": sum(c for _, c in m.daily),
-        "repository": m.repository,
-        "latest_version": m.latest_version,
-        "latest_version_downloads": m.latest_version_downloads,
-        "recent_versions": [{"id": i, "tags": tags, "downloads": n} for i, tags, n in m.recent_versions],
-        "last_published": m.last_published,
+        "display_total": page.display_total,
+        "last_30_days": [asdict(d) for d in page.daily_downloads],
+        "last_30_days_total": page.last_30_days,
+        "repository": page.repository,
+        "latest_version": page.latest_version,
+        "latest_version_downloads": latest.downloads if (latest := page.latest()) else None,
+        "recent_versions": [asdict(v) for v in page.recent_versions],
+        "last_published": page.last_published_utc(),
         "url": m.url,
         "fetched_at": iso(m.fetched_at),
         "age_seconds": max(0, int(now - m.fetched_at)),
@@ -71,7 +71,7 @@ def history(owner: str, name: str, points: list[tuple], limit: int) -> dict:
     }
 
 
-def versions(v: Versions, failure: UpstreamError | None, now: float, history) -> dict:
+def versions(v: Versions, failure: AppError | None, now: float, history) -> dict:
     """`history(tag)` gives that tag's (time, downloads) readings."""
     body = {
         "owner": v.owner,
@@ -101,5 +101,5 @@ def shields_error(label: str) -> dict:
     return {"schemaVersion": 1, "label": label, "message": "unavailable", "color": "lightgrey", "isError": True}
 
 
-def _reason(e: UpstreamError) -> dict:
+def _reason(e: AppError) -> dict:
     return error(e.code, e.message)["error"]

@@ -8,11 +8,11 @@ from html import escape
 
 from . import layout, qr
 from .numbers import iso, short
-from .stats import OwnerReading, Reading
+from .model import OwnerReading, Reading
 
 SORTS = {
-    "total": lambda r: (-r.measurement.total, r.measurement.package),
-    "recent": lambda r: (-sum(c for _, c in r.measurement.daily), r.measurement.package),
+    "total": lambda r: (-r.measurement.page.total_downloads, r.measurement.package),
+    "recent": lambda r: (-r.measurement.page.last_30_days, r.measurement.package),
     "name": lambda r: r.measurement.package,
 }
 
@@ -39,14 +39,14 @@ def sparkline(counts: list[int], width: int = 120, height: int = 24) -> str:
 def render(o: OwnerReading, by: str, rows: list[Reading], self_url: str) -> str:
     body = []
     for r in rows:
-        m = r.measurement
-        total = f"{m.total:,}" if m.exact else f"≈{escape(m.display)}"
+        m, page = r.measurement, r.measurement.page
+        total = f"{page.total_downloads:,}" if page.total_exact else f"≈{escape(page.display_total)}"
         note = f' <span class="stale" title="{escape(r.error.message)}">stale</span>' if r.stale and r.error else ""
         body.append(
             f'<tr><td data-label="Package"><a href="/packages/{escape(m.owner)}/{escape(m.package)}">{escape(m.package)}</a>{note}</td>'
-            f'<td class="num" data-label="Downloads" title="{escape(m.display)}">{total}</td>'
-            f'<td class="num" data-label="Last 30 days">{sum(c for _, c in m.daily):,}</td>'
-            f'<td data-label="Trend">{sparkline([c for _, c in m.daily])}</td>'
+            f'<td class="num" data-label="Downloads" title="{escape(page.display_total)}">{total}</td>'
+            f'<td class="num" data-label="Last 30 days">{page.last_30_days:,}</td>'
+            f'<td data-label="Trend">{sparkline([d.count for d in page.daily_downloads])}</td>'
             f'<td data-label="Read">{iso(m.fetched_at)}</td></tr>'
         )
     for name, e in sorted(o.failed.items()):
@@ -54,8 +54,8 @@ def render(o: OwnerReading, by: str, rows: list[Reading], self_url: str) -> str:
             f'<tr><td data-label="Package">{escape(name)}</td>'
             f'<td class="err" colspan="4" data-label="Error">{escape(e.message)}</td></tr>'
         )
-    total = sum(r.measurement.total for r in o.readings)
-    recent = sum(sum(c for _, c in r.measurement.daily) for r in o.readings)
+    total = sum(r.measurement.page.total_downloads for r in o.readings)
+    recent = sum(r.measurement.page.last_30_days for r in o.readings)
     stale = ' <span class="stale">(some values are stale: the upstream failed)</span>' if o.stale else ""
 
     def header(key: str, text: str, cls: str = "") -> str:

@@ -1,8 +1,8 @@
 """What the app needs from its host, as protocols: the edges that adapters fill.
 
 Inside Spin these are outbound wasi:http, Spin's key-value store and the imported parser
-component (`ghcr_stats.adapters.spin`); in CPython tests, httpx, a dict and the same parser
-component loaded with wasmtime.
+component (`ghcr_stats.adapters.spin`); in CPython (tests, tools), httpx, a dict and the same
+parser component loaded with wasmtime-py.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable, Protocol
 
 from .config import Settings
-from .pages import Parser
+from .model import ListingPage, PackagePage, VersionsPage
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,16 @@ class Http(Protocol):
         longer than `timeout` seconds for the first byte or the next, or a response (body
         included) taking longer than `deadline` seconds in all."""
         ...
+
+
+class Parser(Protocol):
+    """The `parser` interface of `wit/parser.wit`. Each method raises `model.ParseError`."""
+
+    def parse_package_page(self, html: str) -> PackagePage: ...
+
+    def parse_listing_page(self, html: str) -> ListingPage: ...
+
+    def parse_versions_page(self, html: str) -> VersionsPage: ...
 
 
 class KeyValue(Protocol):

@@ -12,7 +12,8 @@ from __future__ import annotations
 import secrets
 
 from .host import Host
-from .store import Lease, Store
+from .model import Lease
+from .store import Store
 
 SETTLE = 0.05  # seconds between writing a lease and reading back whose it is
 POLL = 0.2  # seconds between looks at the store while another instance fetches

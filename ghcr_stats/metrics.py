@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .store import Store
+from .stats import Tracked
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -18,19 +18,17 @@ _FAMILIES = (
 )
 
 
-def render(store: Store) -> str:
+def render(tracked: list[Tracked]) -> str:
     samples: dict[str, list[str]] = {name: [] for name, _, _ in _FAMILIES}
-    for key in store.index():
-        owner, package = key.split("/", 1)
-        labels = f'{{owner="{_escape(owner)}",package="{_escape(package)}"}}'
-        m = store.latest(owner, package)
-        if m is not None:
-            samples["ghcr_stats_downloads_total"].append(f"{labels} {m.total}")
-            samples["ghcr_stats_downloads_exact"].append(f"{labels} {int(m.exact)}")
+    for t in tracked:
+        labels = f'{{owner="{_escape(t.owner)}",package="{_escape(t.package)}"}}'
+        if (m := t.measurement) is not None:
+            samples["ghcr_stats_downloads_total"].append(f"{labels} {m.page.total_downloads}")
+            samples["ghcr_stats_downloads_exact"].append(f"{labels} {int(m.page.total_exact)}")
             samples["ghcr_stats_downloads_fell"].append(f"{labels} {int(m.total_fell)}")
-            samples["ghcr_stats_recent_downloads"].append(f"{labels} {sum(c for _, c in m.daily)}")
+            samples["ghcr_stats_recent_downloads"].append(f"{labels} {m.page.last_30_days}")
             samples["ghcr_stats_last_success_timestamp_seconds"].append(f"{labels} {m.fetched_at:.3f}")
-        for reason, count in sorted(store.failures(owner, package).by_reason.items()):
+        for reason, count in sorted(t.failures.by_reason.items()):
             reason_labels = labels[:-1] + f',reason="{_escape(reason)}"}}'
             samples["ghcr_stats_fetch_failures_total"].append(f"{reason_labels} {count}")
     lines = []

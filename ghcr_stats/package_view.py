@@ -9,30 +9,29 @@ from urllib.parse import quote
 from . import charts, layout, qr
 from .history import daily_deltas
 from .numbers import iso
-from .stats import Reading
-from .store import Versions
+from .model import Reading, Versions
 
 
 def render(r: Reading, points: list[tuple[float, int]], versions: Versions | None, *, self_url: str, base_url: str) -> str:
-    m = r.measurement
+    m, page = r.measurement, r.measurement.page
     name = f"{m.owner}/{m.package}"
     stale = f' <span class="stale">stale: {escape(r.error.message)}</span>' if r.stale and r.error else ""
-    exact = f"{m.total:,}" if m.exact else f"≈{escape(m.display)} (GitHub shows only a rounded value)"
+    exact = f"{page.total_downloads:,}" if page.total_exact else f"≈{escape(page.display_total)} (GitHub shows only a rounded value)"
     badge = f"{base_url}/badge/{name}.svg"
     shields = f"https://img.shields.io/endpoint?url={quote(f'{base_url}/shields/{name}', safe='')}"
     heading = (
         f'<p><a href="/">All packages</a></p><h1>{escape(name)}</h1>'
         f'<p class="big" id="total">{exact}</p>'
-        f'<p>GitHub shows <strong id="display">{escape(m.display)}</strong> · read {iso(m.fetched_at)}{stale}'
+        f'<p>GitHub shows <strong id="display">{escape(page.display_total)}</strong> · read {iso(m.fetched_at)}{stale}'
         f' · <a href="{escape(m.url)}">on GitHub</a>'
-        + (f" · repository {escape(m.repository)}" if m.repository else "")
-        + (f" · latest {escape(m.latest_version)}" if m.latest_version else "")
+        + (f" · repository {escape(page.repository)}" if page.repository else "")
+        + (f" · latest {escape(page.latest_version)}" if page.latest_version else "")
         + "</p>"
     )
     body = (
         layout.header(heading, qr.svg(self_url, "QR code of this page"))
-        + f"<h2>Last 30 days: {sum(c for _, c in m.daily):,}</h2>"
-        + charts.bars(m.daily, label="Downloads per day, last 30 days (GitHub's chart)")
+        + f"<h2>Last 30 days: {page.last_30_days:,}</h2>"
+        + charts.bars([(d.date, d.count) for d in page.daily_downloads], label="Downloads per day, last 30 days (GitHub's chart)")
         + "<h2>Total downloads, as measured here</h2>"
         + charts.line(points, label="Total downloads over time")
         + "<h2>Downloads per day, from the measurements</h2>"

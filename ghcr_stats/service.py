@@ -13,12 +13,12 @@ import traceback
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import api, badge, dashboard, history_csv, layout, metrics, package_view, stats, text_view
+from . import api, badge, dashboard, history_csv, layout, metrics, package_view, text_view
 from .host import Host
+from .model import AppError, OwnerReading, Reading
 from .names import InvalidName, check_owner, check_package
 from .numbers import short
-from .scrape import UpstreamError
-from .store import Store
+from .stats import Stats
 
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
@@ -39,20 +39,14 @@ class Response:
     body: bytes
 
 
-class HttpError(Exception):
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
 async def handle(host: Host, request: Request) -> Response:
     if request.method not in ("GET", "HEAD"):
         r = _failure(request, 405, "method-not-allowed", f"{request.method} is not supported; use GET")
         r.headers["allow"] = "GET, HEAD"
         return r
     try:
-        response = await _route(host, Store(host.kv, host.settings.history_limit), request)
-    except (HttpError, UpstreamError) as e:
+        response = await _route(host, Stats(host), request)
+    except AppError as e:
         response = _failure(request, e.status, e.code, e.message)
     except Exception:  # a bug must still answer: a handler that raises leaves the client hanging
         log_unexpected(request)
@@ -63,22 +57,22 @@ async def handle(host: Host, request: Request) -> Response:
     return response
 
 
-async def _route(host: Host, store: Store, request: Request) -> Response:
+async def _route(host: Host, stats: Stats, request: Request) -> Response:
     path = urlsplit(request.uri).path
     segments = path.strip("/").split("/") if path.strip("/") else []
     now = host.clock()
     owner = host.settings.owner
     match segments:
         case []:
-            o = await stats.owner(host, store, owner)
+            o = await stats.owner(owner)
             by, rows = dashboard.sort(o.readings, parse_qs(urlsplit(request.uri).query).get("sort", [None])[0])
             if _wants_html(request):
                 return _owner_ok(HTML, dashboard.render(o, by, rows, _self_url(request)).encode(), host, o)
             return _owner_ok(TEXT, text_view.owner(o, rows).encode(), host, o)
         case ["packages", *rest] if len(rest) >= 2:
             o, name = _package_path(owner, rest)
-            reading = await stats.package(host, store, o, name)
-            points, versions = store.history(o, name), await _versions_if_any(host, store, o, name)
+            reading = await stats.package(o, name)
+            points, versions = stats.history(o, name), await _versions_if_any(stats, o, name)
             if _wants_html(request):
                 base = _self_url(request).removesuffix(urlsplit(request.uri).path)
                 page = package_view.render(reading, points, versions, self_url=_self_url(request), base_url=base)
@@ -88,73 +82,73 @@ async def _route(host: Host, store: Store, request: Request) -> Response:
             return Response(200, {"content-type": "application/json", "cache-control": "no-store"}, b'{"status":"ok"}')
         case ["metrics"]:
             try:
-                await stats.owner(host, store, owner)
-            except UpstreamError:
+                await stats.owner(owner)
+            except AppError:
                 pass  # counted as fetch failures; /metrics still shows what is stored
-            body = metrics.render(store).encode()
+            body = metrics.render(stats.tracked()).encode()
             return Response(200, {"content-type": metrics.CONTENT_TYPE, "cache-control": "no-store"}, body)
         case ["stats"]:
-            o = await stats.owner(host, store, owner)
+            o = await stats.owner(owner)
             return _owner_ok("application/json", _dump(api.owner(o, now)), host, o)
         case ["stats", segment] if path.endswith("/"):
-            o = await stats.owner(host, store, _owner(segment))
+            o = await stats.owner(_owner(segment))
             return _owner_ok("application/json", _dump(api.owner(o, now)), host, o)
         case ["stats", *rest] if len(rest) >= 2 and rest[-1] == "history.csv":
             o, name = _package_path(owner, rest[:-1])
-            reading = await stats.package(host, store, o, name)
-            return _package_ok("text/csv; charset=utf-8", history_csv.render(store.history(o, name)).encode(), host, reading)
+            reading = await stats.package(o, name)
+            return _package_ok("text/csv; charset=utf-8", history_csv.render(stats.history(o, name)).encode(), host, reading)
         case ["stats", *rest] if len(rest) >= 2 and rest[-1] == "history":
             o, name = _package_path(owner, rest[:-1])
-            reading = await stats.package(host, store, o, name)  # measures once if never measured
-            points = store.history(o, name)
+            reading = await stats.package(o, name)  # measures once if never measured
+            points = stats.history(o, name)
             body = _dump(api.history(o, name, points, host.settings.history_limit))
             return _package_ok("application/json", body, host, reading)
         case ["stats", *rest] if len(rest) >= 2 and rest[-1] == "versions":
             o, name = _package_path(owner, rest[:-1])
-            v, failure = await stats.versions(host, store, o, name)
+            v, failure = await stats.versions(o, name)
             stale = failure is not None
-            body = _dump(api.versions(v, failure, now, lambda tag: store.tag_history(o, name, tag)))
+            body = _dump(api.versions(v, failure, now, lambda tag: stats.tag_history(o, name, tag)))
             return _ok("application/json", body, host, f"{o}/{name}@{v.fetched_at}:{stale}", v.fetched_at, stale)
         case ["stats", *rest]:
-            reading = await stats.package(host, store, *_package_path(owner, rest))
+            reading = await stats.package(*_package_path(owner, rest))
             return _package_ok("application/json", _dump(api.package(reading, now)), host, reading)
         case ["badge", *rest] if rest and rest[-1].endswith(".svg"):
-            label, message, stale, version, fetched_at = await _badge(host, store, owner, rest[:-1] + [rest[-1].removesuffix(".svg")])
+            label, message, stale, version, fetched_at = await _badge(stats, owner, rest[:-1] + [rest[-1].removesuffix(".svg")])
             return _ok("image/svg+xml", badge.render(label, message, stale).encode(), host, version, fetched_at, stale)
         case ["shields", *rest] if rest:
-            label, message, stale, version, fetched_at = await _badge(host, store, owner, rest)
+            label, message, stale, version, fetched_at = await _badge(stats, owner, rest)
             return _ok("application/json", _dump(api.shields(label, message, stale)), host, version, fetched_at, stale)
-    raise HttpError(404, "no-route", f"no route for {path}; see README for the endpoints")
+    raise AppError(404, "no-route", f"no route for {path}; see README for the endpoints")
 
 
-async def _badge(host: Host, store: Store, owner: str, segments: list[str]) -> tuple[str, str, bool, str, float]:
+async def _badge(stats: Stats, owner: str, segments: list[str]) -> tuple[str, str, bool, str, float]:
     """(label, message, stale, data version, read at) of a badge: a package's downloads
     (`<package>`), its latest version (`<package>/version`) or one tag's downloads
     (`<package>/tag/<tag>`)."""
     if len(segments) >= 3 and segments[-2] == "tag":
         o, name = _package_path(owner, segments[:-2])
         tag = unquote(segments[-1])
-        v, failure = await stats.versions(host, store, o, name)
+        v, failure = await stats.versions(o, name)
         found = dict(v.versions)
         if tag not in found:
-            raise HttpError(404, "no-such-tag", f"{o}/{name} lists no tagged version {tag!r}")
+            raise AppError(404, "no-such-tag", f"{o}/{name} lists no tagged version {tag!r}")
         stale = failure is not None
         return tag, short(found[tag]), stale, f"{o}/{name}:{tag}@{v.fetched_at}:{stale}", v.fetched_at
     latest = len(segments) >= 2 and segments[-1] == "version"
     o, name = _package_path(owner, segments[:-1] if latest else segments)
-    r = await stats.package(host, store, o, name)
+    r = await stats.package(o, name)
     m = r.measurement
-    if latest and not m.latest_version:
-        raise HttpError(404, "no-version", f"the page of {o}/{name} shows no latest version")
-    label, message = ("version", m.latest_version) if latest else ("downloads", m.display)
+    if latest and not m.page.latest_version:
+        raise AppError(404, "no-version", f"the page of {o}/{name} shows no latest version")
+    label, message = ("version", m.page.latest_version) if latest else ("downloads", m.page.display_total)
     return label, message, r.stale, f"{o}/{name}:{label}@{m.fetched_at}:{r.stale}", m.fetched_at
 
 
-async def _versions_if_any(host: Host, store: Store, owner: str, name: str):
+async def _versions_if_any(stats: Stats, owner: str, name: str):
     """The package's versions for its page, or None when they cannot be had: the page still shows."""
     try:
-        return (await stats.versions(host, store, owner, name))[0]
-    except UpstreamError:
+        return (await stats.versions(owner, name))[0]
+    except AppError:
         return None
 
 
@@ -179,12 +173,12 @@ def _failure(request: Request, status: int, code: str, message: str) -> Response
     return error(status, code, message)
 
 
-def _package_ok(content_type: str, body: bytes, host: Host, r: stats.Reading) -> Response:
+def _package_ok(content_type: str, body: bytes, host: Host, r: Reading) -> Response:
     m = r.measurement
     return _ok(content_type, body, host, f"{m.owner}/{m.package}@{m.fetched_at}:{r.stale}", m.fetched_at, r.stale)
 
 
-def _owner_ok(content_type: str, body: bytes, host: Host, o: stats.OwnerReading) -> Response:
+def _owner_ok(content_type: str, body: bytes, host: Host, o: OwnerReading) -> Response:
     versions = [f"{r.measurement.package}@{r.measurement.fetched_at}:{r.stale}" for r in o.readings]
     version = f"{o.owner}@{o.listing.fetched_at}:{o.stale} " + " ".join(sorted(versions)) + " " + " ".join(o.failed)
     oldest = min([o.listing.fetched_at] + [r.measurement.fetched_at for r in o.readings])
@@ -195,13 +189,13 @@ def _package_path(default_owner: str, segments: list[str]) -> tuple[str, str]:
     """`[package]` (default owner; nested names percent-encoded) or `[owner, *package]`."""
     decoded = [unquote(s) for s in segments]
     if not decoded:
-        raise HttpError(404, "no-route", "a package name is missing from the path; see README for the endpoints")
+        raise AppError(404, "no-route", "a package name is missing from the path; see README for the endpoints")
     try:
         if len(decoded) == 1:
             return default_owner, check_package(decoded[0])
         return check_owner(decoded[0]), check_package("/".join(decoded[1:]))
     except InvalidName as e:
-        raise HttpError(400, "invalid-name", str(e)) from None
+        raise AppError(400, "invalid-name", str(e)) from None
 
 
 def _self_url(request: Request) -> str:
@@ -216,7 +210,7 @@ def _owner(segment: str) -> str:
     try:
         return check_owner(unquote(segment))
     except InvalidName as e:
-        raise HttpError(400, "invalid-name", str(e)) from None
+        raise AppError(400, "invalid-name", str(e)) from None
 
 
 def _ok(content_type: str, body: bytes, host: Host, version: str, fetched_at: float, stale: bool) -> Response:

@@ -1,113 +1,176 @@
 """The use cases: a package's numbers, its versions, and an owner's, from the store while
-fresh, else from the upstream.
+fresh, else from the upstream; and what the store holds, for the pages and /metrics.
 
 The rule for failures: a failed fetch is counted and the last good value is served, marked
 stale; only with nothing stored does the failure reach the client. A 404 is remembered for the
 TTL like a value, and likewise stands aside for a stored value, which is served stale with it.
+Every write to the store happens here (and in `lease`, which this layer uses).
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Awaitable, Callable, TypeVar
 
 from . import lease, scrape
 from .host import Host
-from .scrape import NotFound, UpstreamError
-from .store import Listing, Measurement, Store, Versions
+from .model import AppError, Backoff, Failures, Listing, Measurement, NotFound, OwnerReading, Reading, Versions
+from .store import Store
 
 T = TypeVar("T")
 
-
-@dataclass(frozen=True)
-class Reading:
-    measurement: Measurement
-    stale: bool = False
-    error: UpstreamError | None = None  # why a stale value is served
+FAILURES_BEFORE_BACKOFF = 3  # within failure_backoff seconds
 
 
 @dataclass(frozen=True)
-class OwnerReading:
+class Tracked:
+    """A package the store knows of: its last measurement, if any, and its failed reads."""
+
     owner: str
-    listing: Listing
-    readings: list[Reading]
-    failed: dict[str, UpstreamError] = field(default_factory=dict)  # package -> error, nothing stored
-    listing_error: UpstreamError | None = None
-
-    @property
-    def stale(self) -> bool:
-        return self.listing_error is not None or any(r.stale for r in self.readings)
+    package: str
+    measurement: Measurement | None
+    failures: Failures
 
 
-async def package(host: Host, store: Store, owner: str, name: str) -> Reading:
-    latest = store.latest(owner, name)
-    try:
-        measurement, error = await _read_through(
+class Stats:
+    def __init__(self, host: Host):
+        self.host = host
+        self.store = Store(host.kv, host.settings.history_limit)
+        self.memory = UpstreamMemory(host, self.store)
+
+    async def package(self, owner: str, name: str) -> Reading:
+        host, store = self.host, self.store
+        latest = store.latest(owner, name)
+
+        async def fetch() -> Measurement:
+            url, page = await scrape.package(host, self.memory, owner, name, latest.url if latest else None)
+            return Measurement(owner, name, page, url, host.clock())
+
+        try:
+            measurement, error = await _read_through(
+                host,
+                store,
+                f"package:{owner}/{name}",
+                lambda: store.latest(owner, name),
+                fetch=fetch,
+                keep=store.record,
+                gone=f"no container package {name!r} for owner {owner!r}",
+            )
+        except NotFound:
+            raise
+        except AppError as e:
+            self._count_failure(owner, name, e, known=False)
+            raise
+        if error is not None:
+            self._count_failure(owner, name, error, known=True)
+        return Reading(measurement, error is not None, error)
+
+    def _count_failure(self, owner: str, name: str, e: AppError, known: bool) -> None:
+        """Count a failed read, for /metrics, of a package that GitHub has shown: read before, or
+        in its owner's listing. Names nobody has seen on GitHub are any client's to invent, and
+        would make a series each."""
+        listing = self.store.listing(owner)
+        if not isinstance(e, NotFound) and (known or (listing is not None and name in listing.packages)):
+            self.store.note_failure(owner, name, e.reason)
+
+    async def versions(self, owner: str, name: str) -> tuple[Versions, AppError | None]:
+        """The package's tagged versions and their downloads (stale with the error, if it is)."""
+        host, store = self.host, self.store
+
+        async def fetch() -> Versions:
+            found, complete = await scrape.versions(host, self.memory, owner, name)
+            return Versions(owner, name, found, host.clock(), complete)
+
+        return await _read_through(
             host,
             store,
-            f"package:{owner}/{name}",
-            lambda: store.latest(owner, name),
-            fetch=lambda: scrape.package(host, store, owner, name, latest.url if latest else None),
-            keep=store.record,
+            f"versions:{owner}/{name}",
+            lambda: store.versions(owner, name),
+            fetch=fetch,
+            keep=store.record_versions,
             gone=f"no container package {name!r} for owner {owner!r}",
         )
-    except NotFound:
-        raise
-    except UpstreamError as e:
-        _count_failure(store, owner, name, e, known=False)
-        raise
-    if error is not None:
-        _count_failure(store, owner, name, error, known=True)
-    return Reading(measurement, error is not None, error)
+
+    async def owner(self, owner: str) -> OwnerReading:
+        """Every package of `owner`, fetched concurrently with a bounded number in flight."""
+        host, store = self.host, self.store
+
+        async def fetch() -> Listing:
+            names, complete = await scrape.listing(host, self.memory, owner)
+            return Listing(owner, names, host.clock(), complete)
+
+        listing, listing_error = await _read_through(
+            host,
+            store,
+            f"listing:{owner}",
+            lambda: store.listing(owner),
+            fetch=fetch,
+            keep=store.record_listing,
+            gone=f"no owner {owner!r} on the upstream",
+        )
+        limit = asyncio.Semaphore(host.settings.max_concurrency)
+
+        async def one(name: str) -> Reading | AppError:
+            async with limit:
+                try:
+                    return await self.package(owner, name)
+                except AppError as e:
+                    return e
+
+        results = await asyncio.gather(*(one(name) for name in listing.packages))
+        readings = [r for r in results if isinstance(r, Reading)]
+        failed = {n: r for n, r in zip(listing.packages, results) if isinstance(r, AppError)}
+        return OwnerReading(owner, listing, readings, failed, listing_error)
+
+    def history(self, owner: str, name: str) -> list[tuple]:
+        """(time, total) points, oldest first; (time, total, True) where the total fell."""
+        return self.store.history(owner, name)
+
+    def tag_history(self, owner: str, name: str, tag: str) -> list[tuple[float, int]]:
+        return self.store.tag_history(owner, name, tag)
+
+    def tracked(self) -> list[Tracked]:
+        """Every package ever measured or tried, in name order."""
+        result = []
+        for key in self.store.index():
+            owner, package = key.split("/", 1)
+            result.append(Tracked(owner, package, self.store.latest(owner, package), self.store.failures(owner, package)))
+        return result
 
 
-def _count_failure(store: Store, owner: str, name: str, e: UpstreamError, known: bool) -> None:
-    """Count a failed read, for /metrics, of a package that GitHub has shown: read before, or
-    in its owner's listing. Names nobody has seen on GitHub are any client's to invent, and
-    would make a series each."""
-    listing = store.listing(owner)
-    if not isinstance(e, NotFound) and (known or (listing is not None and name in listing.packages)):
-        store.note_failure(owner, name, e.reason)
+class UpstreamMemory:
+    """What reading GitHub remembers between requests (`scrape.Memory`), in the store: leave
+    the upstream alone for as long as a 429 asks (at most `max_backoff`), and for
+    `failure_backoff` once it has failed FAILURES_BEFORE_BACKOFF times within that long (an
+    outage, not one slow page, which would otherwise fail every other read under way with
+    it); and which kind of owner each name is."""
 
+    def __init__(self, host: Host, store: Store):
+        self.host = host
+        self.store = store
 
-async def versions(host: Host, store: Store, owner: str, name: str) -> tuple[Versions, UpstreamError | None]:
-    """The package's tagged versions and their downloads (stale with the error, if it is)."""
-    return await _read_through(
-        host,
-        store,
-        f"versions:{owner}/{name}",
-        lambda: store.versions(owner, name),
-        fetch=lambda: scrape.versions(host, store, owner, name),
-        keep=store.record_versions,
-        gone=f"no container package {name!r} for owner {owner!r}",
-    )
+    def leave_alone(self) -> AppError | None:
+        s = self.host.settings
+        now = self.host.clock()
+        if b := self.store.backoff(now, max(s.max_backoff, s.failure_backoff)):
+            return AppError(502, b.code, f"{b.reason}; not asking the upstream again for {b.until - now:.0f} s")
+        return None
 
+    def failed(self, reason: str) -> None:
+        now, window = self.host.clock(), self.host.settings.failure_backoff
+        if self.store.note_upstream_failure(now, window) >= FAILURES_BEFORE_BACKOFF:
+            self.store.set_backoff(Backoff(now + window, "upstream-backoff", reason))
 
-async def owner(host: Host, store: Store, owner: str) -> OwnerReading:
-    """Every package of `owner`, fetched concurrently with a bounded number in flight."""
-    listing, listing_error = await _read_through(
-        host,
-        store,
-        f"listing:{owner}",
-        lambda: store.listing(owner),
-        fetch=lambda: scrape.listing(host, store, owner),
-        keep=store.record_listing,
-        gone=f"no owner {owner!r} on the upstream",
-    )
-    limit = asyncio.Semaphore(host.settings.max_concurrency)
+    def rate_limited(self, seconds: float) -> None:
+        wait = min(seconds, float(self.host.settings.max_backoff))
+        self.store.set_backoff(Backoff(self.host.clock() + wait, "rate-limited", "the upstream answered 429 (rate limited)"))
 
-    async def one(name: str) -> Reading | UpstreamError:
-        async with limit:
-            try:
-                return await package(host, store, owner, name)
-            except UpstreamError as e:
-                return e
+    def owner_kind(self, owner: str) -> str | None:
+        return self.store.owner_kind(owner)
 
-    results = await asyncio.gather(*(one(name) for name in listing.packages))
-    readings = [r for r in results if isinstance(r, Reading)]
-    failed = {n: r for n, r in zip(listing.packages, results) if isinstance(r, UpstreamError)}
-    return OwnerReading(owner, listing, readings, failed, listing_error)
+    def found_owner_kind(self, owner: str, kind: str) -> None:
+        self.store.set_owner_kind(owner, kind)
 
 
 async def _read_through(
@@ -118,7 +181,7 @@ async def _read_through(
     fetch: Callable[[], Awaitable[T]],
     keep: Callable[[T], T | None],
     gone: str,
-) -> tuple[T, UpstreamError | None]:
+) -> tuple[T, AppError | None]:
     """The stored value while younger than the TTL; else a fresh value, kept; else the stored
     one, with the error (a 404 too). With nothing stored, the failure propagates. A 404 is
     remembered under `key` for the TTL, and not asked about again meanwhile. One instance at a
@@ -132,7 +195,7 @@ async def _read_through(
         stored = load()
         if (answer := _from_store(host, store, key, stored, gone)) is not None:
             return answer
-        busy = scrape.backoff_error(host, store) or UpstreamError(
+        busy = UpstreamMemory(host, store).leave_alone() or AppError(
             503, "fetch-in-progress", "another request is reading this from the upstream; ask again in a few seconds"
         )
         if stored is None:
@@ -146,7 +209,7 @@ async def _read_through(
         if stored is None:
             raise
         return stored, NotFound(f"{gone} (the upstream answers 404)")
-    except UpstreamError as e:
+    except AppError as e:
         if stored is None:
             raise
         return stored, e
@@ -155,7 +218,7 @@ async def _read_through(
     return keep(value) or value, None
 
 
-def _from_store(host: Host, store: Store, key: str, stored: T | None, gone: str) -> tuple[T, UpstreamError | None] | None:
+def _from_store(host: Host, store: Store, key: str, stored: T | None, gone: str) -> tuple[T, AppError | None] | None:
     """The answer the store holds without asking the upstream: a fresh value, or a 404 it
     remembers (raised, or beside the stale value); None if the upstream must be asked."""
     now = host.clock()

@@ -11,84 +11,10 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 
 from .host import KeyValue
+from .model import Backoff, Failures, Lease, Listing, Measurement, Versions, build
 
 SCHEMA = 1
 MISSING_LIMIT = 256  # 404s remembered at once (about 15 KB)
-
-
-@dataclass(frozen=True)
-class Measurement:
-    """One successful reading of a package page."""
-
-    owner: str
-    package: str
-    total: int
-    exact: bool
-    display: str
-    daily: list[tuple[str, int]]
-    url: str
-    fetched_at: float
-    repository: str | None = None
-    latest_version: str | None = None
-    last_published: str | None = None  # UTC, `…Z`
-    # Added within schema 1: values stored before have none and read as unknown/empty/False.
-    latest_version_downloads: int | None = None
-    recent_versions: list[tuple[int, list[str], int]] = field(default_factory=list)  # (id, tags, downloads)
-    total_fell: bool = False  # an exact total lower than one read before: kept, and flagged
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "Measurement":
-        recent = [(i, list(tags), n) for i, tags, n in d.get("recent_versions", [])]
-        return cls(**{**d, "daily": [tuple(p) for p in d["daily"]], "recent_versions": recent})
-
-
-@dataclass(frozen=True)
-class Failures:
-    """Failed reads of a package page, counted by reason (`UpstreamError.reason`)."""
-
-    by_reason: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def count(self) -> int:
-        return sum(self.by_reason.values())
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Leave the upstream alone until `until`; `code` and `reason` say why (for the answers)."""
-
-    until: float
-    code: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Lease:
-    """Who is fetching a thing (`token`), and until when at the latest (ghcr_stats.lease)."""
-
-    token: str
-    until: float
-
-
-@dataclass(frozen=True)
-class Listing:
-    owner: str
-    packages: list[str]
-    fetched_at: float
-    complete: bool = True
-
-
-@dataclass(frozen=True)
-class Versions:
-    owner: str
-    package: str
-    versions: list[tuple[str, int]]  # (tag, downloads), as the pages list them
-    fetched_at: float
-    complete: bool = True
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "Versions":
-        return cls(**{**d, "versions": [tuple(v) for v in d["versions"]]})
 
 
 @dataclass
@@ -101,7 +27,7 @@ class Store:
 
     def latest(self, owner: str, package: str) -> Measurement | None:
         d = self._get(f"latest:{owner}/{package}")
-        return Measurement.from_dict(d["value"]) if d else None
+        return _measurement(d["value"]) if d else None
 
     def record(self, m: Measurement) -> Measurement:
         """Keep `m` as the latest value and append it to the package's bounded history; an exact
@@ -109,10 +35,11 @@ class Store:
         grow, so GitHub's page or our reading of it went wrong). Returns `m` as kept."""
         key = f"{m.owner}/{m.package}"
         points = self.history(m.owner, m.package)
-        fell = m.exact and any(p[1] > m.total for p in points)
+        total = m.page.total_downloads
+        fell = m.page.total_exact and any(p[1] > total for p in points)
         m = replace(m, total_fell=fell)
         self._put(f"latest:{key}", asdict(m))
-        points.append((m.fetched_at, m.total, True) if fell else (m.fetched_at, m.total))
+        points.append((m.fetched_at, total, True) if fell else (m.fetched_at, total))
         self._put(f"history:{key}", points[-self.history_limit:])
         self._remember(key)
         return m
@@ -131,7 +58,7 @@ class Store:
 
     def versions(self, owner: str, package: str) -> Versions | None:
         d = self._get(f"versions:{owner}/{package}")
-        return Versions.from_dict(d["value"]) if d else None
+        return build(Versions, d["value"], dict.get) if d else None
 
     def record_versions(self, v: Versions) -> None:
         """Keep `v` as the latest versions, and each tag's count in the bounded history."""
@@ -186,7 +113,7 @@ class Store:
 
     def listing(self, owner: str) -> Listing | None:
         d = self._get(f"listing:{owner}")
-        return Listing(**d["value"]) if d else None
+        return build(Listing, d["value"], dict.get) if d else None
 
     def record_listing(self, listing: Listing) -> None:
         self._put(f"listing:{listing.owner}", asdict(listing))
@@ -202,7 +129,7 @@ class Store:
         """The back-off in force at `now`, if any: after a 429, or after the upstream failed.
         One further off than `longest` (written before the ceiling, or by hand) is not honoured."""
         d = self._get("backoff")
-        b = Backoff(**d["value"]) if d else None
+        b = build(Backoff, d["value"], dict.get) if d else None
         return b if b is not None and now < b.until <= now + longest else None
 
     def set_backoff(self, b: Backoff) -> None:
@@ -218,11 +145,11 @@ class Store:
         self._put("upstream-failures", {"count": count + 1, "since": since})
         return count + 1
 
-    # -- leases (ghcr_stats.lease) ------------------------------------------------------------
+    # -- leases -----------------------------------------------------------------------------------
 
     def lease(self, key: str) -> Lease | None:
         d = self._get(f"lease:{key}")
-        return Lease(**d["value"]) if d else None
+        return build(Lease, d["value"], dict.get) if d else None
 
     def set_lease(self, key: str, lease: Lease) -> None:
         self._put(f"lease:{key}", asdict(lease))
@@ -250,3 +177,22 @@ class Store:
 
     def _put(self, key: str, value) -> None:
         self.kv.set(key, json.dumps({"schema": SCHEMA, "value": value}, separators=(",", ":")).encode())
+
+
+def _measurement(d: dict) -> Measurement:
+    if "page" not in d:  # stored before the page was kept whole: its fields sat beside owner and url
+        d = {**d, "page": _flat_page(d)}
+    return build(Measurement, d, dict.get)
+
+
+def _flat_page(d: dict) -> dict:
+    return {
+        "total_downloads": d["total"],
+        "total_exact": d["exact"],
+        "display_total": d["display"],
+        "daily_downloads": [{"date": day, "count": n} for day, n in d["daily"]],
+        "last_published": d.get("last_published"),
+        "repository": d.get("repository"),
+        "latest_version": d.get("latest_version"),
+        "recent_versions": [{"id": i, "tags": tags, "downloads": n} for i, tags, n in d.get("recent_versions", [])],
+    }

@@ -5,8 +5,7 @@ from __future__ import annotations
 from . import qr
 from .history import daily_deltas
 from .numbers import iso, short
-from .stats import OwnerReading, Reading
-from .store import Versions
+from .model import OwnerReading, Reading, Versions
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
 
@@ -22,12 +21,12 @@ def owner(o: OwnerReading, rows: list[Reading]) -> str:
     """`rows` in the order to show them (the caller sorts)."""
     table = [("package", "downloads", "last 30 days", "trend (30 days)", "read at")]
     for r in rows:
-        m = r.measurement
-        total = f"{m.total:,}" if m.exact else f"~{m.display}"
-        table.append((m.package, total, f"{sum(c for _, c in m.daily):,}", sparkline([c for _, c in m.daily]),
+        m, page = r.measurement, r.measurement.page
+        total = f"{page.total_downloads:,}" if page.total_exact else f"~{page.display_total}"
+        table.append((m.package, total, f"{page.last_30_days:,}", sparkline([d.count for d in page.daily_downloads]),
                       iso(m.fetched_at) + (" stale" if r.stale else "")))
-    total = sum(r.measurement.total for r in o.readings)
-    recent = sum(sum(c for _, c in r.measurement.daily) for r in o.readings)
+    total = sum(r.measurement.page.total_downloads for r in o.readings)
+    recent = sum(r.measurement.page.last_30_days for r in o.readings)
     lines = [f"{o.owner}: {len(o.listing.packages)} packages, {total:,} downloads ({short(total)}), {recent:,} in the last 30 days", ""]
     lines += _aligned(table, right={1, 2})
     lines += [f"{name}: {e.message}" for name, e in sorted(o.failed.items())]
@@ -35,20 +34,20 @@ def owner(o: OwnerReading, rows: list[Reading]) -> str:
 
 
 def package(r: Reading, points: list[tuple[float, int]], versions: Versions | None, self_url: str) -> str:
-    m = r.measurement
+    m, page = r.measurement, r.measurement.page
     deltas = daily_deltas(points)
     lines = [
         f"{m.owner}/{m.package}",
-        f"total downloads  {m.total:,}" + ("" if m.exact else " (rounded by GitHub)") + f"  (GitHub shows {m.display})",
-        f"last 30 days     {sum(c for _, c in m.daily):,}  {sparkline([c for _, c in m.daily])}",
+        f"total downloads  {page.total_downloads:,}" + ("" if page.total_exact else " (rounded by GitHub)") + f"  (GitHub shows {page.display_total})",
+        f"last 30 days     {page.last_30_days:,}  {sparkline([d.count for d in page.daily_downloads])}",
         f"per day, here    {sparkline([d for _, d in deltas])}  ({len(deltas)} days measured)" if deltas else "per day, here    (measured on one day so far)",
         f"read at          {iso(m.fetched_at)}" + (f"  STALE: {r.error.message}" if r.stale and r.error else ""),
         f"on GitHub        {m.url}",
     ]
-    if m.repository:
-        lines.append(f"repository       {m.repository}")
-    if m.latest_version:
-        lines.append(f"latest version   {m.latest_version}")
+    if page.repository:
+        lines.append(f"repository       {page.repository}")
+    if page.latest_version:
+        lines.append(f"latest version   {page.latest_version}")
     if versions and versions.versions:
         lines += ["", *_aligned([("tag", "downloads"), *((t, f"{n:,}") for t, n in versions.versions)], right={1})]
     lines += ["", qr.text(self_url), self_url]

@@ -16,9 +16,8 @@ def package_url(upstream: str, kind: str, owner: str, package: str) -> str:
     return f"{_base(upstream)}/{kind}/{owner}/packages/container/package/{quote(package, safe='')}"
 
 
-def listing_url(upstream: str, kind: str, owner: str, page: int = 1) -> str:
-    query = f"?page={page}" if page > 1 else ""
-    return f"{_base(upstream)}/{kind}/{owner}/packages{query}"
+def listing_url(upstream: str, kind: str, owner: str) -> str:
+    return f"{_base(upstream)}/{kind}/{owner}/packages"
 
 
 def versions_url(upstream: str, kind: str, owner: str, package: str) -> str:

@@ -16,13 +16,13 @@ import dataclasses
 import sys
 import time
 
-from ghcr_stats import scrape
-from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Host
+from ghcr_stats.model import AppError
 from ghcr_stats.names import InvalidName, check_owner, check_package
-from ghcr_stats.store import Store
-from tests.pyhost import DictKV, HttpxHttp
+from ghcr_stats.stats import Stats
+from testkit.cpython import DictKV, HttpxHttp
+from testkit.parser import WasmtimeParser
 
 
 def main() -> int:
@@ -38,25 +38,25 @@ def main() -> int:
         return 2
     settings = Settings(owner=owner, upstream=a.upstream)
     host = Host(settings, HttpxHttp(), DictKV(), WasmtimeParser(), time.time)
-    store = Store(host.kv, settings.history_limit)
     try:
-        m = asyncio.run(scrape.package(host, store, owner, name))
-    except scrape.UpstreamError as e:
+        m = asyncio.run(Stats(host).package(owner, name)).measurement
+    except AppError as e:
         print(f"check-live: {e.code}: {e.message}", file=sys.stderr)
         return 2
+    print(f"{'url':>16}  {m.url}")
     missing = []
-    for f in dataclasses.fields(m):
-        value = getattr(m, f.name)
+    for f in dataclasses.fields(m.page):
+        value = getattr(m.page, f.name)
         if value is None or value == []:
             missing.append(f.name)
-        if f.name == "daily":
-            value = f"{len(value)} days, {value[0][0] if value else '-'} .. {value[-1][0] if value else '-'}, sum {sum(c for _, c in value)}"
+        if f.name == "daily_downloads":
+            days = [(d.date, d.count) for d in value]
+            value = f"{len(days)} days, {days[0][0] if days else '-'} .. {days[-1][0] if days else '-'}, sum {m.page.last_30_days}"
         print(f"{f.name:>16}  {'MISSING' if f.name in missing else value}")
     if missing:
         print(f"check-live: missing: {', '.join(missing)}", file=sys.stderr)
         return 1
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

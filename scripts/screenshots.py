@@ -7,13 +7,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
+from testkit.parser import WasmtimeParser
 from tests.e2e.conftest import catalog
-from tests.browser import chromium
+from testkit.browser import chromium
 from tests.e2e.test_pages import HISTORY
-from tests.fakegithub.server import FakeGitHub
-from tests.seed import seed
-from tests.served import Served
+from testkit.fakegithub.server import FakeGitHub
+from testkit.seed import seed
+from testkit.served import Served
 
 OUT = Path(__file__).resolve().parent.parent / "build/screenshots"
 

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import httpx
 
-from tests.fakegithub.pages import fluxcd_catalog
-from tests.fakegithub.server import FakeGitHub
-from tests.served import BUILD, Served, free_port
+from testkit.fakegithub.pages import fluxcd_catalog
+from testkit.fakegithub.server import FakeGitHub
+from testkit.served import BUILD, Served, free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import serve  # noqa: E402  (scripts/serve.py: the flags `make run` gives wasmtime)

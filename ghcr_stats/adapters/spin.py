@@ -32,16 +32,8 @@ from wit_world.imports import parser as wit_parser
 
 from ..config import Settings
 from ..host import Fetched, FetchError
+from ..model import ListingPage, PackagePage, ParseError, VersionsPage, build
 from ..wasi_errors import describe
-from ..pages import (
-    DailyCount,
-    ListedPackage,
-    ListingPage,
-    PackagePage,
-    ParseError,
-    TaggedVersion,
-    VersionsPage,
-)
 
 _NANOS = 1_000_000_000
 
@@ -133,32 +125,16 @@ async def sleep(seconds: float) -> None:
 
 
 class ComponentParser:
-    """The imported parser component; its records become `ghcr_stats.pages` records."""
+    """The imported parser component; componentize-py's records become the model's."""
 
     def parse_package_page(self, html: str) -> PackagePage:
-        p = _call(wit_parser.parse_package_page, html)
-        return PackagePage(
-            total_downloads=p.total_downloads,
-            total_exact=p.total_exact,
-            display_total=p.display_total,
-            daily_downloads=[DailyCount(d.date, d.count) for d in p.daily_downloads],
-            last_published=p.last_published,
-            repository=p.repository,
-            latest_version=p.latest_version,
-            recent_versions=[self._version(v) for v in p.recent_versions],
-        )
+        return build(PackagePage, _call(wit_parser.parse_package_page, html))
 
     def parse_listing_page(self, html: str) -> ListingPage:
-        p = _call(wit_parser.parse_listing_page, html)
-        return ListingPage([ListedPackage(x.name, x.path, x.repository) for x in p.packages], p.next_page)
+        return build(ListingPage, _call(wit_parser.parse_listing_page, html))
 
     def parse_versions_page(self, html: str) -> VersionsPage:
-        p = _call(wit_parser.parse_versions_page, html)
-        return VersionsPage([self._version(v) for v in p.versions], p.next_page)
-
-    @staticmethod
-    def _version(v) -> TaggedVersion:
-        return TaggedVersion(v.id, list(v.tags), v.downloads)
+        return build(VersionsPage, _call(wit_parser.parse_versions_page, html))
 
 
 _KINDS = {

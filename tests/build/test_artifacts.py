@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.served import BUILD
+from testkit.served import BUILD
 
 WASM_TOOLS = Path(sys.prefix) / "bin/wasm-tools"
 

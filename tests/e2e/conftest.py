@@ -1,9 +1,9 @@
 import httpx
 import pytest
 
-from tests.served import Served
-from tests.fakegithub.pages import Package, fluxcd_catalog
-from tests.fakegithub.server import FakeGitHub
+from testkit.served import Served
+from testkit.fakegithub.pages import Package, fluxcd_catalog
+from testkit.fakegithub.server import FakeGitHub
 
 
 def catalog() -> list[Package]:

@@ -1,6 +1,6 @@
 """The dashboard as a person sees it: rendered by headless Chromium."""
 
-from tests.browser import chromium
+from testkit.browser import chromium
 
 
 def render(url: str, *args: str) -> str:

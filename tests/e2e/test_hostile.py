@@ -8,9 +8,9 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
-from ghcr_stats.scrape import FAILURES_BEFORE_BACKOFF
-from tests.fakegithub.pages import Package, fluxcd_catalog
-from tests.served import Served
+from ghcr_stats.stats import FAILURES_BEFORE_BACKOFF
+from testkit.fakegithub.pages import Package, fluxcd_catalog
+from testkit.served import Served
 from tests.service.test_router_fuzz import HEADERS, METHODS, PATHS
 
 

@@ -11,8 +11,8 @@ from collections import Counter
 
 import httpx
 
-from tests.fakegithub.pages import Package, fluxcd_catalog
-from tests.served import BUILD, Served
+from testkit.fakegithub.pages import Package, fluxcd_catalog
+from testkit.served import BUILD, Served
 
 IN_FLIGHT = 50
 

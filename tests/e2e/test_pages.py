@@ -13,11 +13,11 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
-from tests.fakegithub.pages import display_count
-from tests.seed import seed
-from tests.browser import chromium
-from tests.served import Served
+from testkit.parser import WasmtimeParser
+from testkit.fakegithub.pages import display_count
+from testkit.seed import seed
+from testkit.browser import chromium
+from testkit.served import Served
 
 HISTORY = {"flagger": [98_000_000, 98_400_000, 98_700_000, 98_765_432], "flux-cli": [412_000_000, 412_733_118]}
 

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.fakegithub.pages import display_count
-from tests.served import Served
+from testkit.fakegithub.pages import display_count
+from testkit.served import Served
 import httpx
 
 PACKAGE_PAGE = "/packages/container/package/"

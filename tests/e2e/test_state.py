@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.served import Served
+from testkit.served import Served
 
 PACKAGE_PAGE = "/packages/container/package/"
 

@@ -81,7 +81,7 @@ def test_unknown_routes_and_methods(app):
 def test_a_bad_variable_is_a_500_json_error_that_names_it(upstream):
     import httpx
 
-    from tests.served import Served
+    from testkit.served import Served
 
     with Served({"upstream": upstream.url, "cache_ttl": "an hour"}) as served:
         r = httpx.get(f"{served.url}/stats/flux-cli")

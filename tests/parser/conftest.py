@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ghcr_stats.adapters.wasmtime_parser import DEFAULT_PATH, WasmtimeParser
+from testkit.parser import DEFAULT_PATH, WasmtimeParser
 
 
 @pytest.fixture(scope="session")

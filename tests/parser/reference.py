@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from ghcr_stats.pages import (
+from ghcr_stats.model import (
     DailyCount,
     ListedPackage,
     ListingPage,

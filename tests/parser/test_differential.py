@@ -4,8 +4,8 @@ breaking edits), the component and a reference extractor written on CPython's
 
 import pytest
 
-from ghcr_stats.pages import ParseError
-from tests.fakegithub import pages as P
+from ghcr_stats.model import ParseError
+from testkit.fakegithub import pages as P
 from tests.parser import reference as R
 from tests.parser.mutate import BREAKING, SAFE, mutate
 

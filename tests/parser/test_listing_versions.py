@@ -4,8 +4,8 @@ from urllib.parse import quote
 
 import pytest
 
-from ghcr_stats.pages import ListedPackage, ParseError
-from tests.fakegithub import pages as P
+from ghcr_stats.model import ListedPackage, ParseError
+from testkit.fakegithub import pages as P
 
 CATALOG = P.fluxcd_catalog()
 

@@ -4,8 +4,8 @@ None of it may change a single extracted value."""
 
 import pytest
 
-from ghcr_stats.pages import DailyCount, ListedPackage
-from tests.fakegithub import pages as P
+from ghcr_stats.model import DailyCount, ListedPackage
+from testkit.fakegithub import pages as P
 from tests.parser.mutate import SAFE, mutate
 
 CATALOG = P.fluxcd_catalog()

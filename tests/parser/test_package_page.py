@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from ghcr_stats.pages import DailyCount, ParseError
-from tests.fakegithub import pages as P
+from ghcr_stats.model import DailyCount, ParseError
+from testkit.fakegithub import pages as P
 
 CATALOG = P.fluxcd_catalog()
 BY_NAME = {p.name: p for p in CATALOG}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ghcr_stats.pages import ParseError
+from ghcr_stats.model import ParseError
 from tests.parser import reference as R
 from tests.parser.mutate import SAFE, mutate
 

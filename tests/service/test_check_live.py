@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakegithub.pages import fluxcd_catalog
-from tests.fakegithub.server import FakeGitHub
+from testkit.fakegithub.pages import fluxcd_catalog
+from testkit.fakegithub.server import FakeGitHub
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,10 +35,10 @@ def test_every_field_read_exits_0_and_prints_them(upstream):
     r = check_live(upstream, f"fluxcd/{pkg.name}")
     assert r.returncode == 0, r.stderr
     fields = dict(line.split(None, 1) for line in r.stdout.splitlines())
-    assert fields["total"] == str(pkg.total)
+    assert fields["total_downloads"] == str(pkg.total)
     assert fields["repository"] == pkg.repository
     assert fields["url"] == f"{upstream.url}/{pkg.repository}/pkgs/container/{pkg.name}"  # through the redirect
-    assert fields["daily"].startswith("30 days")
+    assert fields["daily_downloads"].startswith("30 days")
     assert "MISSING" not in r.stdout
 
 

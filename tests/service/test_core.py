@@ -9,13 +9,13 @@ from dataclasses import replace
 import pytest
 
 from ghcr_stats import service
-from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
+from testkit.parser import WasmtimeParser
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Fetched, Host
-from ghcr_stats.scrape import FAILURES_BEFORE_BACKOFF
-from tests.fakegithub.pages import Package, fluxcd_catalog, tagged_versions
-from tests.fakegithub.server import FakeGitHub
-from tests.pyhost import Clock, DictKV, HttpxHttp, sleeper
+from ghcr_stats.stats import FAILURES_BEFORE_BACKOFF
+from testkit.fakegithub.pages import Package, fluxcd_catalog, tagged_versions
+from testkit.fakegithub.server import FakeGitHub
+from testkit.cpython import Clock, DictKV, HttpxHttp, sleeper
 
 DAY = 86400.0
 
@@ -135,7 +135,8 @@ def test_a_retry_after_is_clamped_to_max_backoff(host, upstream, retry_after):
 
 
 def test_a_backoff_stored_beyond_the_ceiling_is_not_honoured(host, upstream):
-    from ghcr_stats.store import Backoff, Store
+    from ghcr_stats.model import Backoff
+    from ghcr_stats.store import Store
 
     Store(host.kv, 5).set_backoff(Backoff(1e20, "rate-limited", "x"))  # as the unclamped app stored it
     assert get(host, "/stats/flux-cli").status == 200

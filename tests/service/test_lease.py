@@ -7,13 +7,14 @@ import json
 import pytest
 
 from ghcr_stats import lease, service
-from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
+from testkit.parser import WasmtimeParser
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Host
-from ghcr_stats.store import Lease, Store
-from tests.fakegithub.pages import fluxcd_catalog
-from tests.fakegithub.server import FakeGitHub
-from tests.pyhost import Clock, DictKV, HttpxHttp, sleeper
+from ghcr_stats.model import Lease
+from ghcr_stats.store import Store
+from testkit.fakegithub.pages import fluxcd_catalog
+from testkit.fakegithub.server import FakeGitHub
+from testkit.cpython import Clock, DictKV, HttpxHttp, sleeper
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,12 @@ from dataclasses import replace
 import pytest
 
 from ghcr_stats import service
-from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
+from testkit.parser import WasmtimeParser
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Host
-from tests.fakegithub.pages import display_count, fluxcd_catalog
-from tests.fakegithub.server import FakeGitHub
-from tests.pyhost import Clock, DictKV, HttpxHttp
+from testkit.fakegithub.pages import display_count, fluxcd_catalog
+from testkit.fakegithub.server import FakeGitHub
+from testkit.cpython import Clock, DictKV, HttpxHttp
 
 DAY = 86400.0
 HTML = {"accept": "text/html,application/xhtml+xml", "host": "stats.example"}

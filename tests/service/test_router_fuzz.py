@@ -9,12 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ghcr_stats import service
-from ghcr_stats.adapters.wasmtime_parser import WasmtimeParser
+from testkit.parser import WasmtimeParser
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Host
-from tests.fakegithub.pages import fluxcd_catalog
-from tests.fakegithub.server import FakeGitHub
-from tests.pyhost import Clock, DictKV, HttpxHttp, sleeper
+from testkit.fakegithub.pages import fluxcd_catalog
+from testkit.fakegithub.server import FakeGitHub
+from testkit.cpython import Clock, DictKV, HttpxHttp, sleeper
 
 import pytest
 

@@ -10,7 +10,7 @@ import pytest
 import wasmtime
 from wasmtime import component as c
 
-from tests.served import BUILD
+from testkit.served import BUILD
 
 KV = "fermyon:spin/key-value@2.0.0"
 VARIABLES = "fermyon:spin/variables@2.0.0"

@@ -3,8 +3,8 @@ import xml.etree.ElementTree as ET
 from prometheus_client.parser import text_string_to_metric_families
 
 from ghcr_stats import badge, metrics
-from ghcr_stats.store import Measurement, Store
-from tests.pyhost import DictKV
+from ghcr_stats.model import DailyCount, Failures, Measurement, PackagePage
+from ghcr_stats.stats import Tracked
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -30,13 +30,13 @@ def test_stale_badge_says_so():
 
 
 def test_metrics_parse_with_prometheus_client():
-    store = Store(DictKV(), history_limit=10)
-    store.record(Measurement("fluxcd", "charts/flagger", 2**40, True, "1.1T", [("d1", 3), ("d2", 4)], "u", 1.5))
-    store.note_failure("fluxcd", "charts/flagger", "parse-not-found")
-    store.note_failure("fluxcd", "charts/flagger", "parse-not-found")
-    store.note_failure("fluxcd", "charts/flagger", "upstream-status")
-    store.note_failure("my\"org", "gone", "truncated")
-    families = {f.name: f for f in text_string_to_metric_families(metrics.render(store))}
+    page = PackagePage(2**40, True, "1.1T", [DailyCount("d1", 3), DailyCount("d2", 4)])
+    tracked = [
+        Tracked("fluxcd", "charts/flagger", Measurement("fluxcd", "charts/flagger", page, "u", 1.5),
+                Failures({"parse-not-found": 2, "upstream-status": 1})),
+        Tracked('my"org', "gone", None, Failures({"truncated": 1})),
+    ]
+    families = {f.name: f for f in text_string_to_metric_families(metrics.render(tracked))}
     samples = {
         (s.name, s.labels["owner"], s.labels["package"], s.labels.get("reason")): s.value
         for f in families.values() for s in f.samples

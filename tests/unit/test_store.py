@@ -1,18 +1,19 @@
 import json
 
-from ghcr_stats.store import SCHEMA, Measurement, Store
-from tests.pyhost import DictKV
+from ghcr_stats.model import DailyCount, Measurement, PackagePage, TaggedVersion
+from ghcr_stats.store import SCHEMA, Store
+from testkit.cpython import DictKV
 
 
 def measurement(total: int, at: float, package: str = "flux-cli") -> Measurement:
-    return Measurement("fluxcd", package, total, True, "1K", [("2026-11-01", 3)], "http://x/p", at)
+    return Measurement("fluxcd", package, PackagePage(total, True, "1K", [DailyCount("2026-11-01", 3)]), "http://x/p", at)
 
 
 def test_record_keeps_latest_and_bounded_history():
     store = Store(DictKV(), history_limit=3)
     for i in range(5):
         store.record(measurement(1000 + i, float(i)))
-    assert store.latest("fluxcd", "flux-cli").total == 1004
+    assert store.latest("fluxcd", "flux-cli").page.total_downloads == 1004
     assert store.history("fluxcd", "flux-cli") == [(2.0, 1002), (3.0, 1003), (4.0, 1004)]
     assert store.index() == ["fluxcd/flux-cli"]
 
@@ -22,7 +23,7 @@ def test_values_carry_their_schema_and_another_schema_reads_as_absent():
     store = Store(kv, history_limit=10)
     store.record(measurement(5, 1.0))
     stored = json.loads(kv["latest:fluxcd/flux-cli"])
-    assert stored["schema"] == SCHEMA and stored["value"]["total"] == 5
+    assert stored["schema"] == SCHEMA and stored["value"]["page"]["total_downloads"] == 5
     kv["latest:fluxcd/flux-cli"] = json.dumps({"schema": SCHEMA + 1, "value": {}}).encode()
     kv["history:fluxcd/flux-cli"] = b"not json"
     fresh = Store(kv, history_limit=10)
@@ -38,7 +39,7 @@ def test_a_failure_is_counted_and_touches_nothing_else():
     store.note_failure("fluxcd", "flux-cli", "upstream-status")
     f = store.failures("fluxcd", "flux-cli")
     assert f.by_reason == {"upstream-status": 2, "upstream-unreachable": 1} and f.count == 3
-    assert store.latest("fluxcd", "flux-cli").total == 7
+    assert store.latest("fluxcd", "flux-cli").page.total_downloads == 7
     assert store.history("fluxcd", "flux-cli") == [(1.0, 7)]
 
 
@@ -54,18 +55,29 @@ def test_failures_counted_before_reasons_were_kept_still_count():
     assert Store(kv, history_limit=10).failures("fluxcd", "flux-cli").by_reason == {"unknown": 4}
 
 
-def test_new_fields_round_trip_and_values_stored_without_them_still_read():
+def test_every_field_round_trips():
     kv = DictKV()
-    store = Store(kv, history_limit=10)
-    m = Measurement("fluxcd", "flux-cli", 5, True, "5", [], "http://x/p", 1.0, "fluxcd/flux2", "v2", "2026-07-29T07:36:30Z",
-                    latest_version_downloads=2, recent_versions=[(7, ["latest", "v2"], 2), (6, ["v1"], 0)])
-    store.record(m)
+    page = PackagePage(5, True, "5", [DailyCount("2026-07-28", 1)], "2026-07-29T00:36:30-07:00", "fluxcd/flux2", "v2",
+                       [TaggedVersion(7, ["latest", "v2"], 2), TaggedVersion(6, ["v1"], 0)])
+    m = Measurement("fluxcd", "flux-cli", page, "http://x/p", 1.0)
+    Store(kv, history_limit=10).record(m)
     assert Store(kv, history_limit=10).latest("fluxcd", "flux-cli") == m
-    # A schema-1 value written before these fields existed.
-    old = {k: v for k, v in json.loads(kv["latest:fluxcd/flux-cli"])["value"].items() if k not in ("latest_version_downloads", "recent_versions")}
-    kv["latest:fluxcd/flux-cli"] = json.dumps({"schema": SCHEMA, "value": old}).encode()
+
+
+def test_values_stored_before_the_page_was_kept_whole_still_read():
+    kv = DictKV()
+    # Schema 1 as first written: the page's fields beside owner and url, under other names, and
+    # later additions (the latest version's downloads, the recent versions) absent.
+    flat = {"owner": "fluxcd", "package": "flux-cli", "total": 5, "exact": True, "display": "5",
+            "daily": [["2026-07-28", 1]], "url": "http://x/p", "fetched_at": 1.0, "repository": "fluxcd/flux2",
+            "latest_version": "v2", "last_published": "2026-07-29T07:36:30Z"}
+    kv["latest:fluxcd/flux-cli"] = json.dumps({"schema": SCHEMA, "value": flat}).encode()
     read = Store(kv, history_limit=10).latest("fluxcd", "flux-cli")
-    assert (read.total, read.latest_version, read.latest_version_downloads, read.recent_versions) == (5, "v2", None, [])
+    assert read == Measurement("fluxcd", "flux-cli", PackagePage(5, True, "5", [DailyCount("2026-07-28", 1)], "2026-07-29T07:36:30Z",
+                                                                 "fluxcd/flux2", "v2", []), "http://x/p", 1.0)
+    flat["recent_versions"] = [[7, ["latest", "v2"], 2]]
+    kv["latest:fluxcd/flux-cli"] = json.dumps({"schema": SCHEMA, "value": flat}).encode()
+    assert Store(kv, history_limit=10).latest("fluxcd", "flux-cli").page.recent_versions == [TaggedVersion(7, ["latest", "v2"], 2)]
 
 
 def test_a_falling_exact_total_is_kept_and_flagged():

@@ -19,7 +19,6 @@ def test_user_owned_package_url():
 
 def test_listing_and_versions_urls():
     assert urls.listing_url("https://github.com", "orgs", "fluxcd") == "https://github.com/orgs/fluxcd/packages"
-    assert urls.listing_url("https://github.com", "orgs", "fluxcd", 3) == "https://github.com/orgs/fluxcd/packages?page=3"
     assert (
         urls.versions_url("https://github.com", "orgs", "fluxcd", "flux-cli")
         == "https://github.com/orgs/fluxcd/packages/container/flux-cli/versions?filters%5Bversion_type%5D=tagged"

@@ -10,16 +10,15 @@ import zxingcpp
 from PIL import Image
 
 from ghcr_stats import charts, dashboard, history_csv, package_view, qr, text_view
-from ghcr_stats.stats import OwnerReading, Reading
-from ghcr_stats.store import Listing, Measurement, Versions
+from ghcr_stats.model import DailyCount, Listing, Measurement, OwnerReading, PackagePage, Reading, Versions
 
 DAY = 86400
 URL = "http://127.0.0.1:3000/packages/fluxcd/flux-cli"
 
 
 def measurement(name: str, total: int, daily: list[int], at: float = 1_780_000_000.0) -> Measurement:
-    days = [(f"2026-05-{d + 1:02d}", c) for d, c in enumerate(daily)]
-    return Measurement("fluxcd", name, total, True, f"{total // 1000}K", days, f"https://github.com/x/{name}", at)
+    days = [DailyCount(f"2026-05-{d + 1:02d}", c) for d, c in enumerate(daily)]
+    return Measurement("fluxcd", name, PackagePage(total, True, f"{total // 1000}K", days), f"https://github.com/x/{name}", at)
 
 
 def decode(image: Image.Image) -> str:

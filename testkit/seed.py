@@ -11,7 +11,7 @@ from pathlib import Path
 from ghcr_stats import service
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Host
-from tests.pyhost import Clock, DirKV, HttpxHttp
+from testkit.cpython import Clock, DirKV, HttpxHttp
 
 DAY = 86400.0
 

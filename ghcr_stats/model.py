@@ -1,0 +1,232 @@
+"""The records every layer shares, and the one error the app answers with.
+
+The parser's records are `wit/parser.wit`'s, field for field, with its names (`total-downloads`
+is `total_downloads`): the WIT is the contract and these are its Python side. `build` turns
+whatever a host hands over (componentize-py's dataclasses, wasmtime-py's records, stored JSON)
+into them, so no adapter spells a record out again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Callable, TypeVar, Union
+
+from .numbers import utc
+
+T = TypeVar("T")
+
+LATEST_TAG = "latest"  # the moving alias GitHub puts on the newest version
+
+# --- what the parser reads (wit/parser.wit) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DailyCount:
+    date: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TaggedVersion:
+    id: int
+    tags: list[str]
+    downloads: int
+
+    @property
+    def tag(self) -> str:
+        """The tag naming the version: its first tag other than the moving `latest`."""
+        return next((t for t in self.tags if t != LATEST_TAG), self.tags[0])
+
+
+@dataclass(frozen=True)
+class PackagePage:
+    total_downloads: int
+    total_exact: bool
+    display_total: str
+    daily_downloads: list[DailyCount] = field(default_factory=list)
+    last_published: str | None = None  # ISO 8601 with the page's offset
+    repository: str | None = None
+    latest_version: str | None = None  # a tag, never `latest` unless it is the only one
+    recent_versions: list[TaggedVersion] = field(default_factory=list)
+
+    @property
+    def last_30_days(self) -> int:
+        return sum(d.count for d in self.daily_downloads)
+
+    def last_published_utc(self) -> str | None:
+        """`last_published` as an instant in UTC (the parser checked its shape)."""
+        return utc(self.last_published) if self.last_published else None
+
+    def latest(self) -> TaggedVersion | None:
+        """The recent version the latest version's tag names, when the page lists it."""
+        return next((v for v in self.recent_versions if self.latest_version in v.tags), None)
+
+
+@dataclass(frozen=True)
+class ListedPackage:
+    name: str
+    path: str
+    repository: str | None = None
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    packages: list[ListedPackage]
+    next_page: str | None = None
+
+
+@dataclass(frozen=True)
+class VersionsPage:
+    versions: list[TaggedVersion]
+    next_page: str | None = None
+
+
+class ParseError(Exception):
+    """The parser's `parse-error` variant: `kind` is its case name, `message` its payload."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(f"{kind}: {message}")
+        self.kind = kind
+        self.message = message
+
+
+# --- what the app keeps ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One successful reading of a package page: the page as the parser read it, where, when."""
+
+    owner: str
+    package: str
+    page: PackagePage
+    url: str  # where the page was found, after redirects
+    fetched_at: float
+    total_fell: bool = False  # an exact total lower than one read before: kept, and flagged
+
+
+@dataclass(frozen=True)
+class Listing:
+    owner: str
+    packages: list[str]
+    fetched_at: float
+    complete: bool = True
+
+
+@dataclass(frozen=True)
+class Versions:
+    owner: str
+    package: str
+    versions: list[tuple[str, int]]  # (tag, downloads), as the pages list them
+    fetched_at: float
+    complete: bool = True
+
+
+@dataclass(frozen=True)
+class Failures:
+    """Failed reads of a package page, counted by reason (`AppError.reason`)."""
+
+    by_reason: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return sum(self.by_reason.values())
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Leave the upstream alone until `until`; `code` and `reason` say why (for the answers)."""
+
+    until: float
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Lease:
+    """Who is fetching a thing (`token`), and until when at the latest."""
+
+    token: str
+    until: float
+
+
+# --- what the use cases answer -------------------------------------------------------------
+
+
+class AppError(Exception):
+    """Why a request gets no value: `status` and `code` are what the client is answered,
+    `message` says it in words.
+
+    `reason` is how /metrics counts a failed read: the code, or for a page that did not parse,
+    the parser's error kind (`parse-not-found`: the markup changed), so an alert can tell
+    them apart.
+    """
+
+    def __init__(self, status: int, code: str, message: str, reason: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.reason = reason or code
+
+
+class NotFound(AppError):
+    def __init__(self, message: str):
+        super().__init__(404, "not-found", message)
+
+
+@dataclass(frozen=True)
+class Reading:
+    measurement: Measurement
+    stale: bool = False
+    error: AppError | None = None  # why a stale value is served
+
+
+@dataclass(frozen=True)
+class OwnerReading:
+    owner: str
+    listing: Listing
+    readings: list[Reading]
+    failed: dict[str, AppError] = field(default_factory=dict)  # package -> error, nothing stored
+    listing_error: AppError | None = None
+
+    @property
+    def stale(self) -> bool:
+        return self.listing_error is not None or any(r.stale for r in self.readings)
+
+
+# --- building records from what hosts hand over ----------------------------------------------
+
+
+def build(cls: type[T], value: Any, get: Callable[[Any, str], Any] = getattr) -> T:
+    """A `cls` record from `value`, field by field and all the way down: `get(value, name)`
+    reads a field (attributes by default; `dict.get` for stored JSON; a hyphenating getter for
+    wasmtime-py's records). Fields missing from stored JSON take their defaults."""
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for f in dataclasses.fields(cls):
+        raw = get(value, f.name)
+        if raw is None and f.default is not dataclasses.MISSING:
+            continue
+        values[f.name] = _convert(hints[f.name], raw, get)
+    return cls(**values)
+
+
+def _convert(hint: Any, raw: Any, get: Callable[[Any, str], Any]) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (Union, types.UnionType):  # `X | None`: an option
+        (inner,) = [a for a in typing.get_args(hint) if a is not type(None)]
+        return None if raw is None else _convert(inner, raw, get)
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return [_convert(item, x, get) for x in raw]
+    if origin is tuple:
+        return tuple(_convert(h, x, get) for h, x in zip(typing.get_args(hint), raw, strict=True))
+    if origin is dict:
+        return dict(raw)
+    if dataclasses.is_dataclass(hint):
+        return build(hint, raw, get)
+    return hint(raw)
