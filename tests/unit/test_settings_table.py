@@ -20,9 +20,9 @@ import yaml
 from ghcr_stats.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-CHART = ROOT / "helm/ghcr-stats"
 
-TABLE = {f.name: f for f in fields(Settings)}
+DEFAULT = {f.name: f.default for f in fields(Settings)}
+MEANING = {f.name: f.metadata["meaning"] for f in fields(Settings)}
 
 # Settings the chart does not pass on, each with why; it must pass on every other one.
 NOT_IN_CHART: dict[str, str] = {}
@@ -44,7 +44,7 @@ def sentence(meaning: str) -> str:
 
 def charted() -> dict[str, str]:
     """{chart key: setting name} for the settings the chart passes on."""
-    return {chart_key(name): name for name in TABLE if name not in NOT_IN_CHART}
+    return {chart_key(name): name for name in DEFAULT if name not in NOT_IN_CHART}
 
 
 def read(path: str) -> str:
@@ -61,13 +61,13 @@ def markdown_rows(markdown: str, first_cell: str) -> dict[str, str]:
 
 def spin_variables():
     manifest = tomllib.loads(read("spin.toml"))
-    expected = {name: {"default": str(f.default)} for name, f in TABLE.items()}
+    expected = {name: {"default": str(default)} for name, default in DEFAULT.items()}
     return expected, manifest["variables"]
 
 
 def spin_component_variables():
     manifest = tomllib.loads(read("spin.toml"))
-    expected = {name: f"{{{{ {name} }}}}" for name in TABLE}
+    expected = {name: f"{{{{ {name} }}}}" for name in DEFAULT}
     return expected, manifest["component"]["ghcr-stats"]["variables"]
 
 
@@ -75,14 +75,14 @@ def chart_values():
     text = read("helm/ghcr-stats/values.yaml")
     comments = {key: comment for comment, key in re.findall(r"^  # -- (.*)\n  (\w+):", text, re.M)}
     found = {key: (value, comments.get(key)) for key, value in yaml.safe_load(text)["app"].items()}
-    expected = {key: (TABLE[name].default, sentence(TABLE[name].metadata["meaning"])) for key, name in charted().items()}
+    expected = {key: (DEFAULT[name], sentence(MEANING[name])) for key, name in charted().items()}
     return expected, found
 
 
 def chart_schema():
     schema = json.loads(read("helm/ghcr-stats/values.schema.json"))["properties"]["app"]["properties"]
     found = {key: prop.get("description") for key, prop in schema.items()}
-    expected = {key: sentence(TABLE[name].metadata["meaning"]) for key, name in charted().items()}
+    expected = {key: sentence(MEANING[name]) for key, name in charted().items()}
     return expected, found
 
 
@@ -91,7 +91,7 @@ def chart_helpers():
     helpers = read("helm/ghcr-stats/templates/_helpers.tpl")
     found = {m["name"]: m[0] for m in re.finditer(r'\(list "(?P<name>\w+)" [^)]*\)', helpers)}
     expected = {
-        name: f'(list "{name}" $app.{key} {str(isinstance(TABLE[name].default, int)).lower()})'
+        name: f'(list "{name}" $app.{key} {"true" if isinstance(DEFAULT[name], int) else "false"})'
         for key, name in charted().items()
     }
     return expected, found
@@ -99,13 +99,13 @@ def chart_helpers():
 
 def readme():
     section = read("README.md").split("### Configuration\n", 1)[1].split("\n#", 1)[0]
-    expected = {name: f"| `{name}` | `{f.default}` | {f.metadata['meaning']} |" for name, f in TABLE.items()}
+    expected = {name: f"| `{name}` | `{DEFAULT[name]}` | {MEANING[name]} |" for name in DEFAULT}
     return expected, markdown_rows(section, r"(?P<name>\w+)")
 
 
 def chart_readme():
     expected = {
-        key: f"| `app.{key}` | `{TABLE[name].default}` | `{name}`: {TABLE[name].metadata['meaning']} |"
+        key: f"| `app.{key}` | `{DEFAULT[name]}` | `{name}`: {MEANING[name]} |"
         for key, name in charted().items()
     }
     return expected, markdown_rows(read("helm/ghcr-stats/README.md"), r"app\.(?P<name>\w+)")
@@ -138,18 +138,21 @@ def differences(expected: dict, found: dict) -> list[str]:
 @pytest.mark.parametrize("place", PLACES)
 def test_each_place_says_what_the_settings_table_says(place):
     problems = differences(*PLACES[place]())
-    assert not problems, f"{place} disagrees with the settings table in ghcr_stats/config.py:\n" + "\n".join(problems)
+    assert not problems, "\n".join([f"{place} disagrees with the settings table in ghcr_stats/config.py:", *problems])
 
 
 def test_the_chart_schema_takes_each_default_and_refuses_what_the_app_refuses():
     schema = json.loads(read("helm/ghcr-stats/values.schema.json"))["properties"]["app"]["properties"]
     for key, name in charted().items():
+        if key not in schema:
+            continue  # test_each_place_says_what_the_settings_table_says reports it
         validator = jsonschema.Draft7Validator(schema[key])
-        default = TABLE[name].default
+        default = DEFAULT[name]
         assert validator.is_valid(default), f"values.schema.json refuses app.{key}'s default {default!r}"
-        if isinstance(default, int):  # Settings.load refuses anything but a whole number from 1
-            assert validator.is_valid(str(default)) and not validator.is_valid(0), f"app.{key} is not a number from 1 in values.schema.json"
+        if isinstance(default, int):  # Settings.load takes a whole number from 1, as a string
+            assert validator.is_valid(str(default)), f"values.schema.json refuses app.{key} as a string"
+            assert not validator.is_valid(0), f"values.schema.json takes 0 for app.{key}"
 
 
 def test_only_settings_of_the_table_are_left_out_of_the_chart():
-    assert NOT_IN_CHART.keys() <= TABLE.keys()
+    assert NOT_IN_CHART.keys() <= DEFAULT.keys()
