@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from .names import check_owner
@@ -13,18 +13,30 @@ class ConfigError(ValueError):
     """A variable holds a value the app cannot use."""
 
 
+def setting(default: int | str, meaning: str) -> Any:
+    """A row of the settings table: the default, and what the setting means, in one line."""
+    return field(default=default, metadata={"meaning": meaning})
+
+
 @dataclass(frozen=True)
 class Settings:
-    owner: str = "fluxcd"
-    upstream: str = "https://github.com"
-    cache_ttl: int = 3600  # seconds a measurement is served without asking the upstream
-    history_limit: int = 1000  # measurements kept per package
-    max_concurrency: int = 8  # outbound requests in flight for an owner-wide request
-    page_max_bytes: int = 5_000_000  # a larger upstream page is refused, not parsed
-    fetch_timeout: int = 10  # seconds to wait for the upstream's first byte, and between bytes
-    fetch_deadline: int = 30  # seconds a whole upstream response may take, body included
-    failure_backoff: int = 30  # seconds to leave the upstream alone after it failed
-    max_backoff: int = 3600  # the longest a 429's Retry-After keeps the app from the upstream
+    """The settings table: every Spin variable the app reads, with its type, default and meaning.
+
+    spin.toml declares each, the Helm chart passes each on, and the READMEs list them; what they
+    say is checked against this table (tests/unit/test_settings_table.py), so a new setting is a
+    new row here, then wherever that test asks for it.
+    """
+
+    owner: str = setting("fluxcd", "the org or user of `/`, `/stats` and the one-segment routes")
+    upstream: str = setting("https://github.com", "the only host contacted (the manifest's `allowed_outbound_hosts`)")
+    cache_ttl: int = setting(3600, "seconds a measurement is served without asking the upstream")
+    history_limit: int = setting(1000, "measurements kept per package")
+    max_concurrency: int = setting(8, "upstream requests in flight for an owner-wide request")
+    page_max_bytes: int = setting(5_000_000, "larger upstream pages are refused, not parsed")
+    fetch_timeout: int = setting(10, "seconds to wait for the upstream's first byte, and between bytes")
+    fetch_deadline: int = setting(30, "seconds a whole upstream response may take, however steadily it trickles")
+    failure_backoff: int = setting(30, "seconds to leave the upstream alone after it failed (5xx, time-out, no connection)")
+    max_backoff: int = setting(3600, "the most seconds a 429's `Retry-After` keeps the app from the upstream")
 
     @classmethod
     def load(cls, get: Callable[[str], str]) -> "Settings":
