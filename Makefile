@@ -22,7 +22,7 @@ SERVED_CWASM := $(BUILD)/served.cwasm
 SPIN_WIT    := $(VENV)/$(SITE)/spin_sdk/wit
 # jco for the benchmark's browser column (npm ci in bench/matrix/browser; see the bench targets).
 BENCH_NPM   := bench/matrix/browser/node_modules/.installed
-HOST        ?= 127.0.0.1
+ADDRESS     ?= 127.0.0.1
 PORT        ?= 3000
 # Where `make run` keeps the key-value store (history, cache, back-off), across restarts.
 STATE       ?= .state
@@ -99,7 +99,7 @@ $(SERVED_CWASM): $(SERVED)
 # `spin up` where the Spin CLI is installed, else `wasmtime serve` (scripts/serve.py says which).
 # SPIN_VARIABLE_<NAME> overrides a variable either way.
 run: setup build
-	$(PY) scripts/serve.py --listen $(HOST):$(PORT) --state $(STATE)
+	$(PY) scripts/serve.py --listen $(ADDRESS):$(PORT) --state $(STATE)
 
 ## Test -----------------------------------------------------------------------------------
 
@@ -148,17 +148,17 @@ push-check:
 
 ## Benchmarks -----------------------------------------------------------------------------
 
-# The parser component vs the same crate natively, selectolax and html.parser (bench/parser.py).
+# The parser component vs the same crate natively, selectolax and html.parser (bench/parser/run.py).
 bench-parser: setup build
-	$(PY) bench/parser.py
+	$(PY) -m bench.parser.run
 
 # The benchmark matrix (bench/README.md): Hello World and HTML parsing, native vs interpreted vs
 # WebAssembly (the wasmtime CLI, wasmtime-py) vs the browser (headless Chromium). Installs the
 # runtimes it can (Ruby, Nokogiri, wabt, Chromium), builds into build/bench/, writes
-# bench/results.md and bench/results.png.
+# bench/matrix/results.md and bench/matrix/results.png.
 bench: setup build $(BENCH_NPM)
 	bench/setup-runtimes.sh
-	$(PY) -m bench.matrix
+	$(PY) -m bench.matrix.run
 
 # The browser column's one JavaScript dependency: jco transpiles the parser component for the page
 # (bench/matrix/browser/package.json, pinned with its lock file). Only make bench and make test

@@ -12,7 +12,7 @@ import zlib
 
 import pytest
 
-from bench import artifacts, cells, chart, report, timing
+from bench.matrix import artifacts, cells, chart, report, timing
 
 # (row, column, host) of every cell the matrix has ("–" cells, like a WAT parser, are not cells)
 CELLS = [key for key in cells.BUILDERS if not cells.cell(*key).not_applicable]

@@ -1,4 +1,4 @@
-//! Native timing of the same extraction the component does, for `bench/parser.py`:
+//! Native timing of the same extraction the component does, for `bench/parser/run.py`:
 //! `cargo run --release --example bench -- <kind> <file> <iterations>` prints one JSON line
 //! `{"ns_per_iter": ..., "bytes": ..., "total": ..., "daily": [...]}`; kind is `package`,
 //! `listing` or `versions`.

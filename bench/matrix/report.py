@@ -1,4 +1,4 @@
-"""bench/results.md: the machine, date and versions, the matrix as the issue lays it out, and
+"""bench/matrix/results.md: the machine, date and versions, the matrix as the issue lays it out, and
 one detail table per task with median, min and max and the ratio to CPython."""
 
 from __future__ import annotations
@@ -260,7 +260,7 @@ def markdown(cells: list[Cell], figures: dict[int, Figures], *, rounds: int, war
              page_bytes: int, chart: str | None, load_before: str = "?") -> str:
     rows = {key: _Row(key, cells, figures) for key in ROWS}
     out = ["# Benchmark matrix: Hello World and HTML parsing", ""]
-    out.append("Written by `make bench` (`python -m bench.matrix`); do not edit by hand. "
+    out.append("Written by `make bench` (`python -m bench.matrix.run`); do not edit by hand. "
                "What each figure includes: [bench/README.md](README.md).")
     out.append("")
     out += [f"- **{k}**: {v}" for k, v in machine()]

@@ -1,4 +1,4 @@
-"""bench/results.png: horizontal bars on a log scale, one panel per task, written with the
+"""bench/matrix/results.png: horizontal bars on a log scale, one panel per task, written with the
 standard library only (zlib + a 5×7 bitmap font) so that `make bench` installs nothing for it.
 
 Per way of running a task: one bar per series (whole process; the same under a native host;

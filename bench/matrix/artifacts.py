@@ -17,7 +17,9 @@ import sys
 from functools import cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from testkit.fakegithub import pages
+
+ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "bench" / "matrix"
 OUT = ROOT / "build" / "bench"
 PARSER_COMPONENT = ROOT / "build" / "html-parser.wasm"  # the project's parser, `make build/html-parser.wasm`
@@ -60,10 +62,6 @@ def _out(name: str) -> Path:
 @cache
 def page() -> tuple[Path, dict]:
     """The page every parser reads (build/bench/page.html) and what they must find in it."""
-    spec = importlib.util.spec_from_file_location("_fakegithub_pages", ROOT / "tests" / "fakegithub" / "pages.py")
-    pages = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = pages  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(pages)
     pkg = next(p for p in pages.fluxcd_catalog() if p.name == PAGE_PACKAGE)
     out = _out("page.html")
     html = pages.package_page(pkg)

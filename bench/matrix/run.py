@@ -1,7 +1,7 @@
-"""`python -m bench.matrix`: build the matrix's programs, time every cell, write the results.
+"""`python -m bench.matrix.run`: build the matrix's programs, time every cell, write the results.
 
-    python -m bench.matrix [--rounds 21] [--warm-rounds 5] [--repeat 20]
-                           [--out bench/results.md] [--chart bench/results.png]
+    python -m bench.matrix.run [--rounds 21] [--warm-rounds 5] [--repeat 20]
+                           [--out bench/matrix/results.md] [--chart bench/matrix/results.png]
 
 A column whose runtime is missing is reported "not installed" (with what to install), never
 guessed. WebAssembly runs under the `wasmtime` CLI and wasmtime-py; the browser column in
@@ -59,12 +59,12 @@ def _chart(cells: list[Cell], figures: dict[int, Figures], page_kb: float) -> by
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bench.matrix", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m bench.matrix.run", description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=21, help="interleaved rounds of whole processes")
     ap.add_argument("--warm-rounds", type=int, default=5, help="interleaved rounds of in-process runs")
     ap.add_argument("--repeat", type=int, default=20, help="in-process repetitions per warm round")
-    ap.add_argument("--out", type=Path, default=art.ROOT / "bench" / "results.md")
-    ap.add_argument("--chart", type=Path, default=art.ROOT / "bench" / "results.png")
+    ap.add_argument("--out", type=Path, default=art.ROOT / "bench" / "matrix" / "results.md")
+    ap.add_argument("--chart", type=Path, default=art.ROOT / "bench" / "matrix" / "results.png")
     args = ap.parse_args(argv)
 
     _log("building the programs (build/bench/)")

@@ -1,0 +1,1 @@
+"""The benchmark matrix: `make bench` (run.py, bench/README.md)."""

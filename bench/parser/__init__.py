@@ -1,0 +1,1 @@
+"""The parser benchmark: `make bench-parser` (run.py)."""
