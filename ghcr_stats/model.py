@@ -198,6 +198,16 @@ class OwnerReading:
         return self.listing_error is not None or any(r.stale for r in self.readings)
 
 
+@dataclass(frozen=True)
+class Tracked:
+    """A package the store knows of: its last measurement, if any, and its failed reads."""
+
+    owner: str
+    package: str
+    measurement: Measurement | None
+    failures: Failures
+
+
 # --- building records from what hosts hand over ----------------------------------------------
 
 

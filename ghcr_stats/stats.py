@@ -10,27 +10,16 @@ Every write to the store happens here (and in `lease`, which this layer uses).
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import Awaitable, Callable, TypeVar
 
 from . import lease, scrape
 from .host import Host
-from .model import AppError, Backoff, Failures, Listing, Measurement, NotFound, OwnerReading, Reading, Versions
+from .model import AppError, Backoff, Listing, Measurement, NotFound, OwnerReading, Reading, Tracked, Versions
 from .store import Store
 
 T = TypeVar("T")
 
 FAILURES_BEFORE_BACKOFF = 3  # within failure_backoff seconds
-
-
-@dataclass(frozen=True)
-class Tracked:
-    """A package the store knows of: its last measurement, if any, and its failed reads."""
-
-    owner: str
-    package: str
-    measurement: Measurement | None
-    failures: Failures
 
 
 class Stats:

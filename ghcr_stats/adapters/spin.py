@@ -33,7 +33,7 @@ from wit_world.imports import parser as wit_parser
 from ..config import Settings
 from ..host import Fetched, FetchError
 from ..model import ListingPage, PackagePage, ParseError, VersionsPage, build
-from ..wasi_errors import describe
+from .wasi_errors import describe
 
 _NANOS = 1_000_000_000
 

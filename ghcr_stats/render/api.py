@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from .history import daily_deltas
-from .model import AppError, OwnerReading, Reading, Versions
-from .numbers import iso
+from ..history import daily_deltas
+from ..model import AppError, OwnerReading, Reading, Versions
+from ..numbers import iso
 
 
 def error(code: str, message: str) -> dict:

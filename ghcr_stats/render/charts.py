@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .numbers import iso, short
+from ..numbers import iso, short
 
 # The drawing's own units; it scales to its box (the page caps the box's width).
 _W, _H = 480, 200

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from html import escape
 
+from ..model import OwnerReading, Reading
+from ..numbers import iso, short
 from . import layout, qr
-from .numbers import iso, short
-from .model import OwnerReading, Reading
 
 SORTS = {
     "total": lambda r: (-r.measurement.page.total_downloads, r.measurement.package),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from .numbers import iso
+from ..numbers import iso
 
 
 def render(points: list[tuple]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .stats import Tracked
+from ..model import Tracked
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 

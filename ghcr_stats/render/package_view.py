@@ -6,10 +6,10 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
+from ..history import daily_deltas
+from ..model import Reading, Versions
+from ..numbers import iso
 from . import charts, layout, qr
-from .history import daily_deltas
-from .numbers import iso
-from .model import Reading, Versions
 
 
 def render(r: Reading, points: list[tuple[float, int]], versions: Versions | None, *, self_url: str, base_url: str) -> str:

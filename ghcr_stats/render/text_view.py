@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from ..history import daily_deltas
+from ..model import OwnerReading, Reading, Versions
+from ..numbers import iso, short
 from . import qr
-from .history import daily_deltas
-from .numbers import iso, short
-from .model import OwnerReading, Reading, Versions
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
 

@@ -1,4 +1,4 @@
-"""What the chart tests share: paths, the value sets of issue 5, and a parsed rendering.
+"""What the chart tests share: paths, the value sets the chart must render under, and a parsed rendering.
 
 The chart is rendered offline by the Helm 4 SDK (helm-python-sdk): no cluster, network or helm CLI.
 """
@@ -19,7 +19,7 @@ SCHEMAS = Path(__file__).resolve().parent / "schemas"
 RELEASE = "ghcr-stats"
 NAMESPACE = "ghcr-stats"
 
-# The value sets issue 5 asks the chart to render under, by name.
+# The value sets the chart must render under, by name: one per way it is deployed.
 VALUE_SETS: dict[str, dict] = {
     "defaults": {},
     "three-replicas-external-redis": {

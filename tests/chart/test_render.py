@@ -1,4 +1,4 @@
-"""The chart renders, lints clean and produces valid objects under every value set of issue 5."""
+"""The chart renders, lints clean and produces valid objects under every value set the chart supports (chartlib.VALUE_SETS)."""
 
 from __future__ import annotations
 

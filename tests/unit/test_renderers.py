@@ -2,9 +2,8 @@ import xml.etree.ElementTree as ET
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from ghcr_stats import badge, metrics
-from ghcr_stats.model import DailyCount, Failures, Measurement, PackagePage
-from ghcr_stats.stats import Tracked
+from ghcr_stats.render import badge, metrics
+from ghcr_stats.model import DailyCount, Failures, Measurement, PackagePage, Tracked
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import zxingcpp
 from PIL import Image
 
-from ghcr_stats import charts, dashboard, history_csv, package_view, qr, text_view
+from ghcr_stats.render import charts, dashboard, history_csv, package_view, qr, text_view
 from ghcr_stats.model import DailyCount, Listing, Measurement, OwnerReading, PackagePage, Reading, Versions
 
 DAY = 86400

@@ -1,6 +1,6 @@
 import re
 
-from ghcr_stats.wasi_errors import describe
+from ghcr_stats.adapters.wasi_errors import describe
 
 
 class Resource:  # a host resource: its default repr is an address
