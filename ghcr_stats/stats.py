@@ -37,9 +37,7 @@ class Stats:
             return Measurement(owner, name, page, url, host.clock())
 
         try:
-            measurement, error = await _read_through(
-                host,
-                store,
+            measurement, error = await self._read_through(
                 f"package:{owner}/{name}",
                 lambda: store.latest(owner, name),
                 fetch=fetch,
@@ -71,9 +69,7 @@ class Stats:
             found, complete = await scrape.versions(host, self.memory, owner, name)
             return Versions(owner, name, found, host.clock(), complete)
 
-        return await _read_through(
-            host,
-            store,
+        return await self._read_through(
             f"versions:{owner}/{name}",
             lambda: store.versions(owner, name),
             fetch=fetch,
@@ -89,9 +85,7 @@ class Stats:
             names, complete = await scrape.listing(host, self.memory, owner)
             return Listing(owner, names, host.clock(), complete)
 
-        listing, listing_error = await _read_through(
-            host,
-            store,
+        listing, listing_error = await self._read_through(
             f"listing:{owner}",
             lambda: store.listing(owner),
             fetch=fetch,
@@ -127,6 +121,64 @@ class Stats:
             result.append(Tracked(owner, package, self.store.latest(owner, package), self.store.failures(owner, package)))
         return result
 
+    async def _read_through(
+        self,
+        key: str,
+        load: Callable[[], T | None],
+        fetch: Callable[[], Awaitable[T]],
+        keep: Callable[[T], T | None],
+        gone: str,
+    ) -> tuple[T, AppError | None]:
+        """The stored value while younger than the TTL; else a fresh value, kept; else the stored
+        one, with the error (a 404 too). With nothing stored, the failure propagates. A 404 is
+        remembered under `key` for the TTL, and not asked about again meanwhile. One instance at a
+        time fetches `key`; the others wait briefly for its result (ghcr_stats.lease)."""
+        host, store = self.host, self.store
+        stored = load()
+        if (answer := self._from_store(key, stored, gone)) is not None:
+            return answer
+        token = await lease.take(host, store, key, seconds=2 * host.settings.fetch_deadline)
+        if token is None:
+            await lease.wait(host, store, key)
+            stored = load()
+            if (answer := self._from_store(key, stored, gone)) is not None:
+                return answer
+            busy = self.memory.leave_alone() or AppError(
+                503, "fetch-in-progress", "another request is reading this from the upstream; ask again in a few seconds"
+            )
+            if stored is None:
+                raise busy
+            return stored, busy
+        now = host.clock()
+        try:
+            value = await fetch()
+        except NotFound:
+            store.set_missing(key, now, forget_before=now - host.settings.cache_ttl)
+            if stored is None:
+                raise
+            return stored, NotFound(f"{gone} (the upstream answers 404)")
+        except AppError as e:
+            if stored is None:
+                raise
+            return stored, e
+        finally:
+            lease.give_back(store, key, token)
+        return keep(value) or value, None
+
+
+    def _from_store(self, key: str, stored: T | None, gone: str) -> tuple[T, AppError | None] | None:
+        """The answer the store holds without asking the upstream: a fresh value, or a 404 it
+        remembers (raised, or beside the stale value); None if the upstream must be asked."""
+        now = self.host.clock()
+        ttl = self.host.settings.cache_ttl
+        if stored is not None and now - stored.fetched_at < ttl:
+            return stored, None
+        if now - (since := self.store.missing_since(key)) >= ttl:
+            return None
+        if stored is None:
+            raise NotFound(gone)
+        return stored, NotFound(f"{gone} (the upstream answered 404 {now - since:.0f} s ago)")
+
 
 class UpstreamMemory:
     """What reading GitHub remembers between requests (`scrape.Memory`), in the store: leave
@@ -160,62 +212,3 @@ class UpstreamMemory:
 
     def found_owner_kind(self, owner: str, kind: str) -> None:
         self.store.set_owner_kind(owner, kind)
-
-
-async def _read_through(
-    host: Host,
-    store: Store,
-    key: str,
-    load: Callable[[], T | None],
-    fetch: Callable[[], Awaitable[T]],
-    keep: Callable[[T], T | None],
-    gone: str,
-) -> tuple[T, AppError | None]:
-    """The stored value while younger than the TTL; else a fresh value, kept; else the stored
-    one, with the error (a 404 too). With nothing stored, the failure propagates. A 404 is
-    remembered under `key` for the TTL, and not asked about again meanwhile. One instance at a
-    time fetches `key`; the others wait briefly for its result (ghcr_stats.lease)."""
-    stored = load()
-    if (answer := _from_store(host, store, key, stored, gone)) is not None:
-        return answer
-    token = await lease.take(host, store, key, seconds=2 * host.settings.fetch_deadline)
-    if token is None:
-        await lease.wait(host, store, key)
-        stored = load()
-        if (answer := _from_store(host, store, key, stored, gone)) is not None:
-            return answer
-        busy = UpstreamMemory(host, store).leave_alone() or AppError(
-            503, "fetch-in-progress", "another request is reading this from the upstream; ask again in a few seconds"
-        )
-        if stored is None:
-            raise busy
-        return stored, busy
-    now = host.clock()
-    try:
-        value = await fetch()
-    except NotFound:
-        store.set_missing(key, now, forget_before=now - host.settings.cache_ttl)
-        if stored is None:
-            raise
-        return stored, NotFound(f"{gone} (the upstream answers 404)")
-    except AppError as e:
-        if stored is None:
-            raise
-        return stored, e
-    finally:
-        lease.give_back(store, key, token)
-    return keep(value) or value, None
-
-
-def _from_store(host: Host, store: Store, key: str, stored: T | None, gone: str) -> tuple[T, AppError | None] | None:
-    """The answer the store holds without asking the upstream: a fresh value, or a 404 it
-    remembers (raised, or beside the stale value); None if the upstream must be asked."""
-    now = host.clock()
-    ttl = host.settings.cache_ttl
-    if stored is not None and now - stored.fetched_at < ttl:
-        return stored, None
-    if now - (since := store.missing_since(key)) >= ttl:
-        return None
-    if stored is None:
-        raise NotFound(gone)
-    return stored, NotFound(f"{gone} (the upstream answered 404 {now - since:.0f} s ago)")

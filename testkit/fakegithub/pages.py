@@ -561,7 +561,7 @@ def _install(st: _Style, pkg: Package) -> str:
         "tab-container",
         [],
         st.tag("nav", [("role", "tablist"), ("aria-label", "Container instructions")],
-               st.tag("button", [("role", "tab")], "Installation") + st.tag("button", [("role", "tab")], f'OS / Arch <span title="2" class="Counter">2</span>'))
+               st.tag("button", [("role", "tab")], "Installation") + st.tag("button", [("role", "tab")], 'OS / Arch <span title="2" class="Counter">2</span>'))
         + st.tag("div", [("role", "tabpanel")], st.tag("h5", [], "Install from the command line") + f"<code><span>{command(ref)}</span></code>")
         + st.tag("div", [("role", "tabpanel"), ("hidden", None)], "<small>linux/amd64</small>" + f"<code><span>{command(platform)}</span></code>"),
     )

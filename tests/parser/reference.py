@@ -460,7 +460,7 @@ def is_iso_date(s: str) -> bool:
 
 
 def package_page(html: str) -> PackagePage:
-    package = total_label = pend_total = pend_pub = False
+    package = pend_total = pend_pub = False
     total = None  # [title, text, closed]
     chart, depth = "unseen", 0
     daily: list[tuple[str, int]] = []
@@ -562,7 +562,7 @@ def package_page(html: str) -> PackagePage:
             if chart == "labelled":
                 chart = "unseen"
             if same_words(t, TOTAL):
-                package = total_label = True
+                package = True
                 pend_total = total is None
             elif same_words(t, CHART):
                 package = True
