@@ -9,6 +9,7 @@ into them, so no adapter spells a record out again.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -215,28 +216,45 @@ def build(cls: type[T], value: Any, get: Callable[[Any, str], Any] = getattr) ->
     """A `cls` record from `value`, field by field and all the way down: `get(value, name)`
     reads a field (attributes by default; `dict.get` for stored JSON; a hyphenating getter for
     wasmtime-py's records). Fields missing from stored JSON take their defaults."""
-    hints = typing.get_type_hints(cls)
-    values = {}
-    for f in dataclasses.fields(cls):
-        raw = get(value, f.name)
-        if raw is None and f.default is not dataclasses.MISSING:
-            continue
-        values[f.name] = _convert(hints[f.name], raw, get)
-    return cls(**values)
+    return _converter(cls)(value, get)
 
 
-def _convert(hint: Any, raw: Any, get: Callable[[Any, str], Any]) -> Any:
+@functools.cache
+def _converter(hint: Any) -> Callable[[Any, Callable[[Any, str], Any]], Any]:
+    """How to make a value of type `hint`, worked out once per type: records are built on
+    every request inside the app, and reading type hints is far slower than using them."""
     origin = typing.get_origin(hint)
     if origin in (Union, types.UnionType):  # `X | None`: an option
         (inner,) = [a for a in typing.get_args(hint) if a is not type(None)]
-        return None if raw is None else _convert(inner, raw, get)
+        some = _converter(inner)
+        return lambda raw, get: None if raw is None else some(raw, get)
     if origin is list:
-        (item,) = typing.get_args(hint)
-        return [_convert(item, x, get) for x in raw]
+        item = _converter(typing.get_args(hint)[0])
+        return lambda raw, get: [item(x, get) for x in raw]
     if origin is tuple:
-        return tuple(_convert(h, x, get) for h, x in zip(typing.get_args(hint), raw, strict=True))
+        parts = [_converter(h) for h in typing.get_args(hint)]
+        return lambda raw, get: tuple(part(x, get) for part, x in zip(parts, raw, strict=True))
     if origin is dict:
-        return dict(raw)
+        return lambda raw, get: dict(raw)
     if dataclasses.is_dataclass(hint):
-        return build(hint, raw, get)
-    return hint(raw)
+        return _record(hint)
+    return lambda raw, get: hint(raw)
+
+
+def _record(cls: type) -> Callable[[Any, Callable[[Any, str], Any]], Any]:
+    hints = typing.get_type_hints(cls)
+    fields = [
+        (f.name, _converter(hints[f.name]), f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING)
+        for f in dataclasses.fields(cls)
+    ]
+
+    def make(value: Any, get: Callable[[Any, str], Any]) -> Any:
+        values = {}
+        for name, convert, optional in fields:
+            raw = get(value, name)
+            if raw is None and optional:
+                continue
+            values[name] = convert(raw, get)
+        return cls(**values)
+
+    return make
