@@ -1,8 +1,7 @@
 //! The component's exports, written by hand against the Canonical ABI
 //! (component-model `CanonicalABI.md`), for the `parser` interface of `wit/parser.wit`.
 //!
-//! * `cabi_realloc(old, old_size, align, new_size)`: the host allocates the argument string
-//!   with it (`old == 0`, `align == 1`).
+//! * `cabi_realloc` (from the `cabi` crate): the host allocates the argument string with it.
 //! * Each function takes the flattened string `(ptr: i32, len: i32)` and, its result type
 //!   flattening to more than one value (MAX_FLAT_RESULTS = 1), returns an `i32` pointer to
 //!   the result in linear memory: the "return area".
@@ -11,43 +10,19 @@
 //!   borrow from it, so matched strings are never copied), lists, decoded strings, messages.
 //!
 //! The results are built as the `#[repr(C)]` mirrors of `wit.rs`, whose layout is the
-//! Canonical ABI's, in safe code; lists and owned strings are left in the arena. Besides
-//! `cabi_realloc`, the only `unsafe` here takes the argument string and writes the return area.
+//! Canonical ABI's, in safe code; lists and owned strings are left in the arena. The only
+//! `unsafe` here takes the argument string and writes the return area.
 //!
 //! Input strings are valid UTF-8: lowering a `string` into a component guarantees it, so
 //! the bytes are taken as `str` without a second check.
 
+use cabi::Global;
 use crate::arena::ARENA;
 use crate::wit::{self, OkOrErr, WitList, WitOption, WitResult, WitStr};
 use crate::ParseError;
-use std::alloc::{alloc, dealloc, handle_alloc_error, realloc, Layout};
 use std::borrow::Cow;
-use std::cell::UnsafeCell;
 use std::marker::PhantomData;
 use std::mem::{self, MaybeUninit};
-
-fn layout(size: usize, align: usize) -> Layout {
-    match Layout::from_size_align(size, align) {
-        Ok(l) => l,
-        Err(_) => core::arch::wasm32::unreachable(),
-    }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn cabi_realloc(old: *mut u8, old_size: usize, align: usize, new_size: usize) -> *mut u8 {
-    if new_size == 0 {
-        if !old.is_null() && old_size != 0 {
-            dealloc(old, layout(old_size, align));
-        }
-        return align as *mut u8;
-    }
-    let new = layout(new_size, align);
-    let p = if old.is_null() || old_size == 0 { alloc(new) } else { realloc(old, layout(old_size, align), new_size) };
-    if p.is_null() {
-        handle_alloc_error(new);
-    }
-    p
-}
 
 /// The return area: room for the largest result.
 #[repr(C)]
@@ -57,10 +32,7 @@ pub union RetArea {
     versions: wit::VersionsPageResult,
 }
 
-/// wasm32-unknown-unknown runs one thread.
-struct Ret(UnsafeCell<MaybeUninit<RetArea>>);
-unsafe impl Sync for Ret {}
-static RET: Ret = Ret(UnsafeCell::new(MaybeUninit::uninit()));
+static RET: Global<MaybeUninit<RetArea>> = Global::new(MaybeUninit::uninit());
 
 /// The argument string, allocated by the host through `cabi_realloc`; it lives in the
 /// arena until post-return, so results can point into it.
@@ -75,7 +47,7 @@ fn input<'a>(ptr: *const u8, len: usize) -> &'a str {
 
 /// Stores `result` in the return area and gives its address to the host.
 fn ret(result: RetArea) -> *mut RetArea {
-    let p = RET.0.get() as *mut RetArea;
+    let p = RET.get() as *mut RetArea;
     // SAFETY: one call at a time (one thread, no reentrancy), and the host has lifted the
     // previous result before the next call, so nothing reads the area while it is written.
     unsafe { p.write(result) };
