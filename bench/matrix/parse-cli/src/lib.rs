@@ -111,8 +111,9 @@ fn read_file(path: &str) -> Result<String, String> {
     for (fd, name) in wasi::preopens() {
         let dir = wasi::Descriptor::from_handle(fd);
         let prefix = if name.ends_with('/') { name } else { format!("{}/", name) };
-        if let (Some(rest), None) = (path.strip_prefix(&prefix), &found) {
-            found = Some((fd, dir, rest.to_string()));
+        match path.strip_prefix(&prefix) {
+            Some(rest) if found.is_none() => found = Some((fd, dir, rest.to_string())),
+            _ => {} // `dir` is closed here
         }
     }
     let (fd, _dir, rel) = found.ok_or_else(|| format!("{}: not under a preopened directory", path))?;
