@@ -15,6 +15,8 @@ PARSER_CORE := $(CRATE)/target/wasm32-unknown-unknown/release/ghcr_html_parser.w
 PARSER      := $(BUILD)/html-parser.wasm
 APP         := $(BUILD)/ghcr-stats.wasm
 SHIM_CRATE  := components/spin-shim
+# The canonical-ABI glue both crates build on (a path dependency): editing it rebuilds them.
+CABI_SRC    := components/cabi/Cargo.toml $(wildcard components/cabi/src/*.rs)
 SHIM_CORE   := $(SHIM_CRATE)/target/wasm32-unknown-unknown/release/ghcr_spin_shim.wasm
 SHIM        := $(BUILD)/spin-shim.wasm
 SERVED      := $(BUILD)/served.wasm
@@ -56,7 +58,7 @@ $(VENV)/.installed: requirements.txt constraints.txt
 
 build: $(PARSER) $(APP) $(SERVED_CWASM)
 
-$(PARSER_CORE): $(CRATE)/Cargo.toml $(wildcard $(CRATE)/src/*.rs)
+$(PARSER_CORE): $(CRATE)/Cargo.toml $(wildcard $(CRATE)/src/*.rs) $(CABI_SRC)
 	$(RUST_ENV) && cd $(CRATE) && "$$CARGO" build --offline --release --target wasm32-unknown-unknown
 
 # Core module + WIT world -> component. The module imports nothing, so no WASI adapter.
@@ -71,9 +73,10 @@ $(APP): app.py $(wildcard ghcr_stats/*.py ghcr_stats/*/*.py) $(wildcard wit/*.wi
 	$(VENV)/bin/componentize-py -d wit -w stats-app componentize -m spin_sdk=wasi:http/proxy@0.2.0 \
 	  -p . -p $(VENV)/$(SITE) app -o $@
 
-# The Spin interfaces the app imports, for hosts without Spin: a Rust crate with no dependencies
-# and hand-written canonical-ABI glue. Its WIT world needs WASI's WIT: spin-sdk's copy (0.2.0).
-$(SHIM_CORE): $(SHIM_CRATE)/Cargo.toml $(wildcard $(SHIM_CRATE)/src/*.rs)
+# The Spin interfaces the app imports, for hosts without Spin: a Rust crate with hand-written
+# canonical-ABI glue, shared in components/cabi, its only dependency. Its WIT world needs WASI's
+# WIT: spin-sdk's copy (0.2.0).
+$(SHIM_CORE): $(SHIM_CRATE)/Cargo.toml $(wildcard $(SHIM_CRATE)/src/*.rs) $(CABI_SRC)
 	$(RUST_ENV) && cd $(SHIM_CRATE) && "$$CARGO" build --offline --release --target wasm32-unknown-unknown
 
 $(SHIM): $(SHIM_CORE) $(SHIM_CRATE)/wit/world.wit $(wildcard wit/deps/spin/*.wit) $(VENV)/.installed

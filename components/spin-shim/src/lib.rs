@@ -16,40 +16,13 @@
 //! (taken over here and freed on return) and return a pointer to a static return area; what
 //! that area points to lives until the host's `cabi_post_…` call.
 
-mod wasi;
-
-use std::alloc::{alloc, dealloc, handle_alloc_error, realloc, Layout};
-use std::cell::UnsafeCell;
-use wasi::{Errno, Fd};
-
-#[no_mangle]
-pub unsafe extern "C" fn cabi_realloc(old: *mut u8, old_size: usize, align: usize, new_size: usize) -> *mut u8 {
-    if new_size == 0 {
-        if !old.is_null() && old_size != 0 {
-            dealloc(old, Layout::from_size_align_unchecked(old_size, align));
-        }
-        return align as *mut u8;
-    }
-    let new = Layout::from_size_align_unchecked(new_size, align);
-    let p = if old.is_null() || old_size == 0 {
-        alloc(new)
-    } else {
-        realloc(old, Layout::from_size_align_unchecked(old_size, align), new_size)
-    };
-    if p.is_null() {
-        handle_alloc_error(new);
-    }
-    p
-}
-
-/// One thread (wasm32-unknown-unknown): a cell the exports share.
-struct Global<T>(UnsafeCell<T>);
-unsafe impl<T> Sync for Global<T> {}
+use cabi::wasi::{self, Errno, Fd};
+use cabi::Global;
 
 #[repr(C, align(4))]
 struct RetArea([u8; 16]);
 
-static RET: Global<RetArea> = Global(UnsafeCell::new(RetArea([0; 16])));
+static RET: Global<RetArea> = Global::new(RetArea([0; 16]));
 
 /// What the last result points to, kept until post-return.
 struct Kept {
@@ -57,10 +30,10 @@ struct Kept {
     words: Vec<Vec<u32>>,
 }
 
-static KEPT: Global<Kept> = Global(UnsafeCell::new(Kept { bytes: Vec::new(), words: Vec::new() }));
+static KEPT: Global<Kept> = Global::new(Kept { bytes: Vec::new(), words: Vec::new() });
 
 unsafe fn ret() -> *mut u8 {
-    let p = (*RET.0.get()).0.as_mut_ptr();
+    let p = (*RET.get()).0.as_mut_ptr();
     core::ptr::write_bytes(p, 0, 16);
     p
 }
@@ -77,17 +50,17 @@ unsafe fn put_u32(r: *mut u8, at: usize, v: u32) {
 unsafe fn put_bytes(r: *mut u8, at: usize, v: Vec<u8>) {
     put_u32(r, at, v.as_ptr() as u32);
     put_u32(r, at + 4, v.len() as u32);
-    (*KEPT.0.get()).bytes.push(v);
+    (*KEPT.get()).bytes.push(v);
 }
 
 unsafe fn put_words(r: *mut u8, at: usize, v: Vec<u32>, elems: usize) {
     put_u32(r, at, v.as_ptr() as u32);
     put_u32(r, at + 4, elems as u32);
-    (*KEPT.0.get()).words.push(v);
+    (*KEPT.get()).words.push(v);
 }
 
 unsafe fn release() {
-    let kept = &mut *KEPT.0.get();
+    let kept = &mut *KEPT.get();
     kept.bytes.clear();
     kept.words.clear();
 }
@@ -131,10 +104,10 @@ extern "C" {
 }
 
 /// The directories of the stores opened so far: (label, preopen), found once per instance.
-static STORES: Global<Vec<(String, Fd)>> = Global(UnsafeCell::new(Vec::new()));
+static STORES: Global<Vec<(String, Fd)>> = Global::new(Vec::new());
 
 fn store_directory(label: &str) -> Result<Fd, KvError> {
-    let stores = unsafe { &mut *STORES.0.get() };
+    let stores = unsafe { &mut *STORES.get() };
     if let Some((_, fd)) = stores.iter().find(|(l, _)| l == label) {
         return Ok(*fd);
     }
@@ -306,7 +279,7 @@ pub unsafe extern "C" fn store_get_keys(dir: Fd) -> *mut u8 {
             for key in keys {
                 pairs.push(key.as_ptr() as u32);
                 pairs.push(key.len() as u32);
-                (*KEPT.0.get()).bytes.push(key);
+                (*KEPT.get()).bytes.push(key);
             }
             put_words(r, 4, pairs, count);
         }

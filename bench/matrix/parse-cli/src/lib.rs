@@ -4,27 +4,12 @@
 //! `wasi:clocks/monotonic-clock` around the call alone (wasmtime's adapter copying the page
 //! into the parser's memory, the parse, the records copied back into ours).
 //!
-//! Built for wasm32-unknown-unknown with the canonical-ABI glue written by hand, as the
-//! project's spin shim is: no wit-bindgen and no WASI adapter on these machines, and nothing
-//! here that a user of `wasmtime run` would not also pay for.
+//! Built for wasm32-unknown-unknown with the canonical-ABI glue written by hand (shared with
+//! the project's components: `components/cabi`): no wit-bindgen and no WASI adapter on these
+//! machines, and nothing here that a user of `wasmtime run` would not also pay for.
 
-use std::alloc::{alloc, dealloc, handle_alloc_error, realloc, Layout};
-
-#[no_mangle]
-pub unsafe extern "C" fn cabi_realloc(old: *mut u8, old_size: usize, align: usize, new_size: usize) -> *mut u8 {
-    if new_size == 0 {
-        if !old.is_null() && old_size != 0 {
-            dealloc(old, Layout::from_size_align_unchecked(old_size, align));
-        }
-        return align as *mut u8;
-    }
-    let new = Layout::from_size_align_unchecked(new_size, align);
-    let p = if old.is_null() || old_size == 0 { alloc(new) } else { realloc(old, Layout::from_size_align_unchecked(old_size, align), new_size) };
-    if p.is_null() {
-        handle_alloc_error(new);
-    }
-    p
-}
+use cabi::wasi;
+use std::alloc::{dealloc, Layout};
 
 #[link(wasm_import_module = "ghcr-stats:html/parser@0.1.0")]
 extern "C" {
@@ -63,43 +48,8 @@ extern "C" {
     fn now() -> i64;
 }
 
-#[link(wasm_import_module = "wasi:filesystem/preopens@0.2.0")]
-extern "C" {
-    #[link_name = "get-directories"]
-    fn get_directories(ret: *mut u8);
-}
-
-#[link(wasm_import_module = "wasi:filesystem/types@0.2.0")]
-extern "C" {
-    #[link_name = "[method]descriptor.open-at"]
-    fn descriptor_open_at(fd: i32, path_flags: i32, path: *const u8, path_len: usize, open_flags: i32, flags: i32, ret: *mut u8);
-    #[link_name = "[method]descriptor.read"]
-    fn descriptor_read(fd: i32, length: i64, offset: i64, ret: *mut u8);
-    #[link_name = "[resource-drop]descriptor"]
-    fn drop_descriptor(fd: i32);
-}
-
-/// A return area: `result<package-page, parse-error>` is the largest, 72 bytes aligned 8.
-#[repr(C, align(8))]
-struct Area([u8; 72]);
-
-impl Area {
-    fn new() -> Area {
-        Area([0; 72])
-    }
-    fn ptr(&mut self) -> *mut u8 {
-        self.0.as_mut_ptr()
-    }
-    fn u8(&self, at: usize) -> u8 {
-        self.0[at]
-    }
-    fn u32(&self, at: usize) -> u32 {
-        u32::from_le_bytes([self.0[at], self.0[at + 1], self.0[at + 2], self.0[at + 3]])
-    }
-    fn u64(&self, at: usize) -> u64 {
-        (self.u32(at) as u64) | ((self.u32(at + 4) as u64) << 32)
-    }
-}
+/// A return area: `result<package-page, parse-error>` is the largest, 80 bytes.
+type Area = cabi::Area<80>;
 
 unsafe fn u32_at(p: u32) -> u32 {
     *(p as *const u32)
@@ -157,46 +107,19 @@ fn write(out: i32, mut data: &[u8]) -> Result<(), String> {
 
 /// The file at the guest path `path`, read through the preopened directory it lies under.
 fn read_file(path: &str) -> Result<String, String> {
-    unsafe {
-        let mut a = Area::new();
-        get_directories(a.ptr());
-        let (ptr, len) = (a.u32(0), a.u32(4));
-        let mut found = None;
-        for i in 0..len {
-            let e = ptr + i * 12;
-            let (fd, name) = (u32_at(e) as i32, str_at(u32_at(e + 4), u32_at(e + 8)));
-            let prefix = if name.ends_with('/') { name.clone() } else { format!("{}/", name) };
-            match path.strip_prefix(&prefix) {
-                Some(rest) if found.is_none() => found = Some((fd, rest.to_string())),
-                _ => drop_descriptor(fd),
-            }
+    let mut found = None;
+    for (fd, name) in wasi::preopens() {
+        let dir = wasi::Descriptor::from_handle(fd);
+        let prefix = if name.ends_with('/') { name } else { format!("{}/", name) };
+        match path.strip_prefix(&prefix) {
+            Some(rest) if found.is_none() => found = Some((fd, dir, rest.to_string())),
+            _ => {} // `dir` is closed here
         }
-        let (dir, rel) = found.ok_or_else(|| format!("{}: not under a preopened directory", path))?;
-        let mut o = Area::new();
-        descriptor_open_at(dir, 0, rel.as_ptr(), rel.len(), 0, 1 /* read */, o.ptr());
-        drop_descriptor(dir);
-        if o.u8(0) != 0 {
-            return Err(format!("{}: cannot open (error {})", path, o.u8(4)));
-        }
-        let fd = o.u32(4) as i32;
-        let mut data: Vec<u8> = Vec::new();
-        loop {
-            let mut r = Area::new();
-            descriptor_read(fd, 1 << 20, data.len() as i64, r.ptr());
-            if r.u8(0) != 0 {
-                drop_descriptor(fd);
-                return Err(format!("{}: cannot read (error {})", path, r.u8(4)));
-            }
-            let (p, n, end) = (r.u32(4), r.u32(8), r.u8(12) != 0);
-            data.extend_from_slice(std::slice::from_raw_parts(p as *const u8, n as usize));
-            free(p, n, 1);
-            if end || n == 0 {
-                break;
-            }
-        }
-        drop_descriptor(fd);
-        String::from_utf8(data).map_err(|_| format!("{}: not UTF-8", path))
     }
+    let (fd, _dir, rel) = found.ok_or_else(|| format!("{}: not under a preopened directory", path))?;
+    let file = wasi::open_at(fd, &rel, 0, wasi::READ).map_err(|e| format!("{}: cannot open ({})", path, wasi::describe(e)))?;
+    let data = file.read_all().map_err(|e| format!("{}: cannot read ({})", path, wasi::describe(e)))?;
+    String::from_utf8(data).map_err(|_| format!("{}: not UTF-8", path))
 }
 
 struct Page {

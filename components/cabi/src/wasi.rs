@@ -1,7 +1,8 @@
-//! The WASI 0.2 calls the shim makes, imported under their canonical-ABI names, with safe
-//! wrappers. Results that flatten to more than one value come back through a return area the
-//! caller passes last; lists and strings in them were allocated with our `cabi_realloc` and
-//! are taken over (`Vec::from_raw_parts`), so the global allocator frees them.
+//! The WASI 0.2 calls the project's components make (the spin shim's store and variables,
+//! the benchmark's command reading its page), imported under their canonical-ABI names, with
+//! safe wrappers. Results that flatten to more than one value come back through a return area
+//! the caller passes last; lists and strings in them were allocated with our `cabi_realloc`
+//! and are taken over (`Vec::from_raw_parts`), so the global allocator frees them.
 //!
 //! Layouts used (offsets in bytes): `result<descriptor, error-code>` case u8 @0, handle or
 //! error u8 @4; `result<tuple<list<u8>, bool>, error-code>` case @0, list @4/@8, end @12;
@@ -61,26 +62,8 @@ extern "C" {
     fn get_random_u64() -> i64;
 }
 
-#[repr(C, align(8))]
-struct Area([u8; 24]);
-
-impl Area {
-    fn new() -> Area {
-        Area([0; 24])
-    }
-    fn ptr(&mut self) -> *mut u8 {
-        self.0.as_mut_ptr()
-    }
-    fn u8(&self, at: usize) -> u8 {
-        self.0[at]
-    }
-    fn u32(&self, at: usize) -> u32 {
-        u32::from_le_bytes([self.0[at], self.0[at + 1], self.0[at + 2], self.0[at + 3]])
-    }
-    fn u64(&self, at: usize) -> u64 {
-        (self.u32(at) as u64) | ((self.u32(at + 4) as u64) << 32)
-    }
-}
+/// Room for the largest result below.
+type Area = crate::Area<24>;
 
 /// Takes over a `list<u8>` or `string` the host lowered into our memory.
 unsafe fn bytes(ptr: u32, len: u32) -> Vec<u8> {
