@@ -33,7 +33,7 @@ STATE       ?= .state
 # 1.63 with its wasm32 std and linker, installed when missing); fails in one line when there is none.
 RUST_ENV     = rust_env=$$(scripts/rust-toolchain.sh) && export $$rust_env
 
-.PHONY: all setup setup-test build run test test-rust test-python check-live screenshots bench bench-parser bench-service clean
+.PHONY: all setup setup-test build run test test-rust test-python mutation-rust check-live screenshots bench bench-parser bench-service clean
 all: build
 
 ## Set-up ---------------------------------------------------------------------------------
@@ -114,6 +114,12 @@ test-rust:
 # tests/bench runs every benchmark cell once, the browser's included: that needs jco.
 test-python: setup build $(BENCH_NPM)
 	$(PY) -m pytest -q tests
+
+# Hand-made bugs in the parser's source (scripts/mutate_rust.py), each run against test-rust and
+# the Python parser tests on the rebuilt component; every one must be caught. Takes minutes, so
+# `make test` leaves it out. Writes tests/mutation/rust-report.md; restores the source after each.
+mutation-rust: setup $(PARSER)
+	$(PY) scripts/mutate_rust.py
 
 # Reads PACKAGE (owner/name) from github.com through the app's fetch and parse path and lists
 # every field, failing on a missing one: the first check when GitHub changes its pages. Needs
