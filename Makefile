@@ -17,6 +17,9 @@ APP         := $(BUILD)/ghcr-stats.wasm
 SHIM_CRATE  := components/spin-shim
 # The canonical-ABI glue both crates build on (a path dependency): editing it rebuilds them.
 CABI_SRC    := components/cabi/Cargo.toml $(wildcard components/cabi/src/*.rs)
+# The layout of the parser's results (`#[repr(C)]` mirrors of wit/parser.wit), a path dependency
+# of the parser crate (and of the benchmark's parse-cli): editing it rebuilds the parser.
+PARSER_WIT_SRC := components/parser-wit/Cargo.toml $(wildcard components/parser-wit/src/*.rs)
 SHIM_CORE   := $(SHIM_CRATE)/target/wasm32-unknown-unknown/release/ghcr_spin_shim.wasm
 SHIM        := $(BUILD)/spin-shim.wasm
 SERVED      := $(BUILD)/served.wasm
@@ -58,7 +61,7 @@ $(VENV)/.installed: requirements.txt constraints.txt
 
 build: $(PARSER) $(APP) $(SERVED_CWASM)
 
-$(PARSER_CORE): $(CRATE)/Cargo.toml $(wildcard $(CRATE)/src/*.rs) $(CABI_SRC)
+$(PARSER_CORE): $(CRATE)/Cargo.toml $(wildcard $(CRATE)/src/*.rs) $(CABI_SRC) $(PARSER_WIT_SRC)
 	$(RUST_ENV) && cd $(CRATE) && "$$CARGO" build --offline --release --target wasm32-unknown-unknown
 
 # Core module + WIT world -> component. The module imports nothing, so no WASI adapter.
@@ -190,4 +193,4 @@ bench-service: setup build $(BUILD)/bench/hello-http.cwasm
 	$(PY) -m bench.service.run
 
 clean:
-	rm -rf $(BUILD) $(CRATE)/target $(SHIM_CRATE)/target
+	rm -rf $(BUILD) $(CRATE)/target $(SHIM_CRATE)/target components/parser-wit/target

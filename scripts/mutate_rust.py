@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Hand-made mutations of the parser crate (components/html-parser/src), each a bug the tests
+"""Hand-made mutations of the parser crate (components/html-parser/src) and of the layout its
+results are written through (components/parser-wit/src), each a bug the tests
 must catch: `make test-rust` (the crate's own tests) and the parser's Python tests against the
 component rebuilt with the mutation (`make build/html-parser.wasm`, then pytest on tests/parser
 and the WIT layout test). Writes the result to tests/mutation/rust-report.md and exits 1 if a
@@ -23,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SRC = ROOT / "components/html-parser/src"
+# Mutated files are named from here: `html-parser/src/…`, `parser-wit/src/…`.
+SRC = ROOT / "components"
 REPORT = ROOT / "tests/mutation/rust-report.md"
 MAKE = os.environ.get("MAKE", "make")
 PYTHON_TESTS = ["tests/parser", "tests/build/test_wit_layout.py"]
@@ -43,91 +45,91 @@ class Mutation:
 MUTATIONS = [
     Mutation(
         "admits-boundary", "a rounded total admits an exact count a whole step away (`<` to `<=`)",
-        "count.rs",
+        "html-parser/src/count.rs",
         "self.value.abs_diff(exact) < self.step",
         "self.value.abs_diff(exact) <= self.step",
     ),
     Mutation(
         "next-page-off-by-one", "a listing's next page is taken to be the one after the next",
-        "pagination.rs",
+        "html-parser/src/pagination.rs",
         "if page_number(&href) == Some(current + 1) {",
         "if page_number(&href) == Some(current + 2) {",
     ),
     Mutation(
         "duplicate-bars-allowed", "two chart bars for one day are no longer an error",
-        "package_page.rs",
+        "html-parser/src/package_page.rs",
         "daily.windows(2).find(|w| w[0].date == w[1].date)",
         "daily.windows(2).find(|w| w[0].date == w[1].date && false)",
     ),
     Mutation(
         "chart-depth-off-by-one", "the 30-day chart's svg closes one level off",
-        "package_page.rs",
+        "html-parser/src/package_page.rs",
         "self.chart = if depth == 1 { Chart::Done } else { Chart::In(depth - 1) };",
         "self.chart = if depth == 2 { Chart::Done } else { Chart::In(depth - 1) };",
     ),
     Mutation(
         "chart-label-reset-dropped", "text between the chart's label and an svg no longer unlabels it",
-        "package_page.rs",
+        "html-parser/src/package_page.rs",
         "// Text between the chart's label and an svg: that svg is not the chart.\n            self.chart = Chart::Unseen;",
         "// Text between the chart's label and an svg: that svg is not the chart.",
     ),
     Mutation(
         "chart-date-off-by-one", "a chart bar's date wants its second dash one place late",
-        "package_page.rs",
+        "html-parser/src/package_page.rs",
         "if i == 4 || i == 7 { c == b'-' }",
         "if i == 4 || i == 8 { c == b'-' }",
     ),
     Mutation(
         "total-label-substring", "any text containing \"Total downloads\" counts as the label",
-        "package_page.rs",
+        "html-parser/src/package_page.rs",
         "if text_is(raw, TOTAL_LABEL) {",
         "if raw.contains(TOTAL_LABEL) {",
     ),
     Mutation(
         "label-reference-reject", "a label starting with a character reference is rejected unread",
-        "content.rs",
+        "html-parser/src/content.rs",
         "if first != b'&' && !first.eq_ignore_ascii_case(&label.as_bytes()[0]) {",
         "if !first.eq_ignore_ascii_case(&label.as_bytes()[0]) {",
     ),
     Mutation(
         "content-keeps-raw-text", "script and style content reaches the extractors as text",
-        "content.rs",
+        "html-parser/src/content.rs",
         "Token::RawText(_) | Token::Comment(_) | Token::Doctype(_) => continue,",
         "Token::RawText(t) => Node::Text(t),\n                Token::Comment(_) | Token::Doctype(_) => continue,",
     ),
     Mutation(
         "template-depth-off-by-one", "the first level of `<template>` content is rendered",
-        "content.rs",
+        "html-parser/src/content.rs",
         "if self.template == 0 {",
         "if self.template <= 1 {",
     ),
     Mutation(
         "script-not-raw-text", "the tokenizer reads `<script>` content as markup",
-        "tokenizer.rs",
+        "html-parser/src/tokenizer.rs",
         '["script", "style",',
         '["scripx", "style",',
     ),
     Mutation(
         "count-overflow-unchecked", "a count past u64::MAX wraps instead of failing",
-        "count.rs",
+        "html-parser/src/count.rs",
         "n = n.checked_mul(10).and_then(|n| n.checked_add((c - b'0') as u64)).ok_or(CountError::Overflow)?;",
         "n = n.wrapping_mul(10).wrapping_add((c - b'0') as u64);",
     ),
     Mutation(
         "abi-fields-swapped", "the lowering puts the repository where last-published goes, and back",
-        "abi.rs",
+        "html-parser/src/abi.rs",
         "last_published: option(page.last_published),\n            repository: option(page.repository),",
         "last_published: option(page.repository),\n            repository: option(page.last_published),",
     ),
     Mutation(
         "abi-layout-reordered", "the package-page mirror's first two fields swap places (offsets move)",
-        "wit.rs",
+        "parser-wit/src/lib.rs",
         "pub total_downloads: u64,\n    pub total_exact: bool,",
         "pub total_exact: bool,\n    pub total_downloads: u64,",
     ),
     Mutation(
         "abi-error-case", "`not-found` is lowered as case 2 (`bad-value`)",
-        "abi.rs",
+        "html-parser/src/abi.rs",
         "ParseError::NotFound(m) => (1, m),",
         "ParseError::NotFound(m) => (2, m),",
     ),
@@ -171,8 +173,9 @@ def report(results: list[dict], seconds: float) -> str:
         "# Mutations of the Rust parser",
         "",
         "The last run of `make mutation-rust` (`scripts/mutate_rust.py`): each mutation of",
-        "`components/html-parser/src` against the crate's tests (`make test-rust`) and the Python",
-        f"tests on the rebuilt component (`pytest {' '.join(PYTHON_TESTS)}`).",
+        "`components/html-parser/src` (and of the layout in `components/parser-wit/src`) against the",
+        "crate's tests (`make test-rust`) and the Python tests on the rebuilt component",
+        f"(`pytest {' '.join(PYTHON_TESTS)}`).",
         "",
         f"{len(results)} mutations: {len(results) - len(survived) - len(errors)} caught, "
         f"{len(survived)} survived, {len(errors)} did not apply or build; {seconds / 60:.0f} min.",

@@ -1,6 +1,6 @@
 """The parser writes its results through `#[repr(C)]` mirrors of the WIT types
-(components/html-parser/src/wit.rs); the host reads them where the Canonical ABI says they
-are. This computes that layout from `wit/parser.wit` (as `wasm-tools component wit --json`
+(components/parser-wit, which the benchmark's parse-cli also reads them through); the host
+reads them where the Canonical ABI says they are. This computes that layout from `wit/parser.wit` (as `wasm-tools component wit --json`
 resolves it) with the spec's `elem_size`/`alignment` rules and compares it, field by field,
 with the layout the Rust compiler gave the mirrors (`examples/layout.rs`, run natively: the
 mirrors hold u32s, not pointers, so native and wasm32 agree). A field added, dropped,
@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 WASM_TOOLS = Path(sys.prefix) / "bin/wasm-tools"
-CRATE = ROOT / "components/html-parser"
+CRATE = ROOT / "components/parser-wit"
 
 # (size, alignment) of the types that are not made of others.
 PRIMITIVES = {

@@ -9,8 +9,8 @@
 //!   the arena (`arena.rs`) that held what the call allocated: the argument string (results
 //!   borrow from it, so matched strings are never copied), lists, decoded strings, messages.
 //!
-//! The results are built as the `#[repr(C)]` mirrors of `wit.rs`, whose layout is the
-//! Canonical ABI's, in safe code; lists and owned strings are left in the arena. The only
+//! The results are built as the `#[repr(C)]` mirrors of the `parser-wit` crate
+//! (`components/parser-wit`), whose layout is the Canonical ABI's, in safe code; lists and owned strings are left in the arena. The only
 //! `unsafe` here takes the argument string and writes the return area.
 //!
 //! Input strings are valid UTF-8: lowering a `string` into a component guarantees it, so
@@ -18,8 +18,8 @@
 
 use cabi::Global;
 use crate::arena::ARENA;
-use crate::wit::{self, OkOrErr, WitList, WitOption, WitResult, WitStr};
 use crate::ParseError;
+use parser_wit::{self as wit, OkOrErr, WitList, WitOption, WitResult, WitStr};
 use std::borrow::Cow;
 use std::marker::PhantomData;
 use std::mem::{self, MaybeUninit};

@@ -28,7 +28,6 @@ mod paths;
 pub mod tokenizer;
 mod version_rows;
 mod versions_page;
-pub mod wit;
 
 #[cfg(target_arch = "wasm32")]
 mod abi;

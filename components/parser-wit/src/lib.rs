@@ -8,6 +8,11 @@
 //! wasm32's address width, so the layout is the same in a native build:
 //! `examples/layout.rs` prints it there and `tests/build/test_wit_layout.py` checks it
 //! against the WIT.
+//!
+//! Both sides of the import use these: the parser component writes its results through them
+//! (`components/html-parser/src/abi.rs`) and the benchmark's `parse-cli` reads them back
+//! (`bench/matrix/parse-cli`). A list's elements are laid out as `T`, so a list the host
+//! allocated with the WIT element type's size and alignment is also a valid `[T]` allocation.
 
 use std::marker::PhantomData;
 

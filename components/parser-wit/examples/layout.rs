@@ -1,8 +1,8 @@
-//! Prints the layout of `src/wit.rs`'s types as JSON, `{name: {size, align, fields: {field:
+//! Prints the layout of `src/lib.rs`'s types as JSON, `{name: {size, align, fields: {field:
 //! [offset, size]}}}` under their WIT names, for `tests/build/test_wit_layout.py`, which
 //! compares it with the Canonical ABI layout of `wit/parser.wit`: `cargo run --example layout`.
 
-use ghcr_html_parser::wit::*;
+use parser_wit::*;
 use std::mem::{align_of, size_of, MaybeUninit};
 use std::ptr::addr_of;
 
