@@ -2,7 +2,7 @@
 //! the benchmark's command reading its page), imported under their canonical-ABI names, with
 //! safe wrappers. Results that flatten to more than one value come back through a return area
 //! the caller passes last; lists and strings in them were allocated with our `cabi_realloc`
-//! and are taken over (`Vec::from_raw_parts`), so the global allocator frees them.
+//! and are taken over (`take_list`, `take_string`), so the global allocator frees them.
 //!
 //! Layouts used (offsets in bytes): `result<descriptor, error-code>` case u8 @0, handle or
 //! error u8 @4; `result<tuple<list<u8>, bool>, error-code>` case @0, list @4/@8, end @12;
@@ -62,41 +62,18 @@ extern "C" {
     fn get_random_u64() -> i64;
 }
 
+use crate::{take_list, take_string};
+
 /// Room for the largest result below.
 type Area = crate::Area<24>;
-
-/// Takes over a `list<u8>` or `string` the host lowered into our memory.
-unsafe fn bytes(ptr: u32, len: u32) -> Vec<u8> {
-    if len == 0 {
-        return Vec::new();
-    }
-    Vec::from_raw_parts(ptr as *mut u8, len as usize, len as usize)
-}
-
-unsafe fn string(ptr: u32, len: u32) -> String {
-    // Lifting a string into a component guarantees UTF-8.
-    String::from_utf8_unchecked(bytes(ptr, len))
-}
-
-/// Frees a list's element array (allocated with the elements' alignment, 4 here).
-unsafe fn free_array(ptr: u32, len: u32, elem_size: usize) {
-    if len != 0 {
-        std::alloc::dealloc(ptr as *mut u8, std::alloc::Layout::from_size_align_unchecked(len as usize * elem_size, 4));
-    }
-}
 
 pub fn preopens() -> Vec<(Fd, String)> {
     let mut a = Area::new();
     unsafe {
         get_directories(a.ptr());
-        let (ptr, len) = (a.u32(0), a.u32(4));
-        let mut out = Vec::with_capacity(len as usize);
-        for i in 0..len {
-            let e = (ptr + i * 12) as *const u32;
-            out.push((*e as Fd, string(*e.add(1), *e.add(2))));
-        }
-        free_array(ptr, len, 12);
-        out
+        // Elements of 12 bytes, aligned 4: a handle and a string's pointer and length.
+        let entries = take_list::<[u32; 3]>(a.u32(0), a.u32(4));
+        entries.iter().map(|e| (e[0] as Fd, take_string(e[1], e[2]))).collect()
     }
 }
 
@@ -104,14 +81,9 @@ pub fn environment() -> Vec<(String, String)> {
     let mut a = Area::new();
     unsafe {
         get_environment(a.ptr());
-        let (ptr, len) = (a.u32(0), a.u32(4));
-        let mut out = Vec::with_capacity(len as usize);
-        for i in 0..len {
-            let e = (ptr + i * 16) as *const u32;
-            out.push((string(*e, *e.add(1)), string(*e.add(2), *e.add(3))));
-        }
-        free_array(ptr, len, 16);
-        out
+        // Elements of 16 bytes, aligned 4: two strings' pointers and lengths.
+        let entries = take_list::<[u32; 4]>(a.u32(0), a.u32(4));
+        entries.iter().map(|e| (take_string(e[0], e[1]), take_string(e[2], e[3]))).collect()
     }
 }
 
@@ -147,7 +119,7 @@ impl Descriptor {
             if a.u8(0) != 0 {
                 return Err(a.u8(4));
             }
-            let chunk = unsafe { bytes(a.u32(4), a.u32(8)) };
+            let chunk = unsafe { take_list::<u8>(a.u32(4), a.u32(8)) };
             let end = a.u8(12) != 0;
             if data.is_empty() {
                 data = chunk;
@@ -214,7 +186,7 @@ pub fn read_directory(dir: Fd) -> Result<Vec<String>, Errno> {
         if e.u8(4) == 0 {
             break Ok(names);
         }
-        names.push(unsafe { string(e.u32(12), e.u32(16)) });
+        names.push(unsafe { take_string(e.u32(12), e.u32(16)) });
     };
     unsafe { drop_directory_entry_stream(stream) };
     result
