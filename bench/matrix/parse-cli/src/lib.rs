@@ -6,15 +6,18 @@
 //!
 //! Built for wasm32-unknown-unknown with the canonical-ABI glue written by hand (shared with
 //! the project's components: `components/cabi`): no wit-bindgen and no WASI adapter on these
-//! machines, and nothing here that a user of `wasmtime run` would not also pay for.
+//! machines, and nothing here that a user of `wasmtime run` would not also pay for. The
+//! parser's result is read through `components/parser-wit`, the `#[repr(C)]` mirrors the parser
+//! writes it through, whose layout `tests/build/test_wit_layout.py` holds to the WIT.
 
-use cabi::wasi;
-use std::alloc::{dealloc, Layout};
+use cabi::{take_list, take_string, wasi};
+use parser_wit::{PackagePageResult, WitList, WitStr};
+use std::mem::MaybeUninit;
 
 #[link(wasm_import_module = "ghcr-stats:html/parser@0.1.0")]
 extern "C" {
     #[link_name = "parse-package-page"]
-    fn parse_package_page(html: *const u8, len: usize, ret: *mut u8);
+    fn parse_package_page(html: *const u8, len: usize, ret: *mut PackagePageResult);
 }
 
 #[link(wasm_import_module = "wasi:cli/environment@0.2.0")]
@@ -48,39 +51,18 @@ extern "C" {
     fn now() -> i64;
 }
 
-/// A return area: `result<package-page, parse-error>` is the largest, 80 bytes.
-type Area = cabi::Area<80>;
-
-unsafe fn u32_at(p: u32) -> u32 {
-    *(p as *const u32)
-}
-
-unsafe fn u64_at(p: u32) -> u64 {
-    *(p as *const u64)
-}
-
-/// A string the host lowered into our memory (allocated with align 1), copied out.
-unsafe fn str_at(ptr: u32, len: u32) -> String {
-    String::from_utf8_lossy(std::slice::from_raw_parts(ptr as *const u8, len as usize)).into_owned()
-}
-
-unsafe fn free(ptr: u32, size: u32, align: usize) {
-    if size != 0 {
-        dealloc(ptr as *mut u8, Layout::from_size_align_unchecked(size as usize, align));
-    }
-}
+/// A return area for the WASI calls: `result<_, stream-error>` is the largest, 12 bytes (the
+/// parser's result has an area of its own type, in `parse`).
+type Area = cabi::Area<16>;
 
 fn arguments() -> Vec<String> {
     let mut a = Area::new();
     unsafe {
         get_arguments(a.ptr());
-        let (ptr, len) = (a.u32(0), a.u32(4));
-        let out = (0..len).map(|i| str_at(u32_at(ptr + i * 8), u32_at(ptr + i * 8 + 4))).collect();
-        for i in 0..len {
-            free(u32_at(ptr + i * 8), u32_at(ptr + i * 8 + 4), 1);
-        }
-        free(ptr, len * 8, 4);
-        out
+        // SAFETY: the host lowered a `list<string>` into our memory through `cabi_realloc`: the
+        // list and each string are ours, taken over once here.
+        let args = take_list::<WitStr>(a.u32(0), a.u32(4));
+        args.iter().map(|s| take_string(s.ptr, s.len)).collect()
     }
 }
 
@@ -127,37 +109,54 @@ struct Page {
     days: Vec<(String, u64)>,
 }
 
-/// Reads the returned `result<package-page, parse-error>` and frees what it points to.
-unsafe fn take_result(a: &Area) -> Result<Page, String> {
-    if a.u8(0) != 0 {
-        let message = str_at(a.u32(12), a.u32(16));
-        free(a.u32(12), a.u32(16), 1);
-        return Err(format!("parse error (case {}): {}", a.u8(8), message));
-    }
-    let (list, n) = (a.u32(28), a.u32(32));
-    let mut days = Vec::with_capacity(n as usize);
-    for i in 0..n {
-        let e = list + i * 16;
-        days.push((str_at(u32_at(e), u32_at(e + 4)), u64_at(e + 8)));
-        free(u32_at(e), u32_at(e + 4), 1);
-    }
-    free(list, n * 16, 8);
-    free(a.u32(20), a.u32(24), 1); // display-total
-    for option in [36, 48, 60] {
-        if a.u8(option) != 0 {
-            free(a.u32(option + 4), a.u32(option + 8), 1);
-        }
-    }
-    Ok(Page { total: a.u64(8), days })
-}
-
+/// Calls `parse-package-page` on `html`; returns what the benchmark prints of the
+/// `result<package-page, parse-error>` (everything else in it freed) and the call's time.
 fn parse(html: &str) -> (Result<Page, String>, u64) {
-    let mut a = Area::new();
+    // Takes over a list as a `Vec` of its own element type, a string as a `String`.
+    unsafe fn list<T>(l: WitList<T>) -> Vec<T> {
+        take_list(l.ptr, l.len)
+    }
+    unsafe fn string(s: WitStr) -> String {
+        take_string(s.ptr, s.len)
+    }
+
+    let mut ret = MaybeUninit::<PackagePageResult>::uninit();
+    // The only `unsafe` that touches the parser's result.
     unsafe {
         let t = now() as u64;
-        parse_package_page(html.as_ptr(), html.len(), a.ptr());
+        // SAFETY: the import's canonical-ABI signature: the string as pointer and length, then
+        // the return area, which `ret` is: a `PackagePageResult`, of the result's size and
+        // alignment (test_wit_layout.py).
+        parse_package_page(html.as_ptr(), html.len(), ret.as_mut_ptr());
         let elapsed = (now() as u64).wrapping_sub(t);
-        (take_result(&a), elapsed)
+        // SAFETY: the call stored a whole `result<package-page, parse-error>` in the area, laid
+        // out as its mirror (same test).
+        let r = ret.assume_init();
+        // SAFETY (of every `list` and `string` below): each string and list in the result was
+        // lowered into our memory by the host through `cabi_realloc` with the WIT type's size and
+        // alignment, which the mirror types share, so a list of `T` is a valid `Vec<T>` block;
+        // all are ours now and each is taken over exactly once, so freed exactly once.
+        if r.tag != 0 {
+            // SAFETY: case 1, `err`: the payload is a `parse-error`.
+            let e = r.payload.err;
+            return (Err(format!("parse error (case {}): {}", e.tag, string(e.payload))), elapsed);
+        }
+        // SAFETY: case 0, `ok`: the payload is a `package-page`.
+        let p = r.payload.ok;
+        let days = list(p.daily_downloads).into_iter().map(|d| (string(d.date), d.count)).collect();
+        // The rest is dropped (freed) as soon as it is taken.
+        string(p.display_total);
+        for s in [p.last_published, p.repository, p.latest_version] {
+            if s.tag == 1 {
+                string(s.payload);
+            }
+        }
+        for v in list(p.recent_versions) {
+            for tag in list(v.tags) {
+                string(tag);
+            }
+        }
+        (Ok(Page { total: p.total_downloads, days }), elapsed)
     }
 }
 
