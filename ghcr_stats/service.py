@@ -46,6 +46,11 @@ class HttpError(Exception):
 
 
 async def handle(host: Host, request: Request) -> Response:
+    try:
+        urlsplit(request.uri)
+    except ValueError as e:  # "//[": an authority no URL can have; every reading of the URI would raise
+        r = error(400, "bad-request", f"the request target cannot be read: {e}")
+        return Response(r.status, r.headers, b"" if request.method == "HEAD" else r.body)
     if request.method not in ("GET", "HEAD"):
         r = _failure(request, 405, "method-not-allowed", f"{request.method} is not supported; use GET")
         r.headers["allow"] = "GET, HEAD"
