@@ -25,6 +25,9 @@ class Settings:
     fetch_deadline: int = 30  # seconds a whole upstream response may take, body included
     failure_backoff: int = 30  # seconds to leave the upstream alone after it failed
     max_backoff: int = 3600  # the longest a 429's Retry-After keeps the app from the upstream
+    # "system", or "store" for tests only: the time is what they write under the store's key
+    # `test-clock` (ghcr_stats.clock), so that they move it instead of waiting.
+    clock: str = "system"
 
     @classmethod
     def load(cls, get: Callable[[str], str]) -> "Settings":
@@ -45,6 +48,8 @@ class Settings:
             values["owner"] = check_owner(values["owner"])
         except ValueError as e:
             raise ConfigError(f"variable owner: {e}") from None
+        if values["clock"] not in ("system", "store"):
+            raise ConfigError(f"variable clock must be 'system' or 'store', not {values['clock']!r}")
         url = urlsplit(values["upstream"])
         if url.scheme not in ("http", "https") or not url.hostname or url.path not in ("", "/"):
             raise ConfigError(f"variable upstream must be an http(s) origin, not {values['upstream']!r}")
