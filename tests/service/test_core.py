@@ -101,12 +101,75 @@ def test_users_are_found_after_orgs_and_remembered(host, upstream):
     assert upstream.count("/orgs/") == 1
 
 
-def test_owner_requests_keep_within_max_concurrency(host, upstream):
-    host.settings = replace(host.settings, max_concurrency=2)
-    upstream.delay(0.05)
+class Gathering:
+    """Counts the app's GETs in flight, exactly (one event loop), and holds each package page
+    until `n` are in flight at once (then none again), or for 10 s at most: concurrency shown
+    whatever the machine's speed, and its bound exactly."""
+
+    def __init__(self, real, n: int):
+        self.real, self.n, self.in_flight, self.max_in_flight = real, n, 0, 0
+        self.gathered = asyncio.Event()
+
+    async def get(self, url: str, **kw) -> Fetched:
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.in_flight >= self.n:
+                self.gathered.set()
+            if "/package/" in url or "/pkgs/container/" in url:  # a package's page, not the listing
+                try:
+                    await asyncio.wait_for(self.gathered.wait(), 10)
+                except asyncio.TimeoutError:
+                    self.gathered.set()  # never that many at once: max_in_flight says so
+            return await self.real.get(url, **kw)
+        finally:
+            self.in_flight -= 1
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_owner_requests_keep_within_max_concurrency(host, upstream, limit):
+    host.settings = replace(host.settings, max_concurrency=limit)
+    host.http = gathering = Gathering(host.http, limit)
     r = body(get(host, "/stats"))
     assert r["package_count"] == len(fluxcd_catalog())
-    assert upstream.max_in_flight == 2
+    assert gathering.max_in_flight == limit
+
+
+def test_head_and_304_answers_have_no_body_and_the_gets_headers(host):
+    got = get(host, "/stats/flux-cli")
+    head = asyncio.run(service.handle(host, service.Request("HEAD", "/stats/flux-cli", {})))
+    assert (head.status, head.body, head.headers) == (200, b"", got.headers)
+    not_modified = get(host, "/stats/flux-cli", **{"if-none-match": got.headers["etag"]})
+    assert (not_modified.status, not_modified.body) == (304, b"")
+    assert not_modified.headers == {"etag": got.headers["etag"], "cache-control": got.headers["cache-control"]}
+    # Weakly compared (RFC 9110 13.1.2): the strong form and a list naming it match too.
+    strong = got.headers["etag"].removeprefix("W/")
+    for inm in (strong, f'"other", {strong}', "*"):
+        assert get(host, "/stats/flux-cli", **{"if-none-match": inm}).status == 304
+    assert get(host, "/stats/flux-cli", **{"if-none-match": '"other"'}).status == 200
+
+
+class NextOffHost:
+    """The upstream, but the first listing page's "next" link leads to another host."""
+
+    def __init__(self, real, elsewhere: str):
+        self.real, self.elsewhere = real, elsewhere
+
+    async def get(self, url: str, **kw) -> Fetched:
+        r = await self.real.get(url, **kw)
+        if url.endswith("/orgs/fluxcd/packages"):
+            body = r.body.replace(b'href="/orgs/fluxcd/packages?page=2"', f'href="{self.elsewhere}/orgs/fluxcd/packages?page=2"'.encode())
+            assert body != r.body
+            return Fetched(r.status, r.headers, body)
+        return r
+
+
+def test_a_listings_next_link_off_the_upstream_is_refused_not_followed(host, upstream):
+    host.http = NextOffHost(host.http, upstream.elsewhere.url)
+    r = get(host, "/stats")
+    assert r.status == 502 and body(r)["error"]["code"] == "unparseable"
+    assert upstream.elsewhere.url in body(r)["error"]["message"]
+    assert upstream.elsewhere.requests == []
 
 
 def test_a_429_without_retry_after_backs_off_for_60_seconds(host, upstream):
