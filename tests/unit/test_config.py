@@ -39,3 +39,10 @@ def test_spin_toml_declares_every_setting_with_the_same_defaults():
 def test_bad_variables_are_refused_with_the_reason(name, value, message):
     with pytest.raises(ConfigError, match=message):
         Settings.load({**DEFAULTS, name: value}.__getitem__)
+
+
+def test_the_edges_of_what_is_accepted():
+    ints = {name: "1" for name, v in DEFAULTS.items() if v.isdigit()}
+    s = Settings.load({**DEFAULTS, **ints, "upstream": "http://127.0.0.1:8080", "clock": "store"}.__getitem__)
+    assert (s.cache_ttl, s.max_concurrency, s.upstream, s.clock) == (1, 1, "http://127.0.0.1:8080", "store")
+    assert Settings.load({**DEFAULTS, "upstream": "https://github.com/"}.__getitem__).upstream == "https://github.com/"
