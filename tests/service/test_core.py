@@ -459,3 +459,31 @@ def test_a_listing_that_links_repository_urls_lists_every_package(parser):
         r = body(get(host, "/stats"))
         assert r["package_count"] == len(fluxcd_catalog()) and r["errors"] == []
         assert any("/pkgs/container/" in p for p in gh.requests if "?" not in p)
+
+
+def test_an_invalid_owner_of_an_owner_route_is_a_400_that_names_it(host, upstream):
+    r = get(host, "/stats/-bad-owner-/")
+    assert r.status == 400
+    assert body(r)["error"]["code"] == "invalid-name" and "-bad-owner-" in body(r)["error"]["message"]
+    assert upstream.requests == []
+
+
+def test_an_owner_answers_etag_follows_its_data_and_a_stale_one_expires_quickly(host, upstream):
+    first = get(host, "/stats")
+    assert get(host, "/stats").headers["etag"] == first.headers["etag"]  # the same data
+    host.clock.advance(host.settings.cache_ttl)
+    key = ("fluxcd", "flagger")
+    old = upstream.packages[key]
+    upstream.packages[key] = replace(old, total=old.total + 1)
+    try:
+        changed = get(host, "/stats")
+    finally:
+        upstream.packages[key] = old
+    assert changed.headers["etag"] != first.headers["etag"]
+    # Fresh for the TTL from its oldest read (the leases' pauses move this clock a little).
+    assert host.settings.cache_ttl - 1 <= int(changed.headers["cache-control"].split("=")[1]) <= host.settings.cache_ttl
+    host.clock.advance(host.settings.cache_ttl)
+    upstream.fail("flagger", "503")
+    stale = get(host, "/stats")
+    assert body(stale)["stale"] is True and stale.headers["etag"] != changed.headers["etag"]
+    assert stale.headers["cache-control"] == f"public, max-age={service.STALE_MAX_AGE}"
