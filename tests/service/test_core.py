@@ -487,3 +487,65 @@ def test_an_owner_answers_etag_follows_its_data_and_a_stale_one_expires_quickly(
     stale = get(host, "/stats")
     assert body(stale)["stale"] is True and stale.headers["etag"] != changed.headers["etag"]
     assert stale.headers["cache-control"] == f"public, max-age={service.STALE_MAX_AGE}"
+
+
+@pytest.mark.parametrize(
+    "path, says",
+    [
+        ("/stats/nobody-at-all/", "no owner 'nobody-at-all'"),
+        ("/stats/nothing-here/versions", "no container package 'nothing-here' for owner 'fluxcd'"),
+        ("/stats/nothing-here", "no container package 'nothing-here' for owner 'fluxcd'"),
+    ],
+)
+def test_a_404_says_what_is_missing_also_when_remembered(host, path, says):
+    for _ in range(2):  # asked, then remembered
+        r = get(host, path)
+        assert r.status == 404 and says in body(r)["error"]["message"]
+
+
+def test_a_listed_package_that_fails_before_any_good_read_is_counted(host, upstream):
+    upstream.fail("flagger", "503")
+    assert [e["package"] for e in body(get(host, "/stats"))["errors"]] == ["flagger"]
+    upstream.heal()
+    metrics = get(host, "/metrics").body
+    assert b'ghcr_stats_fetch_failures_total{owner="fluxcd",package="flagger",reason="upstream-status"} 1' in metrics
+
+
+def test_a_failing_listing_makes_the_owner_answer_stale_with_the_reason(host, upstream):
+    assert body(get(host, "/stats"))["stale"] is False
+    host.clock.advance(host.settings.cache_ttl)
+    upstream.fail("listing", "503")
+    r = body(get(host, "/stats"))
+    assert r["stale"] is True and r["stale_reason"]["code"] == "upstream-status"
+
+
+def test_a_users_listing_is_found_after_the_orgs_and_remembered(host, upstream):
+    from ghcr_stats import scrape
+    from ghcr_stats.store import Store
+
+    store = Store(host.kv, 5)
+    listing = asyncio.run(scrape.listing(host, store, "stefanprodan"))  # the listing alone, no package read
+    assert listing.packages == ["podinfo"]
+    assert upstream.requests == ["/orgs/stefanprodan/packages", "/users/stefanprodan/packages"]
+    assert store.owner_kind("stefanprodan") == "users"
+
+
+class RelativeNext:
+    """The upstream, but the first listing page's "next" link is relative to that page."""
+
+    def __init__(self, real):
+        self.real = real
+
+    async def get(self, url: str, **kw) -> Fetched:
+        r = await self.real.get(url, **kw)
+        if url.endswith("/orgs/fluxcd/packages"):
+            body = r.body.replace(b'href="/orgs/fluxcd/packages?page=2"', b'href="?page=2"')
+            assert body != r.body
+            return Fetched(r.status, r.headers, body)
+        return r
+
+
+def test_a_relative_next_link_is_read_from_the_page_it_is_on(host, upstream):
+    host.http = RelativeNext(host.http)
+    r = body(get(host, "/stats"))
+    assert r["package_count"] == len(fluxcd_catalog()) and r["errors"] == []
