@@ -36,7 +36,7 @@ STATE       ?= .state
 # 1.63 with its wasm32 std and linker, installed when missing); fails in one line when there is none.
 RUST_ENV     = rust_env=$$(scripts/rust-toolchain.sh) && export $$rust_env
 
-.PHONY: all setup setup-test build run test test-rust test-python mutation-rust check-live screenshots bench bench-parser bench-service clean
+.PHONY: all setup setup-test build run test test-rust test-python test-shuffled mutation mutation-rust check-live screenshots bench bench-parser bench-service clean
 all: build
 
 ## Set-up ---------------------------------------------------------------------------------
@@ -123,6 +123,19 @@ test-python: setup build $(BENCH_NPM)
 # `make test` leaves it out. Writes tests/mutation/rust-report.md; restores the source after each.
 mutation-rust: setup $(PARSER)
 	$(PY) scripts/mutate_rust.py
+
+# Mutation testing of ghcr_stats/ (mutmut; pyproject.toml's [tool.mutmut]) against the fast tests
+# (unit, service, parser): prints the score and the surviving mutants and writes
+# tests/mutation/python-report.md. Hours on 2 cores, so not part of `make test`. mutmut keeps
+# each mutant's verdict in mutants/ and checks only new or changed mutants when run again;
+# FRESH=1 starts over. MUTANTS="ghcr_stats.numbers*" checks (again) only those.
+mutation: setup build
+	@if [ -n "$(FRESH)" ]; then rm -rf mutants; fi
+	@# The parser tests load build/html-parser.wasm relative to the code: mutants/build/.
+	mkdir -p mutants/build && cp $(PARSER) mutants/build/
+	@start=$$(date +%s); load_before=$$(cut -d' ' -f1 /proc/loadavg); \
+	$(VENV)/bin/mutmut run --max-children 2 $(MUTANTS) | tr '\r' '\n' | grep -av '^⠋\|^⠙\|^⠹\|^⠸\|^⠼\|^⠴\|^⠦\|^⠧\|^⠇\|^⠏' | tail -n 5; \
+	$(PY) scripts/mutation_report.py --write --seconds $$(( $$(date +%s) - start )) --load "$$load_before $$(cut -d' ' -f1 /proc/loadavg)"
 
 # Reads PACKAGE (owner/name) from github.com through the app's fetch and parse path and lists
 # every field, failing on a missing one: the first check when GitHub changes its pages. Needs

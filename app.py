@@ -1,12 +1,12 @@
 """The Spin entry point: one HTTP component, the whole app behind `ghcr_stats.service.handle`."""
 
 import gc
-import time
 
 from spin_sdk import http
 from spin_sdk.http.poll_loop import PollLoop
 
 from ghcr_stats import service
+from ghcr_stats.clock import clock
 from ghcr_stats.adapters import spin
 from ghcr_stats.config import ConfigError
 from ghcr_stats.host import Host
@@ -33,12 +33,13 @@ class IncomingHandler(http.IncomingHandler):
             settings = spin.settings()
         except ConfigError as e:
             return service.error(500, "bad-config", str(e))
+        kv = spin.SpinKeyValue()
         host = Host(
             settings=settings,
             http=spin.SpinHttp(),
-            kv=spin.SpinKeyValue(),
+            kv=kv,
             parser=spin.ComponentParser(),
-            clock=time.time,
+            clock=clock(settings, kv),
             sleep=spin.sleep,
         )
         headers = {k.lower(): v for k, v in request.headers.items()}

@@ -37,6 +37,7 @@ class Settings:
     fetch_deadline: int = setting(30, "seconds a whole upstream response may take, however steadily it trickles")
     failure_backoff: int = setting(30, "seconds to leave the upstream alone after it failed (5xx, time-out, no connection)")
     max_backoff: int = setting(3600, "the most seconds a 429's `Retry-After` keeps the app from the upstream")
+    clock: str = setting("system", "`store` in tests only: the time is what they write under the store's key `test-clock`")
 
     @classmethod
     def load(cls, get: Callable[[str], str]) -> "Settings":
@@ -57,6 +58,8 @@ class Settings:
             values["owner"] = check_owner(values["owner"])
         except ValueError as e:
             raise ConfigError(f"variable owner: {e}") from None
+        if values["clock"] not in ("system", "store"):
+            raise ConfigError(f"variable clock must be 'system' or 'store', not {values['clock']!r}")
         url = urlsplit(values["upstream"])
         if url.scheme not in ("http", "https") or not url.hostname or url.path not in ("", "/"):
             raise ConfigError(f"variable upstream must be an http(s) origin, not {values['upstream']!r}")

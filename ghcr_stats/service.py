@@ -11,7 +11,7 @@ import json
 import sys
 import traceback
 from dataclasses import dataclass, field
-from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from .host import Host
 from .model import AppError, OwnerReading, Reading
@@ -40,6 +40,11 @@ class Response:
 
 
 async def handle(host: Host, request: Request) -> Response:
+    try:
+        urlsplit(request.uri)
+    except ValueError as e:  # "//[": an authority no URL can have; every reading of the URI would raise
+        r = error(400, "bad-request", f"the request target cannot be read: {e}")
+        return Response(r.status, r.headers, b"" if request.method == "HEAD" else r.body)
     if request.method not in ("GET", "HEAD"):
         r = _failure(request, 405, "method-not-allowed", f"{request.method} is not supported; use GET")
         r.headers["allow"] = "GET, HEAD"
@@ -58,14 +63,14 @@ async def handle(host: Host, request: Request) -> Response:
 
 
 async def _route(host: Host, stats: Stats, request: Request) -> Response:
-    path = _url(request.uri).path
+    path = urlsplit(request.uri).path
     segments = path.strip("/").split("/") if path.strip("/") else []
     now = host.clock()
     owner = host.settings.owner
     match segments:
         case []:
             o = await stats.owner(owner)
-            by, rows = dashboard.sort(o.readings, parse_qs(_url(request.uri).query).get("sort", [None])[0])
+            by, rows = dashboard.sort(o.readings, parse_qs(urlsplit(request.uri).query).get("sort", [None])[0])
             if _wants_html(request):
                 return _owner_ok(HTML, dashboard.render(o, by, rows, _self_url(request)).encode(), host, o)
             return _owner_ok(TEXT, text_view.owner(o, rows).encode(), host, o)
@@ -74,7 +79,7 @@ async def _route(host: Host, stats: Stats, request: Request) -> Response:
             reading = await stats.package(o, name)
             points, versions = stats.history(o, name), await _versions_if_any(stats, o, name)
             if _wants_html(request):
-                base = _self_url(request).removesuffix(_url(request.uri).path)
+                base = _self_url(request).removesuffix(urlsplit(request.uri).path)
                 page = package_view.render(reading, points, versions, self_url=_self_url(request), base_url=base)
                 return _package_ok(HTML, page.encode(), host, reading)
             return _package_ok(TEXT, text_view.package(reading, points, versions, _self_url(request)).encode(), host, reading)
@@ -160,7 +165,7 @@ def _wants_html(request: Request) -> bool:
 def _failure(request: Request, status: int, code: str, message: str) -> Response:
     """An error in the format of the endpoint asked for: an SVG badge for /badge, shields'
     error JSON for /shields, a page (or text) for the pages, JSON for the API."""
-    first = _url(request.uri).path.strip("/").split("/")[0]
+    first = urlsplit(request.uri).path.strip("/").split("/")[0]
     headers = {"cache-control": "no-store"}
     if first == "badge":
         return Response(status, {**headers, "content-type": "image/svg+xml"}, badge.render("downloads", "unavailable", stale=True).encode())
@@ -198,19 +203,9 @@ def _package_path(default_owner: str, segments: list[str]) -> tuple[str, str]:
         raise AppError(400, "invalid-name", str(e)) from None
 
 
-def _url(uri: str) -> SplitResult:
-    """The request target's parts; one urlsplit refuses (`//[`, a broken IPv6 host to it) is
-    all path, and gets the 404 or 400 any other unknown path gets."""
-    try:
-        return urlsplit(uri)
-    except ValueError:
-        path, _, query = uri.partition("?")
-        return SplitResult("", "", path, query, "")
-
-
 def _self_url(request: Request) -> str:
     """The URL the client asked for, as it would type it (for a page's QR code)."""
-    url = _url(request.uri)
+    url = urlsplit(request.uri)
     scheme = request.headers.get("x-forwarded-proto") or url.scheme or "http"
     host = request.headers.get("x-forwarded-host") or request.headers.get("host") or url.netloc
     return f"{scheme}://{host}{url.path}" + (f"?{url.query}" if url.query else "")
@@ -250,7 +245,7 @@ def _conditional(request: Request, response: Response) -> Response:
 
 def log_unexpected(request: Request) -> None:
     """The traceback and the request it broke, on stderr (Spin's log); never in the answer."""
-    print(f"ghcr-stats: unexpected error answering {request.method} {_url(request.uri).path}", file=sys.stderr)
+    print(f"ghcr-stats: unexpected error answering {request.method} {urlsplit(request.uri).path}", file=sys.stderr)
     traceback.print_exc(file=sys.stderr)
 
 

@@ -17,6 +17,9 @@ from pathlib import Path
 
 import httpx
 
+from ghcr_stats.clock import KEY as CLOCK_KEY
+from testkit.cpython import DirKV
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 
@@ -29,13 +32,23 @@ def free_port() -> int:
 
 class Served:
     """The app, served with `variables` overriding spin.toml's defaults, keeping its key-value
-    store in `state` (a new temporary directory unless given: pass one to serve it again)."""
+    store in `state` (a new temporary directory unless given: pass one to serve it again).
 
-    def __init__(self, variables: dict[str, str], *, state: Path | None = None):
+    With `clock`, the app's time is the one this object keeps in the store (`set_clock`,
+    `advance`; spin.toml's variable `clock` = "store"), starting at the time of the first start
+    in `state`, and standing still until a test moves it: no test waits for time to pass.
+    """
+
+    def __init__(self, variables: dict[str, str], *, state: Path | None = None, clock: bool = False):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._own_state = state is None
         self.state = state or Path(tempfile.mkdtemp(prefix="ghcr-stats-state-"))
+        self.store = DirKV(self.state / "kv/default")
+        if clock:
+            variables = {**variables, "clock": "store"}
+            if self.store.get(CLOCK_KEY) is None:
+                self.set_clock(time.time())
         env = {**os.environ, **{f"SPIN_VARIABLE_{k.upper()}": v for k, v in variables.items()}}
         self.log = tempfile.NamedTemporaryFile(prefix="ghcr-stats-host-", suffix=".log", delete=False)
         cmd = [sys.executable, str(ROOT / "scripts/serve.py"), "--listen", f"127.0.0.1:{self.port}", "--state", str(self.state)]
@@ -54,6 +67,21 @@ class Served:
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"server not ready after {timeout} s:\n{self.output()}")
+
+    def now(self) -> float:
+        return float(self.store.get(CLOCK_KEY))
+
+    def set_clock(self, now: float) -> None:
+        self.store.set(CLOCK_KEY, repr(float(now)).encode())
+
+    def advance(self, seconds: float) -> None:
+        self.set_clock(self.now() + seconds)
+
+    def clear_store(self) -> None:
+        """Forget everything the app keeps (the clock stays where it is): as if never asked."""
+        for f in self.store.dir.iterdir():
+            if f.name != CLOCK_KEY:
+                f.unlink()
 
     def output(self) -> str:
         return Path(self.log.name).read_text(errors="replace")

@@ -25,6 +25,7 @@ from . import pages
 FAILURES = (
     "500", "503", "404", "429", "429-retry-after", "429-retry-after-huge", "timeout", "garbage", "truncated",
     "huge", "reset",
+    "cut",  # a complete response (its Content-Length right) of the first half of the page
     "trickle",  # the page, one byte every `trickle_interval` seconds
     "redirect-off-host",  # a 302 to another host (127.0.0.2), which must never be asked
     "redirect-loop",  # a 302 to the same URL, for ever
@@ -33,7 +34,7 @@ FAILURES = (
 
 OWNER_KINDS = ("orgs", "users")
 # Failures that spoil a page's body happen on the page a redirect leads to, not on the redirect.
-BODY_FAILURES = ("timeout", "truncated", "huge", "trickle")
+BODY_FAILURES = ("timeout", "truncated", "cut", "huge", "trickle")
 
 
 class Elsewhere:
@@ -80,6 +81,8 @@ class FakeGitHub:
         self.max_in_flight = 0  # the most requests it was answering at once
         self._failures: dict[str, str] = {}
         self._delay = 0.0
+        self._gather = 0  # package pages wait until this many requests are in flight
+        self._gathered = threading.Condition()
         self.retry_after = "99999999999999999999"  # what "429-retry-after-huge" sends
         self._cache: dict[tuple, bytes] = {}
         self._lock = threading.Lock()
@@ -97,11 +100,25 @@ class FakeGitHub:
 
     def heal(self) -> None:
         self._failures.clear()
+        self.gather(0)
         self.retry_after = "99999999999999999999"
 
     def delay(self, seconds: float) -> None:
         """Answer every request `seconds` late (slow, but not failing)."""
         self._delay = seconds
+
+    def gather(self, n: int) -> None:
+        """Hold each package page until `n` requests are in flight at once (then none is held
+        again), or for 10 s at most: proof of concurrency that no delay's length decides. 0: off."""
+        with self._gathered:
+            self._gather = n
+
+    def _wait_for_company(self) -> None:
+        with self._gathered:
+            if self._gather and not self._gathered.wait_for(lambda: self.in_flight >= self._gather, timeout=10):
+                pass  # the app never had that many in flight: max_in_flight says so
+            self._gather = 0
+            self._gathered.notify_all()
 
     def count(self, fragment: str = "") -> int:
         with self._lock:
@@ -183,21 +200,37 @@ class FakeGitHub:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):  # noqa: N802 (http.server's naming)
-                with gh._lock:
-                    gh.requests.append(self.path)
-                    gh.in_flight += 1
-                    gh.max_in_flight = max(gh.max_in_flight, gh.in_flight)
+                with gh._gathered:
+                    with gh._lock:
+                        gh.requests.append(self.path)
+                        gh.in_flight += 1
+                        gh.max_in_flight = max(gh.max_in_flight, gh.in_flight)
+                    gh._gathered.notify_all()
+                self._counted = True
                 try:
                     self._answer()
                 finally:
+                    self._done()
+
+            def _done(self):
+                # Out of flight once the answer starts: the app cannot have read it before
+                # then, so its next request never overlaps this one in the count.
+                if self._counted:
+                    self._counted = False
                     with gh._lock:
                         gh.in_flight -= 1
+
+            def send_response(self, code, message=None):
+                self._done()
+                super().send_response(code, message)
 
             def _answer(self):
                 url = urlsplit(self.path)
                 if gh._delay:
                     time.sleep(gh._delay)
                 status, body, target = gh._page(url.path, url.query)
+                if target not in (None, "listing") and "/versions" not in url.path:
+                    gh._wait_for_company()
                 failure = gh._failures.get(target) or gh._failures.get("*")
                 if isinstance(body, str) and failure in (None, *BODY_FAILURES):
                     return self._send(status, b"", {"Location": body})
@@ -229,6 +262,8 @@ class FakeGitHub:
                         self.wfile.write(body[: len(body) // 2])
                         self.wfile.flush()
                         self.close_connection = True
+                    case "cut":
+                        self._send(200, body[: len(body) // 2])
                     case "huge":
                         self._send(200, body + b"<!--" + b"x" * 6_000_000 + b"-->")
                     case "trickle":  # never a gap long enough for a between-bytes time-out

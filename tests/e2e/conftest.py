@@ -5,6 +5,8 @@ from testkit.served import Served
 from testkit.fakegithub.pages import Package, fluxcd_catalog
 from testkit.fakegithub.server import FakeGitHub
 
+TTL = 3600  # the cache_ttl of the modules' app
+
 
 def catalog() -> list[Package]:
     """Flux's packages, plus a user-owned one (GitHub serves users under /users/...)."""
@@ -28,12 +30,21 @@ def _healthy_upstream(upstream):
 
 
 @pytest.fixture(scope="module")
-def app(upstream):
-    """The served app, caching for an hour (so a second read is a cache hit), leaving a failing
-    upstream alone for a second only (tests that make it fail wait that out)."""
-    with Served({"upstream": upstream.url, "fetch_timeout": "1", "failure_backoff": "1"}) as served:
-        with httpx.Client(base_url=served.url, timeout=30) as client:
-            yield client
+def served(upstream):
+    """The served app of a module, caching for an hour (so a second read is a cache hit), keeping
+    three measurements of a package, on a clock the tests move."""
+    variables = {"upstream": upstream.url, "cache_ttl": str(TTL), "history_limit": "3", "fetch_timeout": "1"}
+    with Served(variables, clock=True) as served:
+        yield served
+
+
+@pytest.fixture
+def app(served):
+    """A client of the module's app, whose store is empty at each test's start: no test depends
+    on what another left there (a cached /stats, a back-off, a remembered 404)."""
+    served.clear_store()
+    with httpx.Client(base_url=served.url, timeout=30) as client:
+        yield client
 
 
 @pytest.fixture

@@ -65,6 +65,15 @@ class Prometheus:
 
 
 @pytest.fixture(scope="module")
+def app(served):
+    """One client for the module, over a store that the `owner` fixture fills once (and no test
+    after), so that Prometheus scrapes numbers that no longer change."""
+    served.clear_store()
+    with httpx.Client(base_url=served.url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
 def owner(app, upstream) -> dict:
     """/stats once with two packages failing (one upstream error, one page that does not parse),
     then healed: every package stored, every failure counted, nothing changing any more."""

@@ -1,7 +1,7 @@
 """The stats service end to end: caching, history, staleness through every kind of upstream
 failure, owner-wide totals, badges, metrics."""
 
-import time
+import socket
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -9,37 +9,60 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from testkit.fakegithub.pages import display_count
 from testkit.served import Served
+from tests.e2e.conftest import TTL
 import httpx
 
 PACKAGE_PAGE = "/packages/container/package/"
 
 
-def test_a_cached_value_does_not_reach_the_upstream(app, upstream):
+def test_a_cached_value_does_not_reach_the_upstream_and_its_max_age_counts_down(app, served, upstream):
     first = app.get("/stats/kustomize-controller")
     assert first.status_code == 200
-    assert upstream.count(PACKAGE_PAGE + "kustomize-controller") == 1
-    for _ in range(3):
+    assert first.headers["cache-control"] == f"public, max-age={TTL}"
+    read_at = served.now()
+    for elapsed in (1, 600, TTL - 1):
+        served.set_clock(read_at + elapsed)
         again = app.get("/stats/kustomize-controller")
         assert again.json()["total_downloads"] == first.json()["total_downloads"]
+        assert again.json()["age_seconds"] == elapsed
+        assert again.headers["cache-control"] == f"public, max-age={TTL - elapsed}"
     assert upstream.count(PACKAGE_PAGE + "kustomize-controller") == 1
-    assert "max-age=" in again.headers["cache-control"]
+    served.set_clock(read_at + TTL)  # expired: read again, and fresh for a whole TTL
+    r = app.get("/stats/kustomize-controller")
+    assert r.json()["age_seconds"] == 0 and r.headers["cache-control"] == f"public, max-age={TTL}"
+    assert upstream.count("/pkgs/container/kustomize-controller") == 2
 
 
-def test_conditional_requests_get_304(app):
+def raw(served, method: str, path: str, headers: str = "") -> tuple[bytes, bytes]:
+    """(status line and headers, every byte after them) of one request over a bare socket:
+    httpx reads no body after HEAD or a 304, so it cannot tell whether one was sent."""
+    with socket.create_connection(("127.0.0.1", served.port), timeout=30) as s:
+        s.sendall(f"{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{headers}\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    return head, rest
+
+
+def test_conditional_requests_get_304_and_no_body(app, served):
     r = app.get("/stats/helm-controller")
     etag = r.headers["etag"]
-    again = app.get("/stats/helm-controller", headers={"if-none-match": etag})
-    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    head, rest = raw(served, "GET", "/stats/helm-controller", f"If-None-Match: {etag}\r\n")
+    assert head.startswith(b"HTTP/1.1 304") and f"etag: {etag}".lower().encode() in head.lower()
+    assert rest == b""
     assert app.get("/stats/helm-controller", headers={"if-none-match": 'W/"other"'}).status_code == 200
 
 
-def test_head_has_headers_and_no_body(app):
-    r = app.head("/stats/helm-controller")
-    assert r.status_code == 200 and r.content == b"" and r.headers["etag"]
+def test_head_has_the_get_headers_and_no_body(app, served):
+    get = app.get("/stats/helm-controller")
+    head, rest = raw(served, "HEAD", "/stats/helm-controller")
+    assert head.startswith(b"HTTP/1.1 200") and rest == b""
+    assert f"etag: {get.headers['etag']}".lower().encode() in head.lower()
 
 
 def test_owner_totals_sum_a_multi_page_listing(app, upstream, expected):
-    upstream.delay(0.2)  # slow enough that concurrent requests overlap at the upstream
+    upstream.gather(2)  # the packages' pages wait for company: concurrency, whatever the machine's speed
     r = app.get("/stats")
     assert r.status_code == 200, r.text
     body = r.json()
@@ -49,7 +72,7 @@ def test_owner_totals_sum_a_multi_page_listing(app, upstream, expected):
     assert body["package_count"] == len(flux)
     assert body["total_downloads"] == sum(p.total for p in flux.values())
     assert body["complete"] is True and body["errors"] == []
-    assert 1 < upstream.max_in_flight <= 8  # concurrent, and bounded by max_concurrency
+    assert 2 <= upstream.max_in_flight <= 8  # concurrent, and bounded by max_concurrency
     assert app.get("/stats/stefanprodan/").json()["total_downloads"] == expected[("stefanprodan", "podinfo")].total
 
 
@@ -82,63 +105,109 @@ def test_metrics_parse_and_carry_every_package(app, expected):
             assert samples[("ghcr_stats_recent_downloads", name)] == sum(c for _, c in p.daily)
 
 
-FAILURES = ["500", "503", "timeout", "garbage", "truncated", "huge", "reset"]
-
-
-@pytest.fixture(scope="module")
-def short_ttl(upstream):
-    """An app whose cache expires after a second, so each read asks the upstream."""
-    variables = {"upstream": upstream.url, "cache_ttl": "1", "fetch_timeout": "1", "history_limit": "3", "failure_backoff": "1"}
-    with Served(variables) as served:
-        with httpx.Client(base_url=served.url, timeout=30) as client:
-            yield client
+# What each failure of the upstream is, as the API's code and in the message, and as /metrics
+# counts it (the code, or the parser's error kind).
+FAILURES = {
+    "500": ("upstream-status", "answered 500", "upstream-status"),
+    "503": ("upstream-status", "answered 503", "upstream-status"),
+    "timeout": ("upstream-unreachable", "", "upstream-unreachable"),
+    "reset": ("upstream-unreachable", "", "upstream-unreachable"),
+    "truncated": ("upstream-unreachable", "", "upstream-unreachable"),  # the connection drops mid-body
+    "cut": ("truncated", "ends before </html>", "truncated"),  # a whole response of half a page
+    "huge": ("upstream-unreachable", "larger than 5000000 bytes", "upstream-unreachable"),  # the app's own cap
+    "garbage": ("unparseable", "", "parse-wrong-page"),
+}
 
 
 @pytest.mark.parametrize("mode", FAILURES)
-def test_stale_value_is_served_through_each_failure(short_ttl, upstream, expected, mode):
+def test_stale_value_is_served_through_each_failure_and_counted(app, served, upstream, expected, mode):
+    code, words, reason = FAILURES[mode]
     name = "image-reflector-controller"
-    good = short_ttl.get(f"/stats/{name}")
+    good = app.get(f"/stats/{name}")
     assert good.status_code == 200 and good.json()["stale"] is False
-    history = short_ttl.get(f"/stats/{name}/history").json()["points"]
-    time.sleep(1.1)
+    served.advance(TTL)
     upstream.fail(name, mode)
-    r = short_ttl.get(f"/stats/{name}")
+    r = app.get(f"/stats/{name}")
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["stale"] is True and body["age_seconds"] >= 1
+    assert body["stale"] is True and body["age_seconds"] == TTL
     assert body["total_downloads"] == expected[("fluxcd", name)].total
-    assert body["stale_reason"]["code"] in {"upstream-status", "upstream-unreachable", "unparseable", "truncated"}
-    assert short_ttl.get(f"/stats/{name}/history").json()["points"] == history  # nothing replaced
+    assert body["stale_reason"]["code"] == code and words in body["stale_reason"]["message"]
+    assert body["fetched_at"] == good.json()["fetched_at"]  # the stored value, not replaced
     upstream.heal()
-    time.sleep(1.1)
-    assert short_ttl.get(f"/stats/{name}").json()["stale"] is False
+    failures = {
+        s.labels["reason"]: s.value
+        for f in text_string_to_metric_families(app.get("/metrics").text)
+        for s in f.samples
+        if s.name == "ghcr_stats_fetch_failures_total" and s.labels["package"] == name
+    }
+    assert failures == {reason: 1}
+    assert app.get(f"/stats/{name}").json()["stale"] is False  # /metrics read it again
 
 
-def test_history_grows_by_one_per_fetch_and_keeps_its_bound(short_ttl, upstream):
+def test_the_apps_own_cap_refuses_a_page_over_page_max_bytes(upstream, expected):
+    repository = expected[("fluxcd", "flux-cli")].repository
+    page = len(httpx.get(f"{upstream.url}/{repository}/pkgs/container/flux-cli").content)
+    cap = page - 1
+    with Served({"upstream": upstream.url, "page_max_bytes": str(cap)}, clock=True) as served:
+        r = httpx.get(f"{served.url}/stats/flux-cli", timeout=30)
+    assert r.status_code == 502 and r.json()["error"]["code"] == "upstream-unreachable"
+    assert f"larger than {cap} bytes" in r.json()["error"]["message"]
+    with Served({"upstream": upstream.url, "page_max_bytes": str(page)}, clock=True) as served:
+        assert httpx.get(f"{served.url}/stats/flux-cli", timeout=30).status_code == 200  # the cap itself is allowed
+
+
+def test_history_grows_by_one_per_fetch_and_keeps_its_bound(app, served, upstream):
     name = "image-automation-controller"
     lengths = []
     for _ in range(5):
-        short_ttl.get(f"/stats/{name}")
-        lengths.append(len(short_ttl.get(f"/stats/{name}/history").json()["points"]))
-        time.sleep(1.05)
+        app.get(f"/stats/{name}")
+        lengths.append(len(app.get(f"/stats/{name}/history").json()["points"]))
+        served.advance(TTL)
     assert lengths == [1, 2, 3, 3, 3]  # history_limit = 3
     # The owner URL redirected once; then the app went straight to where it led.
     assert upstream.count(PACKAGE_PAGE + name) == 1
     assert upstream.count(f"/pkgs/container/{name}") == 5
 
 
-@pytest.mark.parametrize("mode", ["429", "429-retry-after"])
-def test_rate_limits_serve_stale_and_leave_the_upstream_alone(upstream, expected, mode):
-    with Served({"upstream": upstream.url, "cache_ttl": "1"}) as served, httpx.Client(base_url=served.url) as app:
-        assert app.get("/stats/flux-cli").status_code == 200
-        time.sleep(1.1)
-        upstream.fail("*", mode)
-        r = app.get("/stats/flux-cli")
-        assert r.status_code == 200 and r.json()["stale"] is True
-        assert r.json()["stale_reason"]["code"] == "rate-limited"
-        asked = upstream.count()
-        upstream.heal()
-        # Backing off (Retry-After: 120, or 60 s without it): nothing reaches the upstream.
-        assert app.get("/stats/flux-cli").json()["stale"] is True
-        assert app.get("/stats/helm-controller").status_code == 502  # nothing stored for it
-        assert upstream.count() == asked
+@pytest.mark.parametrize("mode, wait", [("429", 60), ("429-retry-after", 120)])  # no Retry-After: 60 s
+def test_rate_limits_serve_stale_and_leave_the_upstream_alone_as_long_as_asked(app, served, upstream, mode, wait):
+    assert app.get("/stats/flux-cli").status_code == 200
+    served.advance(TTL)
+    upstream.fail("*", mode)
+    r = app.get("/stats/flux-cli")
+    assert r.status_code == 200 and r.json()["stale"] is True
+    assert r.json()["stale_reason"]["code"] == "rate-limited"
+    asked = upstream.count()
+    upstream.heal()
+    served.advance(wait - 1)
+    assert app.get("/stats/flux-cli").json()["stale_reason"]["code"] == "rate-limited"
+    assert app.get("/stats/helm-controller").json()["error"]["code"] == "rate-limited"  # nothing stored for it
+    assert upstream.count() == asked
+    served.advance(1)
+    assert app.get("/stats/flux-cli").json()["stale"] is False
+
+
+def test_versions_over_every_page_and_a_tags_badge(app, upstream, expected):
+    pkg = expected[("fluxcd", "flux-cli")]
+    r = app.get("/stats/flux-cli/versions")
+    assert r.status_code == 200, r.text
+    v = r.json()
+    assert [(x["tag"], x["downloads"]) for x in v["versions"]] == pkg.versions
+    assert v["complete"] is True and v["stale"] is False
+    assert upstream.count("/versions") > 1  # followed "next" over several pages
+    tag, n = pkg.versions[1]
+    assert 10**6 <= n < 10**8
+    shields = app.get(f"/shields/flux-cli/tag/{tag}").json()
+    # Millions to one decimal, rounded (the page lists a tag's exact count: this rounding is the app's).
+    assert (shields["label"], shields["message"]) == (tag, f"{n / 10**6:.1f}M")
+
+
+def test_owner_totals_are_incomplete_while_a_listed_package_fails(app, upstream, expected):
+    upstream.fail("flagger", "503")
+    body = app.get("/stats").json()
+    assert body["complete"] is False
+    assert [e["package"] for e in body["errors"]] == ["flagger"]
+    assert body["errors"][0]["error"]["code"] == "upstream-status"
+    flux = [p for (owner, name), p in expected.items() if owner == "fluxcd" and name != "flagger"]
+    assert body["total_downloads"] == sum(p.total for p in flux)

@@ -4,7 +4,6 @@ concurrent instances writing the same directory never leave a broken or partial 
 import asyncio
 import json
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
@@ -16,25 +15,25 @@ PACKAGE_PAGE = "/packages/container/package/"
 
 def test_history_cache_and_back_off_survive_a_restart(upstream):
     state = Path(tempfile.mkdtemp(prefix="ghcr-stats-restart-"))
-    with Served({"upstream": upstream.url}, state=state) as served:
+    with Served({"upstream": upstream.url}, state=state, clock=True) as served:
         first = httpx.get(f"{served.url}/stats/notification-controller")
         assert first.status_code == 200
         history = httpx.get(f"{served.url}/stats/notification-controller/history").json()["points"]
     assert len(history) == 1
     upstream.reset_counts()
-    with Served({"upstream": upstream.url}, state=state) as served:
+    with Served({"upstream": upstream.url}, state=state, clock=True) as served:
         assert httpx.get(f"{served.url}/stats/notification-controller/history").json()["points"] == history
         again = httpx.get(f"{served.url}/stats/notification-controller")
         assert again.json() == {**first.json(), "age_seconds": again.json()["age_seconds"]}
     assert upstream.count(PACKAGE_PAGE + "notification-controller") == 0  # served from the store
     # A back-off recorded before a restart still holds after it.
-    time.sleep(1.1)  # the stored value is older than the cache_ttl of 1 s below, however fast the restarts
-    with Served({"upstream": upstream.url, "cache_ttl": "1"}, state=state) as served:
+    with Served({"upstream": upstream.url, "cache_ttl": "3600"}, state=state, clock=True) as served:
+        served.advance(3600)  # the stored value has expired: the upstream is asked
         upstream.fail("*", "429-retry-after")
         assert httpx.get(f"{served.url}/stats/notification-controller").json()["stale"] is True
     upstream.heal()
     upstream.reset_counts()
-    with Served({"upstream": upstream.url, "cache_ttl": "1"}, state=state) as served:
+    with Served({"upstream": upstream.url, "cache_ttl": "3600"}, state=state, clock=True) as served:
         assert httpx.get(f"{served.url}/stats/notification-controller").json()["stale_reason"]["code"] == "rate-limited"
     assert upstream.count() == 0
 

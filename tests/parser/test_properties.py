@@ -2,8 +2,10 @@
 a ParseError), a page cut anywhere gives an error or exactly the whole page's values, deep
 nesting and unterminated constructs are fine, and a 20 MB page parses in bounded memory."""
 
+import re
+
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from testkit.parser import WasmtimeParser
@@ -59,15 +61,57 @@ def test_any_text_gives_a_record_or_a_parse_error(parser, html):
             assert "Total downloads" in html or "Total" in html or "&" in html
 
 
+# Markup the parser must see through wherever it sits between two tags: comments, scripts and
+# styles that hold look-alikes of the values, hidden elements, whitespace.
+NOISE = st.sampled_from([
+    "<!-- Total downloads <h3 title=\"1\">1</h3> -->",
+    '<script>document.write(\'<h3 title="7">Total downloads</h3><rect data-date="2020-01-01" data-merge-count="9">\')</script>',
+    '<style>h3[title="8"]::after { content: "Total downloads" }</style>',
+    '<template><svg aria-label="Downloads for the last 30 days"><rect data-date="2020-01-02" data-merge-count="3"></svg></template>',
+    '<div hidden></div>', '<span class="tmp-mb-1"></span>', "\n  \t", "<br>", "<!---->",
+])
+
+
+@st.composite
+def noisy_pages(draw):
+    """A real package page (any of the catalog's, any noise seed) with noise inserted before
+    random block elements: (page, the package it shows)."""
+    pkg = CATALOG[draw(st.integers(0, len(CATALOG) - 1))]
+    page = P.package_page(pkg, seed=draw(st.integers(0, 5)), noise_kb=draw(st.sampled_from([0, 10])))
+    # Before block elements: never inside the chart's <svg> (where a <script> is SVG's, and
+    # parsed) nor inside an element's text (where whitespace would become part of a value).
+    tags = [m.start() for m in re.finditer(r"<(?:div|section|main|nav|header|footer|ul|li)\b", page)]
+    for at in sorted(draw(st.lists(st.sampled_from(tags), max_size=8)), reverse=True):
+        page = page[:at] + draw(NOISE) + page[at:]
+    return page, pkg
+
+
 @SETTINGS
-@given(cut=st.integers(min_value=0, max_value=10**9), seed=st.integers(0, 5))
-def test_a_cut_page_gives_an_error_or_the_whole_pages_values(parser, cut, seed):
+@given(noisy_pages())
+def test_noise_between_tags_changes_no_value(parser, page_and_pkg):
+    page, pkg = page_and_pkg
+    result = call(parser, "parse_package_page", page)
+    event("parsed" if isinstance(result, PackagePage) else f"error: {result.kind}")
+    assert isinstance(result, PackagePage)
+    assert result.total_downloads == pkg.total and [(d.date, d.count) for d in result.daily_downloads] == pkg.daily
+    assert result.repository == pkg.repository and result.latest_version == pkg.latest_version
+
+
+@SETTINGS
+@given(data=st.data(), seed=st.integers(0, 5))
+def test_a_cut_page_gives_an_error_or_the_whole_pages_values(parser, data, seed):
     pkg = CATALOG[seed]
     page = P.package_page(pkg, seed=seed, noise_kb=10)
     whole = parser.parse_package_page(page)
-    end = page.index("</svg>", page.index(P.CHART_LABEL)) + 200
-    result = call(parser, "parse_package_page", page[: cut % end])
-    if not isinstance(result, ParseError):
+    # Past the chart every value has been read; before, a cut may end the page anywhere.
+    values_end = page.index("</svg>", page.index(P.CHART_LABEL)) + 200
+    after = data.draw(st.booleans(), label="cut after the values")
+    cut = data.draw(st.integers(values_end, len(page)) if after else st.integers(0, values_end - 1), label="cut")
+    result = call(parser, "parse_package_page", page[:cut])
+    event(("after the values: " if after else "before: ") + ("parsed" if isinstance(result, PackagePage) else f"error {result.kind}"))
+    if after:
+        assert result == whole
+    elif not isinstance(result, ParseError):
         assert result == whole
 
 

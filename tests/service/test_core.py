@@ -101,12 +101,75 @@ def test_users_are_found_after_orgs_and_remembered(host, upstream):
     assert upstream.count("/orgs/") == 1
 
 
-def test_owner_requests_keep_within_max_concurrency(host, upstream):
-    host.settings = replace(host.settings, max_concurrency=2)
-    upstream.delay(0.05)
+class Gathering:
+    """Counts the app's GETs in flight, exactly (one event loop), and holds each package page
+    until `n` are in flight at once (then none again), or for 10 s at most: concurrency shown
+    whatever the machine's speed, and its bound exactly."""
+
+    def __init__(self, real, n: int):
+        self.real, self.n, self.in_flight, self.max_in_flight = real, n, 0, 0
+        self.gathered = asyncio.Event()
+
+    async def get(self, url: str, **kw) -> Fetched:
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.in_flight >= self.n:
+                self.gathered.set()
+            if "/package/" in url or "/pkgs/container/" in url:  # a package's page, not the listing
+                try:
+                    await asyncio.wait_for(self.gathered.wait(), 10)
+                except asyncio.TimeoutError:
+                    self.gathered.set()  # never that many at once: max_in_flight says so
+            return await self.real.get(url, **kw)
+        finally:
+            self.in_flight -= 1
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_owner_requests_keep_within_max_concurrency(host, upstream, limit):
+    host.settings = replace(host.settings, max_concurrency=limit)
+    host.http = gathering = Gathering(host.http, limit)
     r = body(get(host, "/stats"))
     assert r["package_count"] == len(fluxcd_catalog())
-    assert upstream.max_in_flight == 2
+    assert gathering.max_in_flight == limit
+
+
+def test_head_and_304_answers_have_no_body_and_the_gets_headers(host):
+    got = get(host, "/stats/flux-cli")
+    head = asyncio.run(service.handle(host, service.Request("HEAD", "/stats/flux-cli", {})))
+    assert (head.status, head.body, head.headers) == (200, b"", got.headers)
+    not_modified = get(host, "/stats/flux-cli", **{"if-none-match": got.headers["etag"]})
+    assert (not_modified.status, not_modified.body) == (304, b"")
+    assert not_modified.headers == {"etag": got.headers["etag"], "cache-control": got.headers["cache-control"]}
+    # Weakly compared (RFC 9110 13.1.2): the strong form and a list naming it match too.
+    strong = got.headers["etag"].removeprefix("W/")
+    for inm in (strong, f'"other", {strong}', "*"):
+        assert get(host, "/stats/flux-cli", **{"if-none-match": inm}).status == 304
+    assert get(host, "/stats/flux-cli", **{"if-none-match": '"other"'}).status == 200
+
+
+class NextOffHost:
+    """The upstream, but the first listing page's "next" link leads to another host."""
+
+    def __init__(self, real, elsewhere: str):
+        self.real, self.elsewhere = real, elsewhere
+
+    async def get(self, url: str, **kw) -> Fetched:
+        r = await self.real.get(url, **kw)
+        if url.endswith("/orgs/fluxcd/packages"):
+            body = r.body.replace(b'href="/orgs/fluxcd/packages?page=2"', f'href="{self.elsewhere}/orgs/fluxcd/packages?page=2"'.encode())
+            assert body != r.body
+            return Fetched(r.status, r.headers, body)
+        return r
+
+
+def test_a_listings_next_link_off_the_upstream_is_refused_not_followed(host, upstream):
+    host.http = NextOffHost(host.http, upstream.elsewhere.url)
+    r = get(host, "/stats")
+    assert r.status == 502 and body(r)["error"]["code"] == "unparseable"
+    assert upstream.elsewhere.url in body(r)["error"]["message"]
+    assert upstream.elsewhere.requests == []
 
 
 def test_a_429_without_retry_after_backs_off_for_60_seconds(host, upstream):
@@ -397,3 +460,93 @@ def test_a_listing_that_links_repository_urls_lists_every_package(parser):
         r = body(get(host, "/stats"))
         assert r["package_count"] == len(fluxcd_catalog()) and r["errors"] == []
         assert any("/pkgs/container/" in p for p in gh.requests if "?" not in p)
+
+
+def test_an_invalid_owner_of_an_owner_route_is_a_400_that_names_it(host, upstream):
+    r = get(host, "/stats/-bad-owner-/")
+    assert r.status == 400
+    assert body(r)["error"]["code"] == "invalid-name" and "-bad-owner-" in body(r)["error"]["message"]
+    assert upstream.requests == []
+
+
+def test_an_owner_answers_etag_follows_its_data_and_a_stale_one_expires_quickly(host, upstream):
+    first = get(host, "/stats")
+    assert get(host, "/stats").headers["etag"] == first.headers["etag"]  # the same data
+    host.clock.advance(host.settings.cache_ttl)
+    key = ("fluxcd", "flagger")
+    old = upstream.packages[key]
+    upstream.packages[key] = replace(old, total=old.total + 1)
+    try:
+        changed = get(host, "/stats")
+    finally:
+        upstream.packages[key] = old
+    assert changed.headers["etag"] != first.headers["etag"]
+    # Fresh for the TTL from its oldest read (the leases' pauses move this clock a little).
+    assert host.settings.cache_ttl - 1 <= int(changed.headers["cache-control"].split("=")[1]) <= host.settings.cache_ttl
+    host.clock.advance(host.settings.cache_ttl)
+    upstream.fail("flagger", "503")
+    stale = get(host, "/stats")
+    assert body(stale)["stale"] is True and stale.headers["etag"] != changed.headers["etag"]
+    assert stale.headers["cache-control"] == f"public, max-age={service.STALE_MAX_AGE}"
+
+
+@pytest.mark.parametrize(
+    "path, says",
+    [
+        ("/stats/nobody-at-all/", "no owner 'nobody-at-all'"),
+        ("/stats/nothing-here/versions", "no container package 'nothing-here' for owner 'fluxcd'"),
+        ("/stats/nothing-here", "no container package 'nothing-here' for owner 'fluxcd'"),
+    ],
+)
+def test_a_404_says_what_is_missing_also_when_remembered(host, path, says):
+    for _ in range(2):  # asked, then remembered
+        r = get(host, path)
+        assert r.status == 404 and says in body(r)["error"]["message"]
+
+
+def test_a_listed_package_that_fails_before_any_good_read_is_counted(host, upstream):
+    upstream.fail("flagger", "503")
+    assert [e["package"] for e in body(get(host, "/stats"))["errors"]] == ["flagger"]
+    upstream.heal()
+    metrics = get(host, "/metrics").body
+    assert b'ghcr_stats_fetch_failures_total{owner="fluxcd",package="flagger",reason="upstream-status"} 1' in metrics
+
+
+def test_a_failing_listing_makes_the_owner_answer_stale_with_the_reason(host, upstream):
+    assert body(get(host, "/stats"))["stale"] is False
+    host.clock.advance(host.settings.cache_ttl)
+    upstream.fail("listing", "503")
+    r = body(get(host, "/stats"))
+    assert r["stale"] is True and r["stale_reason"]["code"] == "upstream-status"
+
+
+def test_a_users_listing_is_found_after_the_orgs_and_remembered(host, upstream):
+    from ghcr_stats import scrape
+    from ghcr_stats.store import Store
+
+    store = Store(host.kv, 5)
+    listing = asyncio.run(scrape.listing(host, store, "stefanprodan"))  # the listing alone, no package read
+    assert listing.packages == ["podinfo"]
+    assert upstream.requests == ["/orgs/stefanprodan/packages", "/users/stefanprodan/packages"]
+    assert store.owner_kind("stefanprodan") == "users"
+
+
+class RelativeNext:
+    """The upstream, but the first listing page's "next" link is relative to that page."""
+
+    def __init__(self, real):
+        self.real = real
+
+    async def get(self, url: str, **kw) -> Fetched:
+        r = await self.real.get(url, **kw)
+        if url.endswith("/orgs/fluxcd/packages"):
+            body = r.body.replace(b'href="/orgs/fluxcd/packages?page=2"', b'href="?page=2"')
+            assert body != r.body
+            return Fetched(r.status, r.headers, body)
+        return r
+
+
+def test_a_relative_next_link_is_read_from_the_page_it_is_on(host, upstream):
+    host.http = RelativeNext(host.http)
+    r = body(get(host, "/stats"))
+    assert r["package_count"] == len(fluxcd_catalog()) and r["errors"] == []

@@ -73,3 +73,22 @@ def test_with_a_value_stored_a_waiting_request_serves_it_stale(host, upstream):
     Store(host.kv, 10).set_lease("package:fluxcd/flux-cli", Lease("stuck", host.clock() + 3600))
     r = json.loads(asyncio.run(service.handle(host, service.Request("GET", "/stats/flux-cli"))).body)
     assert r["stale"] is True and r["stale_reason"]["code"] == "fetch-in-progress"
+
+
+def test_a_lease_that_ends_now_is_not_waited_for():
+    from testkit.cpython import Clock, DictKV, sleeper
+
+    clock = Clock()
+    slept = []
+
+    async def sleep(seconds):
+        slept.append(seconds)
+
+    host = Host(Settings(), None, DictKV(), None, clock, sleep)
+    store = Store(host.kv, 5)
+    store.set_lease("k", Lease("other", clock.now))  # runs out at this very second
+    asyncio.run(lease.wait(host, store, "k"))
+    assert slept == []
+    store.set_lease("k", Lease("other", clock.now + 1))
+    asyncio.run(lease.wait(host, store, "k"))
+    assert slept == [lease.POLL] * int(lease.WAIT / lease.POLL)  # the clock stands still: every poll

@@ -5,6 +5,7 @@ from ghcr_stats.config import ConfigError, Settings
 DEFAULTS = {
     "owner": "fluxcd", "upstream": "https://github.com", "cache_ttl": "3600", "history_limit": "1000",
     "max_concurrency": "8", "page_max_bytes": "5000000", "fetch_timeout": "10", "max_backoff": "3600", "fetch_deadline": "30", "failure_backoff": "30",
+    "clock": "system",
 }
 
 
@@ -32,8 +33,16 @@ def test_spin_toml_declares_every_setting_with_the_same_defaults():
         ("owner", "-bad-", "invalid owner"),
         ("upstream", "ftp://github.com", "http"),
         ("upstream", "https://github.com/orgs", "origin"),
+        ("clock", "frozen", "'system' or 'store'"),
     ],
 )
 def test_bad_variables_are_refused_with_the_reason(name, value, message):
     with pytest.raises(ConfigError, match=message):
         Settings.load({**DEFAULTS, name: value}.__getitem__)
+
+
+def test_the_edges_of_what_is_accepted():
+    ints = {name: "1" for name, v in DEFAULTS.items() if v.isdigit()}
+    s = Settings.load({**DEFAULTS, **ints, "upstream": "http://127.0.0.1:8080", "clock": "store"}.__getitem__)
+    assert (s.cache_ttl, s.max_concurrency, s.upstream, s.clock) == (1, 1, "http://127.0.0.1:8080", "store")
+    assert Settings.load({**DEFAULTS, "upstream": "https://github.com/"}.__getitem__).upstream == "https://github.com/"

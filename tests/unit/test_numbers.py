@@ -8,7 +8,7 @@ from ghcr_stats.numbers import iso, short, utc
     "n, text",
     [
         (0, "0"), (999, "999"), (1000, "1K"), (1234, "1.2K"), (1251, "1.3K"), (99_949, "99.9K"),
-        (99_950, "100K"), (999_499, "999K"), (999_500, "1M"), (123_456_789, "123M"),
+        (99_950, "100K"), (100_500, "100K"), (100_949, "101K"), (999_499, "999K"), (999_500, "1M"), (123_456_789, "123M"),
         (2_718_281_828, "2.7B"), (27_182_818_284, "27.2B"), (2**64 - 1, "18446744T"),
     ],
 )
@@ -16,8 +16,41 @@ def test_short_reads_like_a_badge(n, text):
     assert short(n) == text
 
 
-def test_iso_is_utc():
+@pytest.fixture
+def far_from_utc(monkeypatch):
+    """A local time zone a day's worth of hours from UTC: a time read as local shows."""
+    import time
+
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_iso_and_day_are_utc_whatever_the_local_zone(far_from_utc):
+    from ghcr_stats.numbers import day
+
     assert iso(0) == "1970-01-01T00:00:00Z"
+    assert iso(1_780_000_000) == "2026-05-28T20:26:40Z"  # 20,601 days and 73,600 s (20:26:40) after the epoch
+    assert day(1_780_000_000) == "2026-05-28"
+
+
+@pytest.mark.parametrize(
+    "instant, in_utc",
+    [
+        ("2026-07-29T00:36:30-07:00", "2026-07-29T07:36:30Z"),
+        ("2026-07-29T23:00:00+02:00", "2026-07-29T21:00:00Z"),
+        ("2026-07-29T07:36:30Z", "2026-07-29T07:36:30Z"),
+    ],
+)
+def test_utc_moves_an_instant_with_an_offset_to_utc(far_from_utc, instant, in_utc):
+    assert utc(instant) == in_utc
+
+
+def test_an_instant_without_an_offset_is_refused():
+    with pytest.raises(ValueError, match="no UTC offset"):
+        utc("2026-07-29T07:36:30")
 
 
 DAY = 86400.0

@@ -48,3 +48,15 @@ def test_metrics_parse_with_prometheus_client():
     assert samples[("ghcr_stats_fetch_failures_total", 'my"org', "gone", "truncated")] == 1
     assert samples[("ghcr_stats_last_success_timestamp_seconds", "fluxcd", "charts/flagger", None)] == 1.5
     assert ("ghcr_stats_downloads_total", 'my"org', "gone", None) not in samples  # never measured: no total
+
+
+def test_shields_json_is_the_endpoint_badges_schema():
+    from ghcr_stats.render import api
+
+    # https://shields.io/badges/endpoint-badge: schemaVersion 1, label, message, color; isError
+    # for a failure (any other key makes shields.io refuse the answer).
+    assert api.shields("downloads", "1.2M", stale=False) == {"schemaVersion": 1, "label": "downloads", "message": "1.2M", "color": "blue"}
+    assert api.shields("v1", "3", stale=True) == {"schemaVersion": 1, "label": "v1", "message": "3", "color": "lightgrey"}
+    assert api.shields_error("downloads") == {
+        "schemaVersion": 1, "label": "downloads", "message": "unavailable", "color": "lightgrey", "isError": True,
+    }

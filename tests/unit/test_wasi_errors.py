@@ -25,3 +25,7 @@ def test_known_cases_are_words_and_payloads_never_show():
 def test_a_case_without_words_of_its_own_is_its_name_split():
     assert describe(case("ErrorCode_HttpResponseBodySize", Resource())) == "http response body size"
     assert describe(case("ErrorCode_ConnectionRefused")) == "the connection was refused"
+
+
+def test_a_case_without_a_name_is_an_unknown_failure():
+    assert describe(case("ErrorCode_")) == "unknown failure"
