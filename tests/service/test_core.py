@@ -522,13 +522,13 @@ def test_a_failing_listing_makes_the_owner_answer_stale_with_the_reason(host, up
 
 def test_a_users_listing_is_found_after_the_orgs_and_remembered(host, upstream):
     from ghcr_stats import scrape
-    from ghcr_stats.store import Store
+    from ghcr_stats.stats import Stats
 
-    store = Store(host.kv, 5)
-    listing = asyncio.run(scrape.listing(host, store, "stefanprodan"))  # the listing alone, no package read
-    assert listing.packages == ["podinfo"]
+    stats = Stats(host)
+    names, complete = asyncio.run(scrape.listing(host, stats.memory, "stefanprodan"))  # the listing alone, no package read
+    assert (names, complete) == (["podinfo"], True)
     assert upstream.requests == ["/orgs/stefanprodan/packages", "/users/stefanprodan/packages"]
-    assert store.owner_kind("stefanprodan") == "users"
+    assert stats.store.owner_kind("stefanprodan") == "users"
 
 
 class RelativeNext:
