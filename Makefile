@@ -36,7 +36,7 @@ STATE       ?= .state
 # 1.63 with its wasm32 std and linker, installed when missing); fails in one line when there is none.
 RUST_ENV     = rust_env=$$(scripts/rust-toolchain.sh) && export $$rust_env
 
-.PHONY: all setup setup-test build run test test-rust test-python test-shuffled mutation mutation-rust check-live screenshots bench bench-parser bench-service clean
+.PHONY: all setup setup-test build run test test-rust test-python mutation mutation-rust check-live screenshots bench bench-parser bench-service clean
 all: build
 
 ## Set-up ---------------------------------------------------------------------------------
