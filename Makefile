@@ -115,8 +115,11 @@ test-rust:
 	$(RUST_ENV) && cd $(CRATE) && "$$CARGO" test --offline --release --quiet
 
 # tests/bench runs every benchmark cell once, the browser's included: that needs jco.
+# In a shuffled order (pytest-randomly), printed first so that a failure can be replayed:
+# `make test SEED=<seed>`.
 test-python: setup build $(BENCH_NPM)
-	$(PY) -m pytest -q tests
+	@seed=$${SEED:-$$RANDOM$$RANDOM}; echo "test order: --randomly-seed=$$seed"; \
+	$(PY) -m pytest -q -p randomly --randomly-seed=$$seed tests
 
 # Hand-made bugs in the parser's source (scripts/mutate_rust.py), each run against test-rust and
 # the Python parser tests on the rebuilt component; every one must be caught. Takes minutes, so
