@@ -42,7 +42,7 @@ class Prometheus:
 
     def query(self, expr: str) -> list[dict]:
         r = httpx.get(f"{self.url}/api/v1/query", params={"query": expr}, timeout=10)
-        assert r.status_code == 200, r.text
+        r.raise_for_status()
         return r.json()["data"]["result"]
 
     def wait_for(self, expr: str, count: int, timeout: float = 60) -> list[dict]:
@@ -53,7 +53,7 @@ class Prometheus:
                 if len(found := self.query(expr)) >= count:
                     return found
             except httpx.HTTPError:
-                pass  # not listening yet
+                pass  # not listening yet, or listening but not ready (503)
             time.sleep(0.5)
         raise AssertionError(f"{expr}: fewer than {count} series after {timeout} s")
 
@@ -74,9 +74,11 @@ def app(served):
 
 
 @pytest.fixture(scope="module")
-def owner(app, upstream) -> dict:
+def owner(app, served, upstream) -> dict:
     """/stats once with two packages failing (one upstream error, one page that does not parse),
-    then healed: every package stored, every failure counted, nothing changing any more."""
+    then healed: every package stored, every failure counted, nothing changing any more. From
+    an empty store: a test that ran first (/metrics reads the owner too) may have filled it."""
+    served.clear_store()
     for name, (mode, _) in BROKEN.items():
         upstream.fail(name, mode)
     assert sorted(e["package"] for e in app.get("/stats").json()["errors"]) == sorted(BROKEN)
