@@ -151,7 +151,8 @@ class Stats:
             return stored, busy
         now = host.clock()
         try:
-            value = await fetch()
+            # Kept before the lease is given back: a waiter that sees it gone reads the value.
+            kept = keep(value := await fetch()) or value
         except NotFound:
             store.set_missing(key, now, forget_before=now - host.settings.cache_ttl)
             if stored is None:
@@ -163,7 +164,7 @@ class Stats:
             return stored, e
         finally:
             lease.give_back(store, key, token)
-        return keep(value) or value, None
+        return kept, None
 
 
     def _from_store(self, key: str, stored: T | None, gone: str) -> tuple[T, AppError | None] | None:

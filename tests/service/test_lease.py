@@ -92,3 +92,29 @@ def test_a_lease_that_ends_now_is_not_waited_for():
     store.set_lease("k", Lease("other", clock.now + 1))
     asyncio.run(lease.wait(host, store, "k"))
     assert slept == [lease.POLL] * int(lease.WAIT / lease.POLL)  # the clock stands still: every poll
+
+
+class Recording(DictKV):
+    """The store, noting each write and delete in order."""
+
+    def __init__(self):
+        super().__init__()
+        self.log: list[str] = []
+
+    def set(self, key: str, value: bytes) -> None:
+        self.log.append(f"set {key}")
+        super().set(key, value)
+
+    def delete(self, key: str) -> None:
+        self.log.append(f"delete {key}")
+        super().delete(key)
+
+
+def test_the_value_is_kept_before_the_lease_is_given_back(host):
+    # A waiter polls for the lease to go, then reads the value: were the lease dropped first,
+    # it would find none, and answer 503.
+    host.kv = Recording()
+    assert asyncio.run(service.handle(host, service.Request("GET", "/stats/flux-cli"))).status == 200
+    log = host.kv.log
+    assert log.index("set latest:fluxcd/flux-cli") < log.index("delete lease:package:fluxcd/flux-cli")
+
