@@ -550,3 +550,67 @@ def test_a_relative_next_link_is_read_from_the_page_it_is_on(host, upstream):
     host.http = RelativeNext(host.http)
     r = body(get(host, "/stats"))
     assert r["package_count"] == len(fluxcd_catalog()) and r["errors"] == []
+
+
+class Rewritten:
+    """The real parser, with what it read changed by `change(method, page)`: rows and links
+    the fake GitHub's pages do not have."""
+
+    def __init__(self, real, change):
+        self.real, self.change = real, change
+
+    def __getattr__(self, method):
+        return lambda html: self.change(method, getattr(self.real, method)(html))
+
+
+def test_a_listing_keeps_container_packages_once_each(host):
+    from ghcr_stats.model import ListedPackage
+
+    def change(method, page):
+        if method != "parse_listing_page":
+            return page
+        first = page.packages[0]
+        npm = ListedPackage("left-pad", "/orgs/fluxcd/packages/npm/package/left-pad", None)
+        return replace(page, packages=[*page.packages, first, npm])
+
+    host.parser = Rewritten(host.parser, change)
+    r = body(get(host, "/stats"))
+    assert r["package_count"] == len(fluxcd_catalog()) and r["complete"] is True
+    assert "left-pad" not in [p["package"] for p in r["packages"]]
+
+
+@pytest.mark.parametrize("method,path", [("parse_listing_page", "/stats"), ("parse_versions_page", "/stats/flux-cli/versions")])
+def test_a_list_longer_than_max_pages_is_cut_off_and_marked_incomplete(host, upstream, method, path):
+    from ghcr_stats.scrape import MAX_PAGES
+
+    parsed = []
+
+    def change(m, page):
+        if m != method:
+            return page
+        parsed.append(page)
+        return replace(page, next_page=page.next_page or "?page=2")  # a next page, forever
+
+    host.parser = Rewritten(host.parser, change)
+    r = body(get(host, path))
+    assert r["complete"] is False
+    assert len(parsed) == MAX_PAGES
+
+
+def test_a_relative_next_link_on_a_versions_page_is_read_from_that_page(host, upstream):
+    def change(method, page):
+        if method == "parse_versions_page" and page.next_page:
+            return replace(page, next_page="?" + page.next_page.split("?", 1)[1])
+        return page
+
+    host.parser = Rewritten(host.parser, change)
+    v = body(get(host, "/stats/flux-cli/versions"))
+    assert [(x["tag"], x["downloads"]) for x in v["versions"]] == upstream.packages[("fluxcd", "flux-cli")].versions
+    assert v["complete"] is True
+
+
+def test_a_versions_read_remembers_the_owners_kind(host, upstream):
+    assert get(host, "/stats/stefanprodan/podinfo/versions").status == 200
+    upstream.reset_counts()
+    assert get(host, "/stats/stefanprodan/podinfo").status == 200
+    assert not any(p.startswith("/orgs/") for p in upstream.requests)  # a user, known from the versions read
