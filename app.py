@@ -6,8 +6,8 @@ from spin_sdk import http
 from spin_sdk.http.poll_loop import PollLoop
 
 from ghcr_stats import service
-from ghcr_stats.clock import clock
 from ghcr_stats.adapters import spin
+from ghcr_stats.clock import clock
 from ghcr_stats.config import ConfigError
 from ghcr_stats.host import Host
 
