@@ -7,12 +7,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from testkit.parser import WasmtimeParser
-from tests.e2e.conftest import catalog
 from testkit.browser import chromium
-from tests.e2e.test_pages import HISTORY
+from testkit.fakegithub.pages import catalog
 from testkit.fakegithub.server import FakeGitHub
-from testkit.seed import seed
+from testkit.parser import WasmtimeParser
+from testkit.seed import HISTORY, seed
 from testkit.served import Served
 
 OUT = Path(__file__).resolve().parent.parent / "build/screenshots"

@@ -14,6 +14,8 @@ from ghcr_stats.host import Host
 from testkit.cpython import Clock, DirKV, HttpxHttp
 
 DAY = 86400.0
+# The daily totals the page tests and `make screenshots` seed: a few days of two packages.
+HISTORY = {"flagger": [98_000_000, 98_400_000, 98_700_000, 98_765_432], "flux-cli": [412_000_000, 412_733_118]}
 
 
 def seed(state: Path, upstream, parser, now: float, days: dict[str, list[int]]) -> None:

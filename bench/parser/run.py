@@ -11,7 +11,7 @@ One extraction, the one the app needs from a package page: the exact total and t
   extractor written for them below (same rules: the h3 after "Total downloads", the rects
   of the labelled chart).
 
-Pages come from tests/fakegithub: a realistic ~300 KB page with half its filler (embedded
+Pages come from testkit/fakegithub: a realistic ~300 KB page with half its filler (embedded
 app data, scripts, icons) ahead of the package content, a ~3 MB one, and for linearity
 1x/4x/16x pages with all filler ahead of the content, so every reader must get past it.
 

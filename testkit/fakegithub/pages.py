@@ -829,3 +829,11 @@ def fluxcd_catalog() -> list[Package]:
             )
         )
     return out
+
+
+def catalog() -> list[Package]:
+    """Flux's packages, plus a user-owned one (GitHub serves users under /users/...)."""
+    user = fluxcd_catalog()[0]
+    return fluxcd_catalog() + [
+        Package("stefanprodan", "podinfo", 31_415_926, user.daily, "stefanprodan/podinfo", "6.9.2", owner_kind="users")
+    ]

@@ -2,18 +2,12 @@ import httpx
 import pytest
 
 from testkit.served import Served
-from testkit.fakegithub.pages import Package, fluxcd_catalog
+from testkit.fakegithub.pages import catalog
 from testkit.fakegithub.server import FakeGitHub
 
 TTL = 3600  # the cache_ttl of the modules' app
 
 
-def catalog() -> list[Package]:
-    """Flux's packages, plus a user-owned one (GitHub serves users under /users/...)."""
-    user = fluxcd_catalog()[0]
-    return fluxcd_catalog() + [
-        Package("stefanprodan", "podinfo", 31_415_926, user.daily, "stefanprodan/podinfo", "6.9.2", owner_kind="users")
-    ]
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,10 @@ from PIL import Image
 
 from testkit.parser import WasmtimeParser
 from testkit.fakegithub.pages import display_count
-from testkit.seed import seed
+from testkit.seed import HISTORY, seed
 from testkit.browser import chromium
 from testkit.served import Served
 
-HISTORY = {"flagger": [98_000_000, 98_400_000, 98_700_000, 98_765_432], "flux-cli": [412_000_000, 412_733_118]}
 
 
 def screenshot(url: str, width: int, path: Path) -> Image.Image:
