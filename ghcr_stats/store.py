@@ -81,7 +81,7 @@ class Store:
         if not d:
             return Failures()
         if "by_reason" not in d["value"]:  # counted before reasons were kept
-            return Failures({"unknown": d["value"].get("count", 0)})
+            return Failures({"unknown": d["value"]["count"]})
         return Failures(dict(d["value"]["by_reason"]))
 
     def note_failure(self, owner: str, package: str, reason: str) -> None:

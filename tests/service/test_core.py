@@ -178,7 +178,10 @@ def test_a_429_without_retry_after_backs_off_for_60_seconds(host, upstream):
     asked = upstream.count()
     upstream.heal()
     host.clock.advance(59)
-    assert body(get(host, "/stats/flux-cli"))["error"]["code"] == "rate-limited"
+    assert body(get(host, "/stats/flux-cli"))["error"] == {
+        "code": "rate-limited",
+        "message": "the upstream answered 429 (rate limited); not asking the upstream again for 1 s",
+    }
     assert upstream.count() == asked  # backing off, 60 s by default
     host.clock.advance(2)
     assert get(host, "/stats/flux-cli").status == 200
@@ -303,6 +306,12 @@ def test_failures_reach_metrics_by_reason_and_parse_kind(host, upstream):
     text = get(host, "/metrics").body.decode()
     assert 'ghcr_stats_fetch_failures_total{owner="fluxcd",package="flux-cli",reason="parse-wrong-page"} 2' in text
     assert 'ghcr_stats_fetch_failures_total{owner="fluxcd",package="flux-cli",reason="upstream-status"} 1' in text
+
+
+def test_a_nested_package_reaches_metrics_under_its_whole_name(host, upstream):
+    assert get(host, "/stats/fluxcd/charts/flagger").status == 200
+    text = get(host, "/metrics").body.decode()
+    assert 'ghcr_stats_downloads_total{owner="fluxcd",package="charts/flagger"} 9876543' in text
 
 
 def test_names_read_from_a_listing_pass_the_same_rules_as_clients(host, upstream):

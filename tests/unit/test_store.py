@@ -1,7 +1,7 @@
 import json
 
 from ghcr_stats.model import DailyCount, Measurement, PackagePage, TaggedVersion
-from ghcr_stats.store import SCHEMA, Store
+from ghcr_stats.store import MISSING_LIMIT, SCHEMA, Store
 from testkit.cpython import DictKV
 
 
@@ -87,3 +87,45 @@ def test_a_falling_exact_total_is_kept_and_flagged():
     assert kept.total_fell is True and store.latest("fluxcd", "flux-cli") == kept
     assert store.history("fluxcd", "flux-cli") == [(1.0, 950), (2.0, 10, True)]
     assert store.record(measurement(960, 3.0)).total_fell is False
+
+
+def test_an_unchanged_total_has_not_fallen():
+    store = Store(DictKV(), history_limit=10)
+    store.record(measurement(950, 1.0))
+    assert store.record(measurement(950, 2.0)).total_fell is False
+    assert store.history("fluxcd", "flux-cli") == [(1.0, 950), (2.0, 950)]
+
+
+def test_a_tag_never_read_has_no_history():
+    store = Store(DictKV(), history_limit=10)
+    assert store.tag_history("fluxcd", "flux-cli", "v2.0.0") == []
+
+
+def test_upstream_failures_are_counted_in_a_window_that_starts_again_when_it_ends():
+    store = Store(DictKV(), history_limit=10)
+    assert [store.note_upstream_failure(t, window=60) for t in (100.0, 110.0, 159.0)] == [1, 2, 3]
+    assert store.note_upstream_failure(160.0, window=60) == 1  # 60 s after the first: a new window
+    assert store.note_upstream_failure(219.0, window=60) == 2
+
+
+def test_a_404_is_remembered_until_forgotten_and_marking_it_again_moves_it():
+    store = Store(DictKV(), history_limit=10)
+    store.set_missing("package:fluxcd/a", 10.0, forget_before=0.0)
+    store.set_missing("package:fluxcd/b", 20.0, forget_before=0.0)
+    store.set_missing("package:fluxcd/a", 30.0, forget_before=0.0)
+    assert (store.missing_since("package:fluxcd/a"), store.missing_since("package:fluxcd/b")) == (30.0, 20.0)
+    store.set_missing("package:fluxcd/c", 40.0, forget_before=20.0)  # b, marked at 20, is just kept
+    assert store.missing_since("package:fluxcd/b") == 20.0
+    store.set_missing("package:fluxcd/d", 50.0, forget_before=20.5)
+    assert [store.missing_since(f"package:fluxcd/{p}") for p in "abcd"] == [30.0, 0.0, 40.0, 50.0]
+
+
+def test_past_the_limit_the_oldest_404s_are_forgotten_first():
+    store = Store(DictKV(), history_limit=10)
+    # Names in the opposite order to their times, so dropping by name would drop the newest.
+    names = [f"package:fluxcd/p{i:04d}" for i in range(MISSING_LIMIT + 10)]
+    for i, name in enumerate(names):
+        store.set_missing(name, 1000.0 - i, forget_before=0.0)
+    kept = [n for n in names if store.missing_since(n)]
+    assert len(kept) == MISSING_LIMIT
+    assert kept == names[:MISSING_LIMIT - 1] + names[-1:]  # the newest MISSING_LIMIT - 1, and the one just marked
