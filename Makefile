@@ -36,7 +36,7 @@ STATE       ?= .state
 # 1.63 with its wasm32 std and linker, installed when missing); fails in one line when there is none.
 RUST_ENV     = rust_env=$$(scripts/rust-toolchain.sh) && export $$rust_env
 
-.PHONY: all setup setup-test build run test test-rust test-python mutation mutation-rust check-live screenshots bench bench-parser bench-service clean
+.PHONY: all setup setup-test build run test test-rust test-python golden mutation mutation-rust check-live screenshots bench bench-parser bench-service clean
 all: build
 
 ## Set-up ---------------------------------------------------------------------------------
@@ -120,6 +120,11 @@ test-rust:
 test-python: setup build $(BENCH_NPM)
 	@seed=$${SEED:-$$RANDOM$$RANDOM}; echo "test order: --randomly-seed=$$seed"; \
 	$(PY) -m pytest -q -p randomly --randomly-seed=$$seed tests
+
+# Rewrites tests/unit/golden/ from what the renderers draw now: after a change to a page, a
+# picture or a JSON body, look at the new files (`git diff`, a browser), then commit them.
+golden: setup
+	UPDATE_GOLDEN=1 $(PY) -m pytest -q -p no:randomly tests/unit/test_rendered_exactly.py
 
 # Hand-made bugs in the parser's source (scripts/mutate_rust.py), each run against test-rust and
 # the Python parser tests on the rebuilt component; every one must be caught. Takes minutes, so

@@ -29,8 +29,8 @@ def bars(series: list[tuple[str, int]], *, label: str) -> str:
             f'<rect class="bar" x="{x + slot * 0.1:.1f}" y="{y:.1f}" width="{slot * 0.8:.1f}" height="{h:.1f}" '
             f'data-date="{escape(date)}" data-count="{count}"><title>{escape(date)}: {count:,}</title></rect>'
         )
-    x_labels = [(0, series[0][0]), (len(series) - 1, series[-1][0])]
-    ticks = "".join(_x_label(_LEFT + (i + 0.5) * slot, text) for i, text in x_labels)
+    first, last = (_LEFT + slot / 2, series[0][0]), (_W - _RIGHT - slot / 2, series[-1][0])
+    ticks = _x_labels(first, last if len(series) > 1 else None)
     return _svg(label, _y_axis(0, top) + ticks + "".join(marks))
 
 
@@ -55,7 +55,7 @@ def line(points: list[tuple], *, label: str) -> str:
         f"<title>{iso(t)}: {v:,}</title></circle>"
         for (t, v), (x, y) in zip(points, coords)
     )
-    ticks = _x_label(coords[0][0], iso(t0)[:10]) + (_x_label(coords[-1][0], iso(t1)[:10]) if t1 > t0 else "")
+    ticks = _x_labels((coords[0][0], iso(t0)[:10]), (coords[-1][0], iso(t1)[:10]) if t1 > t0 else None)
     return _svg(label, _y_axis(low, high) + ticks + f'<polyline class="line" points="{path}"/>' + dots)
 
 
@@ -70,8 +70,15 @@ def _y_axis(low: int, high: int) -> str:
     )
 
 
-def _x_label(x: float, text: str) -> str:
-    anchor = "start" if x < _W / 3 else "end" if x > 2 * _W / 3 else "middle"
+def _x_labels(first: tuple[float, str], last: tuple[float, str] | None) -> str:
+    """The first and last mark's labels, each running inwards from its mark; a lone mark's
+    label is centred under it."""
+    if last is None:
+        return _x_label(*first, "middle")
+    return _x_label(*first, "start") + _x_label(*last, "end")
+
+
+def _x_label(x: float, text: str, anchor: str) -> str:
     return f'<text class="tick" x="{x:.1f}" y="{_H - 6}" text-anchor="{anchor}">{escape(text)}</text>'
 
 

@@ -49,8 +49,87 @@ def test_line_puts_each_measurement_at_its_time_and_value():
     assert xs[1] - xs[0] == xs[2] - xs[1] and ys[0] > ys[1] > ys[2]  # later right, larger higher
 
 
-def test_empty_charts_say_so():
-    assert "no data yet" in charts.bars([], label="x") and "no data yet" in charts.line([], label="x")
+def plot_area(svg: ET.Element) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of the plot, read from its two axis lines."""
+    upright, across = svg.findall("line[@class='axis']")
+    return float(upright.get("x1")), float(upright.get("y1")), float(across.get("x2")), float(across.get("y1"))
+
+
+def x_labels(svg: ET.Element) -> list[tuple[float, str, str]]:
+    bottom = plot_area(svg)[3]
+    return [(float(t.get("x")), t.get("text-anchor"), t.text) for t in svg.findall("text") if float(t.get("y")) > bottom]
+
+
+def y_labels(svg: ET.Element) -> list[tuple[float, str]]:
+    left = plot_area(svg)[0]
+    return sorted((float(t.get("y")), t.text) for t in svg.findall("text") if float(t.get("x")) < left)
+
+
+def test_the_chart_fits_its_box_and_the_plot_inside_the_axes():
+    svg = ET.fromstring(charts.bars([("2026-05-01", 1)], label="x"))
+    width, height = (float(n) for n in svg.get("viewBox").split()[2:])
+    left, top, right, bottom = plot_area(svg)
+    assert 0 < left < right < width and 0 < top < bottom < height
+    assert all(float(t.get("y")) <= height for t in svg.findall("text"))
+    # The values beside the upright axis end just left of it; the dates sit below the plot.
+    assert all(left - 8 < float(t.get("x")) < left and t.get("text-anchor") == "end" for t in svg.findall("text")[:2])
+    assert all(bottom < float(t.get("y")) < height for t in svg.findall("text")[2:])
+
+
+def test_bars_share_the_plot_in_order_the_tallest_reaching_its_top():
+    series = [(f"2026-05-{d:02d}", c) for d, c in enumerate([5, 20, 0, 10], start=1)]
+    svg = ET.fromstring(charts.bars(series, label="per day"))
+    left, top, right, bottom = plot_area(svg)
+    slot = (right - left) / len(series)
+    for i, r in enumerate(svg.findall("rect")):
+        x, w, y, h = (float(r.get(k)) for k in ("x", "width", "y", "height"))
+        assert left + i * slot < x and x + w < left + (i + 1) * slot  # inside its own slot, a gap either side
+        assert w > slot / 2 and abs(x - (left + i * slot) - (left + (i + 1) * slot - (x + w))) < 0.11  # centred
+        assert abs(y + h - bottom) < 0.11 and abs(h - (bottom - top) * series[i][1] / 20) < 0.11
+    assert [t for _, t in y_labels(svg)] == ["20", "0"]
+    (y_top, _), (y_bottom, _) = y_labels(svg)
+    assert top <= y_top < top + 8 and y_bottom == bottom
+    first, last = x_labels(svg)
+    assert first == (round(left + slot / 2, 1), "start", "2026-05-01") and last == (round(right - slot / 2, 1), "end", "2026-05-04")
+
+
+def test_a_lone_bar_fills_the_plot_and_its_date_is_centred_under_it():
+    svg = ET.fromstring(charts.bars([("2026-05-01", 0)], label="x"))
+    left, top, right, bottom = plot_area(svg)
+    (rect,) = svg.findall("rect")
+    assert float(rect.get("height")) == 0 and float(rect.get("y")) == bottom  # a zero day is no bar, not an error
+    assert x_labels(svg) == [(round((left + right) / 2, 1), "middle", "2026-05-01")]
+
+
+def test_a_line_spans_the_plot_from_its_first_to_its_last_time():
+    points = [(1_780_000_000 + DAY, 1_500), (1_780_000_000, 1_000), (1_780_000_000 + 3 * DAY, 3_000)]
+    svg = ET.fromstring(charts.line(points, label="total"))
+    left, top, right, bottom = plot_area(svg)
+    dots = [(float(d.get("cx")), float(d.get("cy"))) for d in svg.findall("circle")]
+    drawn = [tuple(float(n) for n in xy.split(",")) for xy in svg.find("polyline").get("points").split(" ")]
+    assert drawn == dots
+    assert dots[0] == (left, bottom) and dots[-1] == (right, top)
+    assert abs(dots[1][0] - (left + (right - left) / 3)) < 0.11 and abs(dots[1][1] - (bottom - (bottom - top) / 4)) < 0.11
+    assert [t for _, t in y_labels(svg)] == ["3K", "1K"]
+    assert x_labels(svg) == [(left, "start", "2026-05-28"), (right, "end", "2026-05-31")]
+
+
+def test_a_single_measurement_and_a_flat_line_are_drawn_in_the_middle():
+    svg = ET.fromstring(charts.line([(1_780_000_000, 7)], label="total"))
+    left, top, right, bottom = plot_area(svg)
+    (dot,) = svg.findall("circle")
+    assert (float(dot.get("cx")), float(dot.get("cy"))) == ((left + right) / 2, (top + bottom) / 2)
+    assert x_labels(svg) == [((left + right) / 2, "middle", "2026-05-28")]
+    flat = ET.fromstring(charts.line([(0, 7), (DAY, 7)], label="total"))
+    assert {float(d.get("cy")) for d in flat.findall("circle")} == {(top + bottom) / 2}
+    assert [float(d.get("cx")) for d in flat.findall("circle")] == [left, right]
+
+
+def test_empty_charts_say_so_in_the_middle_of_their_box():
+    for svg in (ET.fromstring(charts.bars([], label="x")), ET.fromstring(charts.line([], label="x"))):
+        width, height = (float(n) for n in svg.get("viewBox").split()[2:])
+        (text,) = svg.findall("text")
+        assert (text.text, float(text.get("x")), float(text.get("y")), text.get("text-anchor")) == ("no data yet", width / 2, height / 2, "middle")
 
 
 def test_the_svg_qr_code_decodes_to_the_url():

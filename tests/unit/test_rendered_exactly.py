@@ -1,0 +1,120 @@
+"""Every page, picture and JSON body, byte for byte, rendered from fixed readings and compared
+with a file in golden/ that a person has looked at (the .html and .svg open in a browser).
+
+The other render tests check what the output means; these pin the rest (words, markup, style,
+each coordinate), so any change to what users see fails here on purpose. Look at the change,
+then `make golden` rewrites the files and `git diff` shows it for review.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from ghcr_stats.model import (
+    AppError, DailyCount, Failures, Listing, Measurement, OwnerReading, PackagePage, Reading,
+    TaggedVersion, Tracked, Versions,
+)
+from ghcr_stats.render import api, badge, charts, dashboard, layout, metrics, package_view, qr, text_view
+
+GOLDEN = Path(__file__).parent / "golden"
+AT = 1_780_000_000.0  # 2026-05-28T20:26:40Z
+DAY = 86400.0
+BASE = "http://127.0.0.1:3000"
+
+
+def daily(level: int) -> list[DailyCount]:
+    """30 days, 2026-04-28 to 2026-05-27, a weekly dip and one zero day."""
+    return [DailyCount(f"2026-{4 + (d + 27) // 30:02d}-{(d + 27) % 30 + 1:02d}",
+                       0 if d == 12 else level * (7 + d % 7 - 3 * (d % 7 == 5)) // 10) for d in range(30)]
+
+
+FLUX_CLI = Measurement(
+    "fluxcd", "flux-cli",
+    PackagePage(412_733_118, True, "412M", daily(890_000), "2026-05-20T07:13:00-07:00", "fluxcd/flux2", "v2.7.5",
+                [TaggedVersion(1002, ["latest", "v2.7.5"], 120_345), TaggedVersion(1001, ["v2.7.4"], 998_001)]),
+    "https://github.com/fluxcd/flux2/pkgs/container/flux-cli", AT,
+)
+# GitHub's rounded total only, no repository or latest version, and markup-breaking text.
+ROUNDED = Measurement(
+    "fluxcd", "charts/flagger", PackagePage(1_200_000, False, "1.2M<&>", daily(14_200)),
+    "https://github.com/orgs/fluxcd/packages/container/package/charts%2Fflagger", AT - 7200,
+)
+FELL = Measurement("fluxcd", "source-watcher", PackagePage(950, True, "950", daily(31)), "https://github.com/x", AT - 60, total_fell=True)
+FAILED = AppError(502, "upstream-status", "the upstream answered 503 <Service Unavailable>")
+
+POINTS = [(AT - 4 * DAY, 409_100_000), (AT - 3 * DAY, 410_050_123), (AT - 2 * DAY + 3600, 411_000_000, True),
+          (AT - DAY, 411_800_500), (AT, 412_733_118)]
+VERSIONS = Versions("fluxcd", "flux-cli", [(f"v2.{7 - i // 10}.{9 - i % 10}", 2_000_000 - 97_531 * i) for i in range(17)], AT - 300)
+OWNER = OwnerReading(
+    "fluxcd",
+    Listing("fluxcd", ["charts/flagger", "flux-cli", "ghost", "source-watcher"], AT - 600, complete=False),
+    [Reading(FLUX_CLI), Reading(ROUNDED, stale=True, error=FAILED), Reading(FELL)],
+    failed={"ghost": AppError(502, "unparseable", "the page had no <main>")},
+    listing_error=AppError(502, "rate-limited", "the upstream answered 429 (rate limited)"),
+)
+
+
+def check(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_text(text, encoding="utf-8")
+        return
+    assert path.exists(), f"no golden file {name}: run `make golden`, look at it, and commit it"
+    assert text == path.read_text(encoding="utf-8"), f"{name} is not its golden file: look at the change, then `make golden`"
+
+
+def as_json(body: dict) -> str:
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+PAGES = {
+    "package.html": lambda: package_view.render(
+        Reading(FLUX_CLI), POINTS, VERSIONS, self_url=f"{BASE}/packages/fluxcd/flux-cli", base_url=BASE),
+    "package-stale-rounded.html": lambda: package_view.render(
+        Reading(ROUNDED, stale=True, error=FAILED), POINTS[:1], Versions("fluxcd", "charts/flagger", [("v1", 0)], AT),
+        self_url=f"{BASE}/packages/fluxcd/charts/flagger", base_url=BASE),
+    "package-few-versions.html": lambda: package_view.render(
+        Reading(FELL), [], Versions("fluxcd", "source-watcher", VERSIONS.versions[:15], AT),
+        self_url=f"{BASE}/packages/fluxcd/source-watcher", base_url=BASE),
+    "package-no-versions.html": lambda: package_view.render(
+        Reading(FELL), POINTS[:2], None, self_url=f"{BASE}/packages/fluxcd/source-watcher", base_url=BASE),
+    "owner-by-total.html": lambda: dashboard.render(OWNER, *dashboard.sort(OWNER.readings, None), f"{BASE}/"),
+    "owner-by-name.html": lambda: dashboard.render(OWNER, *dashboard.sort(OWNER.readings, "name"), f"{BASE}/?sort=name"),
+    "owner-empty.html": lambda: dashboard.render(OwnerReading("nobody", Listing("nobody", [], AT), []), "recent", [], f"{BASE}/"),
+    "error.html": lambda: layout.error_page(404, "not-found", "no container package 'x<y>' for owner 'fluxcd'"),
+    "owner.txt": lambda: text_view.owner(OWNER, dashboard.sort(OWNER.readings, "recent")[1]),
+    "package.txt": lambda: text_view.package(Reading(FLUX_CLI), POINTS, VERSIONS, f"{BASE}/packages/fluxcd/flux-cli"),
+    "package-stale-rounded.txt": lambda: text_view.package(
+        Reading(ROUNDED, stale=True, error=FAILED), [], None, f"{BASE}/packages/fluxcd/charts/flagger"),
+    "qr.txt": lambda: qr.text(f"{BASE}/packages/fluxcd/flux-cli"),
+    "badge.svg": lambda: badge.render("downloads", "412.7M"),
+    "badge-stale.svg": lambda: badge.render("v2.7.5 <&>", "1.2M", stale=True),
+    "bars-one-day.svg": lambda: charts.bars([("2026-05-27", 5)], label="one day"),
+    "line-one-point.svg": lambda: charts.line([(AT, 5)], label="one point"),
+    "metrics.txt": lambda: metrics.render([
+        Tracked("fluxcd", "charts/flagger", ROUNDED, Failures({"upstream-status": 2, "parse-not-found": 1})),
+        Tracked("fluxcd", "flux-cli", FLUX_CLI, Failures()),
+        Tracked("fluxcd", "source-watcher", FELL, Failures()),
+        Tracked('my"org\\x', "ghost\n", None, Failures({"truncated": 1})),
+    ]),
+    "package.json": lambda: as_json(api.package(Reading(FLUX_CLI), AT + 90)),
+    "package-stale-rounded.json": lambda: as_json(api.package(Reading(ROUNDED, stale=True, error=FAILED), AT)),
+    "owner.json": lambda: as_json(api.owner(OWNER, AT)),
+    "history.json": lambda: as_json(api.history("fluxcd", "flux-cli", POINTS, 5)),
+    "versions.json": lambda: as_json(api.versions(VERSIONS, None, AT, lambda tag: [(AT - DAY, 5), (AT, 7)] if tag == "v2.7.9" else [])),
+    "versions-stale.json": lambda: as_json(api.versions(Versions("fluxcd", "flux-cli", [("v1", 3)], AT - 10, complete=False), FAILED, AT, lambda tag: [])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_rendered_exactly(name):
+    check(name, PAGES[name]())
+
+
+def test_every_golden_file_is_rendered():
+    # A golden file whose case was removed would go on being looked at and never checked.
+    assert sorted(p.name for p in GOLDEN.iterdir()) == sorted(PAGES)
