@@ -246,7 +246,7 @@ def _conditional(request: Request, response: Response) -> Response:
 def log_unexpected(request: Request) -> None:
     """The traceback and the request it broke, on stderr (Spin's log); never in the answer."""
     print(f"ghcr-stats: unexpected error answering {request.method} {urlsplit(request.uri).path}", file=sys.stderr)
-    traceback.print_exc(file=sys.stderr)
+    traceback.print_exc()  # to stderr
 
 
 def error(status: int, code: str, message: str) -> Response:

@@ -51,7 +51,6 @@ def text(data: str) -> str:
     drawn ones: a reader needs the quiet zone lighter than the code.
     """
     rows = matrix(data)
-    if len(rows) % 2:
-        rows.append([False] * len(rows[0]))
+    rows.append([False] * len(rows[0]))  # 17 + 4v modules and the quiet zone: always odd
     glyphs = {(False, False): "█", (False, True): "▀", (True, False): "▄", (True, True): " "}
     return "\n".join("".join(glyphs[(t, b)] for t, b in zip(top, bottom)) for top, bottom in zip(rows[::2], rows[1::2]))
