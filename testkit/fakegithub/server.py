@@ -133,7 +133,8 @@ class FakeGitHub:
 
     def __enter__(self) -> "FakeGitHub":
         for server in (self._server, self.elsewhere._server):
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            # Polled for shutdown every 50 ms, not 500: every test module stops two servers.
+            threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
     def __exit__(self, *exc) -> None:
