@@ -168,7 +168,7 @@ def _failure(request: Request, status: int, code: str, message: str) -> Response
     first = urlsplit(request.uri).path.strip("/").split("/")[0]
     headers = {"cache-control": "no-store"}
     if first == "badge":
-        return Response(status, {**headers, "content-type": "image/svg+xml"}, badge.render("downloads", "unavailable", stale=True).encode())
+        return Response(status, {**headers, "content-type": "image/svg+xml"}, badge.render("downloads", "unavailable", why=f"{code}: {message}").encode())
     if first == "shields":
         return Response(status, {**headers, "content-type": "application/json"}, _dump(api.shields_error("downloads")))
     if first in ("", "packages") and _wants_html(request):

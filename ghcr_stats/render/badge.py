@@ -20,13 +20,15 @@ def text_width(text: str) -> float:
     return sum(_WIDTHS.get(c, _WIDE) for c in text)
 
 
-def render(label: str, message: str, stale: bool = False) -> str:
-    color = "#9f9f9f" if stale else "#007ec6"
+def render(label: str, message: str, stale: bool = False, why: str | None = None) -> str:
+    """A badge, grey when `stale` or when it stands for a failure, `why` saying which (in its
+    tooltip: a README's broken badge tells its reader what went wrong)."""
+    color = "#9f9f9f" if stale or why else "#007ec6"
     lw = round(text_width(label) + 2 * _PAD)
     mw = round(text_width(message) + 2 * _PAD)
     w = lw + mw
+    title = escape(f"{label}: {message}" + (" (stale)" if stale else "") + (f" ({why})" if why else ""))
     label, message = escape(label), escape(message)
-    title = f"{label}: {message}" + (" (stale)" if stale else "")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="20" role="img" aria-label="{title}">'
         f"<title>{title}</title>"

@@ -179,11 +179,13 @@ class FakeGitHub:
                 return 200, self._versions_page(p, page) if rest else self._package_page(p), p.name
         return self._not_found(None)
 
+    # Pages are cached by everything they are made from: a test that replaces a package with
+    # other values gets a page with those.
     def _package_page(self, p: pages.Package) -> bytes:
-        return self._cached(("package", p.owner, p.name, p.total), lambda: pages.package_page(p).encode())
+        return self._cached(("package", repr(p)), lambda: pages.package_page(p).encode())
 
     def _versions_page(self, p: pages.Package, page: int) -> bytes:
-        return self._cached(("versions", p.owner, p.name, tuple(p.versions), page), lambda: pages.versions_page(p, page=page).encode())
+        return self._cached(("versions", repr(p), page), lambda: pages.versions_page(p, page=page).encode())
 
     def _not_found(self, target: str | None) -> tuple[int, bytes, str | None]:
         return 404, self._cached(("404",), pages.not_found_page), target

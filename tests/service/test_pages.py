@@ -117,6 +117,42 @@ def test_version_and_tag_badges_and_their_shields(host, upstream):
     assert missing.status == 404 and "unavailable" in texts(missing.body)
 
 
+def title(svg: bytes) -> str:
+    return ET.fromstring(svg).find(f"{SVG}title").text
+
+
+def test_badges_name_their_package_either_way_and_say_why_they_fail(host, upstream):
+    pkg = upstream.packages[("fluxcd", "flux-cli")]
+    assert title(get(host, "/badge/fluxcd/flux-cli.svg").body) == f"downloads: {display_count(pkg.total)}"  # GitHub's own
+    assert title(get(host, "/badge/fluxcd/flux-cli/version.svg").body) == f"version: {pkg.latest_version}"
+    missing = get(host, "/badge/fluxcd/flux-cli/tag/v0.0.0-nope.svg")
+    assert missing.status == 404 and missing.headers["content-type"] == "image/svg+xml"
+    assert title(missing.body) == "downloads: unavailable (no-such-tag: fluxcd/flux-cli lists no tagged version 'v0.0.0-nope')"
+    key = ("fluxcd", "flagger")
+    original = upstream.packages[key]
+    upstream.packages[key] = replace(original, latest_version=None, versions=[])
+    try:
+        r = get(host, "/badge/flagger/version.svg")
+    finally:
+        upstream.packages[key] = original
+    assert r.status == 404 and title(r.body) == "downloads: unavailable (no-version: the page of fluxcd/flagger shows no latest version)"
+
+
+def test_a_tag_badge_turns_grey_while_its_versions_are_stale(host, upstream):
+    key = ("fluxcd", "flux-cli")
+    original = upstream.packages[key]
+    upstream.packages[key] = replace(original, versions=[("v3.0.0", 1_240_000), ("v2.0.0", 999)])
+    try:
+        fresh = get(host, "/badge/flux-cli/tag/v3.0.0.svg")
+        assert title(fresh.body) == "v3.0.0: 1.2M" and b"#007ec6" in fresh.body
+        host.clock.advance(host.settings.cache_ttl)
+        upstream.fail("*", "503")
+        stale = get(host, "/badge/flux-cli/tag/v2.0.0.svg")
+        assert stale.status == 200 and title(stale.body) == "v2.0.0: 999 (stale)" and b"#007ec6" not in stale.body
+    finally:
+        upstream.packages[key] = original
+
+
 def test_errors_come_in_the_endpoints_format(host, upstream):
     upstream.fail("*", "503")
     badge = get(host, "/badge/flux-cli.svg")

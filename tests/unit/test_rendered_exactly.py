@@ -93,6 +93,7 @@ PAGES = {
     "qr.txt": lambda: qr.text(f"{BASE}/packages/fluxcd/flux-cli"),
     "badge.svg": lambda: badge.render("downloads", "412.7M"),
     "badge-stale.svg": lambda: badge.render("v2.7.5 <&>", "1.2M", stale=True),
+    "badge-error.svg": lambda: badge.render("downloads", "unavailable", why="no-such-tag: fluxcd/flux-cli lists no tagged version 'v<9>'"),
     "bars-one-day.svg": lambda: charts.bars([("2026-05-27", 5)], label="one day"),
     "line-one-point.svg": lambda: charts.line([(AT, 5)], label="one point"),
     "metrics.txt": lambda: metrics.render([
