@@ -15,9 +15,9 @@ _BORDER = 2  # quiet-zone modules around the code; readers need some
 
 def matrix(data: str) -> list[list[bool]]:
     """The modules, quiet zone included; True is dark."""
-    code = qrcode.QRCode(error_correction=qrcode.ERROR_CORRECT_M, border=_BORDER)
+    code = qrcode.QRCode(border=_BORDER)  # error correction M, the smallest version that fits
     code.add_data(data)
-    code.make(fit=True)
+    code.make()
     return code.get_matrix()
 
 

@@ -156,15 +156,29 @@ def test_a_tag_badge_turns_grey_while_its_versions_are_stale(host, upstream):
 def test_errors_come_in_the_endpoints_format(host, upstream):
     upstream.fail("*", "503")
     badge = get(host, "/badge/flux-cli.svg")
-    assert badge.status == 502 and badge.headers["content-type"] == "image/svg+xml"
-    assert texts(badge.body)[-1] == "unavailable"
-    shields = json.loads(get(host, "/shields/flux-cli").body)
-    assert shields["isError"] is True and shields["message"] == "unavailable"
+    assert badge.status == 502 and badge.headers == {"cache-control": "no-store", "content-type": "image/svg+xml"}
+    assert texts(badge.body)[0] == "downloads" and texts(badge.body)[-1] == "unavailable" and b"#007ec6" not in badge.body
+    shields = get(host, "/shields/flux-cli")
+    assert shields.headers == {"cache-control": "no-store", "content-type": "application/json"}
+    assert json.loads(shields.body) == {"schemaVersion": 1, "label": "downloads", "message": "unavailable", "color": "lightgrey", "isError": True}
     page = get(host, "/packages/fluxcd/flux-cli", HTML)
-    assert page.status == 502 and page.body.startswith(b"<!doctype html>") and b"upstream-status" in page.body
+    assert page.status == 502 and page.headers["cache-control"] == "no-store"
+    assert page.body.startswith(b"<!doctype html>") and b"<h1>502: upstream-status</h1>" in page.body
+    api = get(host, "/stats/flux-cli")
+    assert api.headers == {"content-type": "application/json", "cache-control": "no-store"}
+    unknown = get(host, "/X")  # no route: the API's format, whatever the path looks like
+    assert unknown.status == 404 and json.loads(unknown.body)["error"]["code"] == "no-route"
     # By now the upstream has failed often enough to be left alone: the reason says so.
     assert re.match(rb"502 upstream-(status|backoff): ", get(host, "/", {"accept": "*/*"}).body)
     assert json.loads(get(host, "/stats/flux-cli").body)["error"]["code"] in ("upstream-status", "upstream-backoff")
+
+
+def test_a_page_behind_a_proxy_shows_the_url_its_reader_used(host, upstream):
+    forwarded = {**HTML, "x-forwarded-proto": "https", "x-forwarded-host": "stats.fluxcd.io"}
+    page = get(host, "/packages/fluxcd/flux-cli?from=readme", forwarded).body.decode()
+    assert "<code>https://stats.fluxcd.io/packages/fluxcd/flux-cli?from=readme</code>" in page
+    plain = get(host, "/packages/fluxcd/flux-cli", HTML).body.decode()
+    assert "<code>http://stats.example/packages/fluxcd/flux-cli</code>" in plain
 
 
 def test_each_tags_downloads_have_a_history(host, upstream):

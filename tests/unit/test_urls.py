@@ -23,6 +23,10 @@ def test_listing_and_versions_urls():
         urls.versions_url("https://github.com", "orgs", "fluxcd", "flux-cli")
         == "https://github.com/orgs/fluxcd/packages/container/flux-cli/versions?filters%5Bversion_type%5D=tagged"
     )
+    assert (
+        urls.versions_url("https://github.com", "orgs", "fluxcd", "charts/flagger")
+        == "https://github.com/orgs/fluxcd/packages/container/charts%2Fflagger/versions?filters%5Bversion_type%5D=tagged"
+    )
 
 
 def test_next_links_resolve_on_the_upstream_only():

@@ -99,6 +99,8 @@ def test_a_lone_bar_fills_the_plot_and_its_date_is_centred_under_it():
     (rect,) = svg.findall("rect")
     assert float(rect.get("height")) == 0 and float(rect.get("y")) == bottom  # a zero day is no bar, not an error
     assert x_labels(svg) == [(round((left + right) / 2, 1), "middle", "2026-05-01")]
+    two = ET.fromstring(charts.bars([("2026-05-01", 1), ("2026-05-02", 2)], label="x"))
+    assert [(anchor, text) for _, anchor, text in x_labels(two)] == [("start", "2026-05-01"), ("end", "2026-05-02")]
 
 
 def test_a_line_spans_the_plot_from_its_first_to_its_last_time():
