@@ -191,10 +191,9 @@ def _owner_ok(content_type: str, body: bytes, host: Host, o: OwnerReading) -> Re
 
 
 def _package_path(default_owner: str, segments: list[str]) -> tuple[str, str]:
-    """`[package]` (default owner; nested names percent-encoded) or `[owner, *package]`."""
+    """`[package]` (default owner; nested names percent-encoded) or `[owner, *package]`; the
+    routes never pass an empty list."""
     decoded = [unquote(s) for s in segments]
-    if not decoded:
-        raise AppError(404, "no-route", "a package name is missing from the path; see README for the endpoints")
     try:
         if len(decoded) == 1:
             return default_owner, check_package(decoded[0])

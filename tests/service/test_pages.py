@@ -166,6 +166,8 @@ def test_errors_come_in_the_endpoints_format(host, upstream):
     assert page.body.startswith(b"<!doctype html>") and b"<h1>502: upstream-status</h1>" in page.body
     api = get(host, "/stats/flux-cli")
     assert api.headers == {"content-type": "application/json", "cache-control": "no-store"}
+    bad = get(host, "/stats/fluxcd/Flux-CLI")
+    assert bad.status == 400 and json.loads(bad.body)["error"]["code"] == "invalid-name"
     unknown = get(host, "/X")  # no route: the API's format, whatever the path looks like
     assert unknown.status == 404 and json.loads(unknown.body)["error"]["code"] == "no-route"
     # By now the upstream has failed often enough to be left alone: the reason says so.
