@@ -4,13 +4,16 @@
     python scripts/mutation_report.py [--seconds N] [--load "1.9 2.0 2.1"] [--write]
 
 The score is killed / checked: a mutant that timed out counts as killed (the change hung the
-tests), one that no test reaches counts as survived, and unchecked ones are listed apart.
+tests), one that no test reaches counts as survived, and unchecked ones are listed apart. Each
+survivor is marked with the README's judgement of it (its list of equivalent mutants), or as
+not judged: those are the tests still to write.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
@@ -32,6 +35,14 @@ def verdicts() -> dict[str, str]:
         codes = json.loads(meta.read_text())["exit_code_by_key"]
         found.update({name: status_by_exit_code[code] for name, code in codes.items()})
     return found
+
+
+def judged_equivalent() -> set[str]:
+    """The mutants the README's "Survivors judged equivalent" list names, each with its why."""
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("Survivors judged equivalent")
+    section = readme[start:readme.index("\n#", start)]
+    return set(re.findall(r"`(ghcr_stats\.[^`]+)`", section))
 
 
 def module_of(name: str) -> str:
@@ -67,8 +78,13 @@ def render(found: dict[str, str], seconds: float | None, load: str | None) -> st
     ]
     for module, c in sorted(by_module.items()):
         lines.append(f"| {module} | {c['killed']} | {c['survived']} | {c['unchecked']} |")
-    lines += ["", f"## Survivors ({len(survivors)})", "", "`mutmut show <name>` prints a mutant's diff.", ""]
-    lines += [f"- `{n}` ({found[n]})" for n in survivors]
+    equivalent = judged_equivalent()
+    open_ = [n for n in survivors if n not in equivalent]
+    lines += [
+        "", f"## Survivors ({len(survivors)}: {len(survivors) - len(open_)} judged equivalent in the README, {len(open_)} not)",
+        "", "`mutmut show <name>` prints a mutant's diff.", "",
+    ]
+    lines += [f"- `{n}` ({found[n]}{', equivalent: see the README' if n in equivalent else ', NOT JUDGED'})" for n in survivors]
     return "\n".join(lines) + "\n"
 
 

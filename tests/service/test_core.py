@@ -225,9 +225,14 @@ def test_a_body_over_the_cap_is_refused_not_parsed(host, upstream):
 
 
 def test_stale_answers_expire_quickly_and_fresh_ones_with_the_ttl(host, upstream):
+    ttl = host.settings.cache_ttl
     fresh = get(host, "/stats/helm-controller")
-    assert fresh.headers["cache-control"] == f"public, max-age={host.settings.cache_ttl}"
-    host.clock.advance(host.settings.cache_ttl + 5)
+    assert fresh.headers["cache-control"] == f"public, max-age={ttl}"
+    host.clock.advance(100)  # counts down with the stored value's age
+    assert get(host, "/stats/helm-controller").headers["cache-control"] == f"public, max-age={ttl - 100}"
+    host.clock.advance(ttl - 100.5)
+    assert get(host, "/stats/helm-controller").headers["cache-control"] == "public, max-age=0"
+    host.clock.advance(5.5)
     upstream.fail("helm-controller", "503")
     stale = get(host, "/stats/helm-controller")
     assert body(stale)["stale"] is True and body(stale)["age_seconds"] == host.settings.cache_ttl + 5
@@ -438,6 +443,16 @@ def test_client_chosen_names_do_not_grow_state_or_metrics(host, upstream):
     assert metrics.count(b"\n") == series
 
 
+def test_an_unparseable_page_is_named_in_the_error(host, upstream):
+    upstream.fail("flux-cli", "garbage")
+    e = body(get(host, "/stats/flux-cli"))["error"]
+    assert e["code"] == "unparseable" and e["message"].startswith(f"{upstream.url}/orgs/fluxcd/packages/container/package/flux-cli: wrong-page: ")
+    upstream.heal()
+    upstream.fail("listing", "garbage")
+    e = body(get(host, "/stats"))["error"]
+    assert e["code"] == "unparseable" and e["message"].startswith(f"{upstream.url}/orgs/fluxcd/packages: wrong-page: ")
+
+
 def test_failures_of_listed_packages_are_counted(host, upstream):
     get(host, "/stats")
     host.clock.advance(host.settings.cache_ttl)
@@ -580,7 +595,8 @@ def test_a_listing_keeps_container_packages_once_each(host):
             return page
         first = page.packages[0]
         npm = ListedPackage("left-pad", "/orgs/fluxcd/packages/npm/package/left-pad", None)
-        return replace(page, packages=[*page.packages, first, npm])
+        # Each skipped row ahead of others, which must still be read.
+        return replace(page, packages=[first, npm, *page.packages])
 
     host.parser = Rewritten(host.parser, change)
     r = body(get(host, "/stats"))

@@ -34,3 +34,12 @@ def test_package_names_github_allows(package):
 def test_package_names_github_refuses(package):
     with pytest.raises(InvalidName, match="invalid package"):
         check_package(package)
+
+
+def test_the_error_says_which_rule_a_name_breaks():
+    with pytest.raises(InvalidName) as e:
+        check_package("Flux-CLI")
+    assert str(e.value) == (
+        "invalid package 'Flux-CLI': container package names are lowercase letters and digits "
+        "separated by '.', '_', '__' or '-', nested with '/', at most 255 characters"
+    )
