@@ -84,9 +84,13 @@ def test_history_and_daily_deltas_over_days(host, upstream):
 
 def test_a_404_is_remembered_for_the_ttl(host, upstream):
     assert get(host, "/stats/nothing-here").status == 404
-    asked = upstream.count()  # as an org's package, then as a user's
+    assert get(host, "/stats/nothing-there").status == 404  # remembered beside the first, not instead
+    asked = upstream.count()  # each as an org's package, then as a user's
+    host.clock.advance(host.settings.cache_ttl - 1)
     assert get(host, "/stats/nothing-here").status == 404
+    assert get(host, "/stats/nothing-there").status == 404
     assert upstream.count() == asked
+    host.clock.advance(1)
     host.clock.advance(host.settings.cache_ttl)
     assert get(host, "/stats/nothing-here").status == 404
     assert upstream.count() > asked
@@ -358,8 +362,11 @@ def test_a_404_after_a_good_read_is_remembered_and_the_stored_value_served_stale
     r = get(host, "/stats/flux-cli")
     assert r.status == 200
     assert body(r)["stale"] is True and body(r)["total_downloads"] == good["total_downloads"]
-    assert body(r)["stale_reason"]["code"] == "not-found"
+    gone = "no container package 'flux-cli' for owner 'fluxcd'"
+    assert body(r)["stale_reason"] == {"code": "not-found", "message": f"{gone} (the upstream answers 404)"}
     asked = upstream.count()
+    host.clock.advance(30)
+    assert body(get(host, "/stats/flux-cli"))["stale_reason"]["message"] == f"{gone} (the upstream answered 404 30 s ago)"
     for path in ("/stats/flux-cli", "/badge/flux-cli.svg", "/shields/flux-cli"):
         assert get(host, path).status == 200
     history = get(host, "/stats/flux-cli/history")
@@ -443,9 +450,20 @@ def test_client_chosen_names_do_not_grow_state_or_metrics(host, upstream):
     assert metrics.count(b"\n") == series
 
 
+def test_health_and_the_owner_page_and_compact_json(host, upstream):
+    health = get(host, "/healthz")
+    assert (health.status, health.body, health.headers["cache-control"]) == (200, b'{"status":"ok"}', "no-store")
+    page = get(host, "/", accept="text/html")
+    assert page.headers["content-type"] == "text/html; charset=utf-8" and page.body.startswith(b"<!doctype html>")
+    api = get(host, "/stats/flux-cli").body
+    assert api == json.dumps(json.loads(api), separators=(",", ":")).encode()  # no spaces to send
+
+
 def test_an_unparseable_page_is_named_in_the_error(host, upstream):
     upstream.fail("flux-cli", "garbage")
-    e = body(get(host, "/stats/flux-cli"))["error"]
+    r = get(host, "/stats/flux-cli")
+    e = body(r)["error"]
+    assert r.status == 502
     assert e["code"] == "unparseable" and e["message"].startswith(f"{upstream.url}/orgs/fluxcd/packages/container/package/flux-cli: wrong-page: ")
     upstream.heal()
     upstream.fail("listing", "garbage")

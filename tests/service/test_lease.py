@@ -63,7 +63,10 @@ def test_a_request_waits_briefly_then_says_the_read_is_in_progress(host, upstrea
     store = Store(host.kv, 10)
     store.set_lease("package:fluxcd/flux-cli", Lease("stuck", host.clock() + 3600))
     r = asyncio.run(service.handle(host, service.Request("GET", "/stats/flux-cli")))
-    assert r.status == 503 and json.loads(r.body)["error"]["code"] == "fetch-in-progress"
+    assert r.status == 503 and json.loads(r.body)["error"] == {
+        "code": "fetch-in-progress",
+        "message": "another request is reading this from the upstream; ask again in a few seconds",
+    }
     assert upstream.count() == 0
 
 
@@ -118,3 +121,63 @@ def test_the_value_is_kept_before_the_lease_is_given_back(host):
     log = host.kv.log
     assert log.index("set latest:fluxcd/flux-cli") < log.index("delete lease:package:fluxcd/flux-cli")
 
+
+
+def test_a_lease_that_ends_now_can_be_taken_and_giving_back_one_gone_or_not_ours_is_harmless(host):
+    store = Store(host.kv, 10)
+    t0 = host.clock()
+    store.set_lease("k", Lease("other", t0))  # runs out at this very second
+    mine = asyncio.run(lease.take(host, store, "k", 60))
+    assert mine is not None and store.lease("k") == Lease(mine, t0 + 60)
+    lease.give_back(store, "k", "not-mine")
+    assert store.lease("k").token == mine
+    lease.give_back(store, "k", mine)
+    assert store.lease("k") is None
+    lease.give_back(store, "k", mine)  # already given back (or run out and dropped): nothing to do
+
+
+class Peeking(HttpxHttp):
+    """Outbound HTTP that notes, at each request, how long the lease on the package has left."""
+
+    def __init__(self, host):
+        super().__init__()
+        self.host, self.left = host, []
+
+    async def get(self, url, **kw):
+        held = Store(self.host.kv, 10).lease("package:fluxcd/flux-cli")
+        self.left.append(held.until - self.host.clock())
+        return await super().get(url, **kw)
+
+
+def test_a_fetch_holds_the_lease_for_twice_its_deadline(host):
+    # Long enough for the fetch, short enough that a crashed instance blocks nobody for long.
+    host.http = Peeking(host)
+    assert asyncio.run(service.handle(host, service.Request("GET", "/stats/flux-cli"))).status == 200
+    assert host.http.left[0] == pytest.approx(2 * host.settings.fetch_deadline - lease.SETTLE)  # taken, then settled
+
+
+def test_a_waiter_answers_with_what_the_fetch_it_waited_for_found(host, upstream):
+    key = "package:fluxcd/flux-cli"
+    store = Store(host.kv, 10)
+    other = Host(host.settings, HttpxHttp(), host.kv, host.parser, host.clock, sleeper(host.clock))
+
+    async def while_waiting(seconds):  # the other instance's fetch ends meanwhile
+        host.sleep = sleeper(host.clock)
+        store.drop_lease(key)
+        assert (await service.handle(other, service.Request("GET", "/stats/flux-cli"))).status == 200
+
+    store.set_lease(key, Lease("other", host.clock() + 60))
+    host.sleep = while_waiting
+    r = asyncio.run(service.handle(host, service.Request("GET", "/stats/flux-cli")))
+    assert r.status == 200 and json.loads(r.body)["stale"] is False
+    assert upstream.count() == 2  # the other's read only
+
+    async def while_waiting_404(seconds):  # the other instance's fetch found nothing
+        host.sleep = sleeper(host.clock)
+        store.set_missing("package:fluxcd/gone", host.clock(), forget_before=0)
+        store.drop_lease("package:fluxcd/gone")
+
+    store.set_lease("package:fluxcd/gone", Lease("other", host.clock() + 60))
+    host.sleep = while_waiting_404
+    r = asyncio.run(service.handle(host, service.Request("GET", "/stats/gone")))
+    assert r.status == 404 and json.loads(r.body)["error"]["message"] == "no container package 'gone' for owner 'fluxcd'"

@@ -43,3 +43,9 @@ def test_the_error_says_which_rule_a_name_breaks():
         "invalid package 'Flux-CLI': container package names are lowercase letters and digits "
         "separated by '.', '_', '__' or '-', nested with '/', at most 255 characters"
     )
+
+
+def test_a_package_name_may_have_255_characters_not_more():
+    assert check_package("a" * 255) == "a" * 255
+    with pytest.raises(InvalidName):
+        check_package("a" * 256)
