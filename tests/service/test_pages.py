@@ -91,6 +91,47 @@ def test_the_text_view_is_what_curl_gets(host, upstream):
     assert f"total downloads  {catalog[0].total:,}" in one and "http://stats.example/packages/fluxcd/flux-cli" in one
 
 
+@pytest.mark.parametrize("path,accept,content_type", [
+    ("/", "text/html", "text/html; charset=utf-8"),
+    ("/", "*/*", "text/plain; charset=utf-8"),
+    ("/packages/fluxcd/flux-cli", "text/html", "text/html; charset=utf-8"),
+    ("/packages/fluxcd/flux-cli", "*/*", "text/plain; charset=utf-8"),
+    ("/stats", "*/*", "application/json"),
+    ("/stats/fluxcd/", "*/*", "application/json"),
+    ("/stats/flux-cli", "*/*", "application/json"),
+    ("/stats/flux-cli/history", "*/*", "application/json"),
+    ("/stats/flux-cli/history.csv", "*/*", "text/csv; charset=utf-8"),
+    ("/stats/flux-cli/versions", "*/*", "application/json"),
+    ("/badge/flux-cli.svg", "*/*", "image/svg+xml"),
+    ("/shields/flux-cli", "*/*", "application/json"),
+])
+def test_each_endpoint_answers_in_its_type_with_a_weak_etag(host, upstream, path, accept, content_type):
+    r = get(host, path, {"accept": accept})
+    assert r.status == 200 and r.headers["content-type"] == content_type
+    assert r.headers["cache-control"] == f"public, max-age={host.settings.cache_ttl}"
+    assert re.fullmatch(r'W/"[0-9a-f]{32}"', r.headers["etag"])
+
+
+def test_metrics_read_the_owner_first_and_are_never_cached(host, upstream):
+    r = get(host, "/metrics")
+    assert r.headers == {"content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store"}
+    assert f'ghcr_stats_downloads_total{{owner="fluxcd",package="flux-cli"}} {fluxcd_catalog()[0].total}' in r.body.decode()
+
+
+def test_the_owner_page_marks_its_sort_and_its_qr_code_holds_its_url(host, upstream):
+    from ghcr_stats.render import qr
+
+    page = get(host, "/?sort=name", HTML).body.decode()
+    assert '<p class="sort">Sort by <a href="?sort=total">downloads</a> · <a href="?sort=recent">last 30 days</a> · <strong>name</strong></p>' in page
+    assert qr.svg("http://stats.example/?sort=name", "QR code of this page") in page  # qr.svg's own tests decode it
+
+
+def test_the_text_view_of_a_package_lists_its_versions(host, upstream):
+    text = get(host, "/packages/fluxcd/flux-cli", {"accept": "*/*"}).body.decode()
+    tag, n = upstream.packages[("fluxcd", "flux-cli")].versions[0]
+    assert re.search(rf"^tag +downloads$", text, re.M) and re.search(rf"^{re.escape(tag)} +{n:,}$", text, re.M)
+
+
 def test_history_as_csv(host, upstream):
     days_of_history(host, upstream, "flux-cli", [10, 25])
     r = get(host, "/stats/flux-cli/history.csv")
