@@ -257,9 +257,12 @@ def test_versions_over_every_page_cached_and_stale_on_failure(host, upstream):
     assert upstream.count() == asked
     host.clock.advance(host.settings.cache_ttl)
     upstream.fail("flux-cli", "503")
-    stale = body(get(host, "/stats/flux-cli/versions"))
+    stale_r = get(host, "/stats/flux-cli/versions")
+    stale = body(stale_r)
     assert stale["stale"] is True and stale["versions"] == v["versions"]
     assert stale["stale_reason"]["code"] == "upstream-status"
+    assert stale_r.headers["cache-control"] == f"public, max-age={service.STALE_MAX_AGE}"
+    assert stale_r.headers["etag"] != r.headers["etag"]
 
 
 def test_the_url_a_package_resolved_to_is_remembered(host, upstream):

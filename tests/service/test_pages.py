@@ -102,6 +102,9 @@ def test_the_text_view_is_what_curl_gets(host, upstream):
     ("/stats/flux-cli/history", "*/*", "application/json"),
     ("/stats/flux-cli/history.csv", "*/*", "text/csv; charset=utf-8"),
     ("/stats/flux-cli/versions", "*/*", "application/json"),
+    ("/stats/fluxcd/flux-cli/history.csv", "*/*", "text/csv; charset=utf-8"),  # the owner named too
+    ("/stats/fluxcd/flux-cli/history", "*/*", "application/json"),
+    ("/stats/fluxcd/flux-cli/versions", "*/*", "application/json"),
     ("/badge/flux-cli.svg", "*/*", "image/svg+xml"),
     ("/shields/flux-cli", "*/*", "application/json"),
 ])
@@ -110,6 +113,8 @@ def test_each_endpoint_answers_in_its_type_with_a_weak_etag(host, upstream, path
     assert r.status == 200 and r.headers["content-type"] == content_type
     assert r.headers["cache-control"] == f"public, max-age={host.settings.cache_ttl}"
     assert re.fullmatch(r'W/"[0-9a-f]{32}"', r.headers["etag"])
+    if path.startswith("/stats/") and path.endswith(("flux-cli", "history", "versions")):
+        assert (json.loads(r.body)["owner"], json.loads(r.body)["package"]) == ("fluxcd", "flux-cli")
 
 
 def test_metrics_read_the_owner_first_and_are_never_cached(host, upstream):
