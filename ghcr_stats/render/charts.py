@@ -41,7 +41,7 @@ def line(points: list[tuple], *, label: str) -> str:
     points = sorted((p[0], p[1]) for p in points)
     (t0, _), (t1, _) = points[0], points[-1]
     low, high = min(v for _, v in points), max(v for _, v in points)
-    span_t, span_v = (t1 - t0) or 1, (high - low) or 1
+    span_t, span_v = t1 - t0, high - low  # divided by only when not 0
 
     def xy(t: float, v: int) -> tuple[float, float]:
         x = _LEFT + (_W - _LEFT - _RIGHT) * ((t - t0) / span_t if t1 > t0 else 0.5)

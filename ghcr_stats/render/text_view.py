@@ -14,7 +14,7 @@ def sparkline(counts: list[int]) -> str:
     top = max(counts, default=0)
     if top == 0:
         return _BLOCKS[0] * len(counts)
-    return "".join(_BLOCKS[min(len(_BLOCKS) - 1, c * len(_BLOCKS) // (top + 1))] for c in counts)
+    return "".join(_BLOCKS[c * len(_BLOCKS) // (top + 1)] for c in counts)  # c <= top: below len
 
 
 def owner(o: OwnerReading, rows: list[Reading]) -> str:

@@ -48,11 +48,15 @@ FAILED = AppError(502, "upstream-status", "the upstream answered 503 <Service Un
 
 POINTS = [(AT - 4 * DAY, 409_100_000), (AT - 3 * DAY, 410_050_123), (AT - 2 * DAY + 3600, 411_000_000, True),
           (AT - DAY, 411_800_500), (AT, 412_733_118)]
-VERSIONS = Versions("fluxcd", "flux-cli", [(f"v2.{7 - i // 10}.{9 - i % 10}", 2_000_000 - 97_531 * i) for i in range(17)], AT - 300)
+# One more than the page shows.
+VERSIONS = Versions("fluxcd", "flux-cli", [(f"v2.{7 - i // 10}.{9 - i % 10}", 2_000_000 - 97_531 * i) for i in range(16)], AT - 300)
+# New packages: a chart of two days, and none yet.
+YOUNG = Measurement("fluxcd", "young", PackagePage(7, True, "7", [DailyCount("2026-05-26", 3), DailyCount("2026-05-27", 4)]), "https://github.com/y", AT)
+NEWBORN = Measurement("fluxcd", "newborn", PackagePage(0, True, "0", []), "https://github.com/n", AT)
 OWNER = OwnerReading(
     "fluxcd",
-    Listing("fluxcd", ["charts/flagger", "flux-cli", "ghost", "source-watcher"], AT - 600, complete=False),
-    [Reading(FLUX_CLI), Reading(ROUNDED, stale=True, error=FAILED), Reading(FELL)],
+    Listing("fluxcd", ["charts/flagger", "flux-cli", "ghost", "newborn", "source-watcher", "young"], AT - 600, complete=False),
+    [Reading(FLUX_CLI), Reading(ROUNDED, stale=True, error=FAILED), Reading(FELL), Reading(YOUNG), Reading(NEWBORN)],
     failed={"ghost": AppError(502, "unparseable", "the page had no <main>")},
     listing_error=AppError(502, "rate-limited", "the upstream answered 429 (rate limited)"),
 )
@@ -76,7 +80,7 @@ PAGES = {
         Reading(FLUX_CLI), POINTS, VERSIONS, self_url=f"{BASE}/packages/fluxcd/flux-cli", base_url=BASE),
     "package-stale-rounded.html": lambda: package_view.render(
         Reading(ROUNDED, stale=True, error=FAILED), POINTS[:1], Versions("fluxcd", "charts/flagger", [("v1", 0)], AT),
-        self_url=f"{BASE}/packages/fluxcd/charts/flagger", base_url=BASE),
+        self_url="https://Stats.eXample/packages/fluxcd/charts/flagger", base_url="https://Stats.eXample"),  # as the client spelled it
     "package-few-versions.html": lambda: package_view.render(
         Reading(FELL), [], Versions("fluxcd", "source-watcher", VERSIONS.versions[:15], AT),
         self_url=f"{BASE}/packages/fluxcd/source-watcher", base_url=BASE),
@@ -94,6 +98,7 @@ PAGES = {
     "badge.svg": lambda: badge.render("downloads", "412.7M"),
     "badge-stale.svg": lambda: badge.render("v2.7.5 <&>", "1.2M", stale=True),
     "badge-error.svg": lambda: badge.render("downloads", "unavailable", why="no-such-tag: fluxcd/flux-cli lists no tagged version 'v<9>'"),
+    "bars-all-zero.svg": lambda: charts.bars([("2026-05-26", 0), ("2026-05-27", 0)], label="nothing yet"),
     "bars-one-day.svg": lambda: charts.bars([("2026-05-27", 5)], label="one day"),
     "line-one-point.svg": lambda: charts.line([(AT, 5)], label="one point"),
     "metrics.txt": lambda: metrics.render([

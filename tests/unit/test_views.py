@@ -161,6 +161,7 @@ def test_sparkline_rises_with_the_counts():
     line = text_view.sparkline([0, 10, 20, 30, 40, 50, 60, 70])
     assert line[0] == "▁" and line[-1] == "█" and list(line) == sorted(line)
     assert text_view.sparkline([0, 0]) == "▁▁"
+    assert text_view.sparkline([0, 1]) == "▁▅" and text_view.sparkline([]) == ""
 
 
 def test_owner_views_sort_and_total():
