@@ -199,6 +199,18 @@ def test_a_tag_badge_turns_grey_while_its_versions_are_stale(host, upstream):
         upstream.packages[key] = original
 
 
+def test_stale_badges_and_shields_say_so_and_expire_quickly(host, upstream):
+    fresh_badge, fresh_shields = get(host, "/badge/flux-cli.svg"), get(host, "/shields/flux-cli")
+    assert json.loads(fresh_shields.body)["color"] == "blue"
+    host.clock.advance(host.settings.cache_ttl)
+    upstream.fail("flux-cli", "503")
+    badge, shields = get(host, "/badge/flux-cli.svg"), get(host, "/shields/flux-cli")
+    assert title(badge.body).endswith(" (stale)") and json.loads(shields.body)["color"] == "lightgrey"
+    for fresh, stale in ((fresh_badge, badge), (fresh_shields, shields)):
+        assert stale.status == 200 and stale.headers["cache-control"] == f"public, max-age={service.STALE_MAX_AGE}"
+        assert stale.headers["etag"] != fresh.headers["etag"]
+
+
 def test_errors_come_in_the_endpoints_format(host, upstream):
     upstream.fail("*", "503")
     badge = get(host, "/badge/flux-cli.svg")
@@ -214,6 +226,7 @@ def test_errors_come_in_the_endpoints_format(host, upstream):
     assert api.headers == {"content-type": "application/json", "cache-control": "no-store"}
     bad = get(host, "/stats/fluxcd/Flux-CLI")
     assert bad.status == 400 and json.loads(bad.body)["error"]["code"] == "invalid-name"
+    assert json.loads(bad.body)["error"]["message"].startswith("invalid package 'Flux-CLI': container package names are")
     unknown = get(host, "/X")  # no route: the API's format, whatever the path looks like
     assert unknown.status == 404 and json.loads(unknown.body)["error"]["code"] == "no-route"
     # By now the upstream has failed often enough to be left alone: the reason says so.
