@@ -12,6 +12,7 @@ from ghcr_stats import service
 from testkit.parser import WasmtimeParser
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Fetched, Host
+from ghcr_stats.scrape import MAX_REDIRECTS
 from ghcr_stats.stats import FAILURES_BEFORE_BACKOFF
 from testkit.fakegithub.pages import Package, fluxcd_catalog, tagged_versions
 from testkit.fakegithub.server import FakeGitHub
@@ -661,3 +662,35 @@ def test_a_versions_read_remembers_the_owners_kind(host, upstream):
     upstream.reset_counts()
     assert get(host, "/stats/stefanprodan/podinfo").status == 200
     assert not any(p.startswith("/orgs/") for p in upstream.requests)  # a user, known from the versions read
+
+
+class Hops:
+    """The upstream with the package's URL redirecting `n` times before it reaches its page."""
+
+    def __init__(self, http, upstream: str, n: int):
+        self.http, self.upstream, self.n = http, upstream, n
+
+    async def get(self, url: str, **kw) -> Fetched:
+        hop = 0 if url.endswith("/package/flux-cli") else int(url.rsplit("/", 1)[1]) if "/hop/" in url else None
+        if hop is None:
+            return await self.http.get(url, **kw)
+        last = hop + 1 == self.n
+        return Fetched(302, {"location": f"{self.upstream}/fluxcd/flux2/pkgs/container/flux-cli" if last else f"/hop/{hop + 1}"}, b"")
+
+
+@pytest.mark.parametrize("n,status", [(MAX_REDIRECTS, 200), (MAX_REDIRECTS + 1, 502)])
+def test_redirects_are_followed_up_to_the_limit(host, upstream, n, status):
+    host.http = Hops(host.http, upstream.url, n)
+    r = get(host, "/stats/flux-cli")
+    assert r.status == status
+    if status == 502:
+        assert body(r)["error"]["code"] == "too-many-redirects"
+
+
+def test_other_methods_get_a_405_naming_the_allowed_ones_and_an_unreadable_target_a_400(host):
+    r = asyncio.run(service.handle(host, service.Request("POST", "/stats/flux-cli", {})))
+    assert r.status == 405 and r.headers["allow"] == "GET, HEAD" and body(r)["error"]["code"] == "method-not-allowed"
+    head = asyncio.run(service.handle(host, service.Request("HEAD", "//[", {})))
+    assert (head.status, head.body, head.headers) == (400, b"", {"content-type": "application/json", "cache-control": "no-store"})
+    assert body(get(host, "//["))["error"]["message"].startswith("the request target cannot be read: ")
+    assert get(host, "/stats/X").status == 400  # an invalid package, not the owner's listing
