@@ -45,6 +45,7 @@ async def fetch_html(host: Host, memory: Memory, url: str) -> tuple[str, str]:
     wasi:http does not follow redirects, and GitHub redirects most package URLs (an org's
     package linked to a repository lives under that repository), so this does.
     """
+    asked = url
     for _ in range(MAX_REDIRECTS + 1):
         r = await _get(host, memory, url)
         if r.status not in REDIRECTS:
@@ -57,7 +58,7 @@ async def fetch_html(host: Host, memory: Memory, url: str) -> tuple[str, str]:
         except ValueError:
             raise AppError(502, "redirect-refused", f"{url} redirects off the upstream, to {location}") from None
     else:
-        raise AppError(502, "too-many-redirects", f"{url}: more than {MAX_REDIRECTS} redirects")
+        raise AppError(502, "too-many-redirects", f"{asked}: more than {MAX_REDIRECTS} redirects")
     if r.status == 404:
         raise NotFound(f"{url} answered 404")
     if r.status != 200:
@@ -169,7 +170,12 @@ async def _pages(host: Host, memory: Memory, url: str, html: str, parse, take) -
             url = urls.resolve(host.settings.upstream, page.next_page, base=url)
         except ValueError as e:
             raise AppError(502, "unparseable", str(e)) from None
-        url, html = await fetch_html(host, memory, url)
+        try:
+            url, html = await fetch_html(host, memory, url)
+        except NotFound as e:
+            # The first page was there, so this says nothing of the package or owner: a broken
+            # link, not a 404 to remember.
+            raise AppError(502, "upstream-status", e.message) from None
     return False
 
 

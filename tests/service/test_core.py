@@ -675,7 +675,9 @@ class Hops:
         if hop is None:
             return await self.http.get(url, **kw)
         last = hop + 1 == self.n
-        return Fetched(302, {"location": f"{self.upstream}/fluxcd/flux2/pkgs/container/flux-cli" if last else f"/hop/{hop + 1}"}, b"")
+        # After the first, each hop's Location is relative: read against the URL that redirected.
+        nxt = f"/hop/{hop + 1}" if hop == 0 else str(hop + 1)
+        return Fetched(302, {"location": f"{self.upstream}/fluxcd/flux2/pkgs/container/flux-cli" if last else nxt}, b"")
 
 
 @pytest.mark.parametrize("n,status", [(MAX_REDIRECTS, 200), (MAX_REDIRECTS + 1, 502)])
@@ -684,7 +686,71 @@ def test_redirects_are_followed_up_to_the_limit(host, upstream, n, status):
     r = get(host, "/stats/flux-cli")
     assert r.status == status
     if status == 502:
-        assert body(r)["error"]["code"] == "too-many-redirects"
+        assert body(r)["error"] == {
+            "code": "too-many-redirects",
+            "message": f"{upstream.url}/orgs/fluxcd/packages/container/package/flux-cli: more than {MAX_REDIRECTS} redirects",
+        }
+
+
+class Answering:
+    """The upstream, but `path` answered by `answer(real_response)`."""
+
+    def __init__(self, http, path: str, answer):
+        self.http, self.path, self.answer = http, path, answer
+
+    async def get(self, url: str, **kw) -> Fetched:
+        r = await self.http.get(url, **kw)
+        return self.answer(r) if url.split("://", 1)[1].split("/", 1)[1] == self.path.lstrip("/") else r
+
+
+def test_a_redirect_without_a_location_is_the_upstreams_error(host, upstream):
+    path = "/orgs/fluxcd/packages/container/package/flux-cli"
+    host.http = Answering(host.http, path, lambda r: Fetched(302, {}, b""))
+    r = get(host, "/stats/flux-cli")
+    assert r.status == 502
+    assert body(r)["error"] == {"code": "upstream-status", "message": f"{upstream.url}{path} answered 302 without a Location"}
+
+
+def test_a_redirect_off_the_upstream_names_both_ends(host, upstream):
+    upstream.fail("flux-cli", "redirect-off-host")
+    path = "/orgs/fluxcd/packages/container/package/flux-cli"
+    assert body(get(host, "/stats/flux-cli"))["error"]["message"] == (
+        f"{upstream.url}{path} redirects off the upstream, to {upstream.elsewhere.url}{path}"
+    )
+
+
+def ending(pad: int):
+    """A page answer cut just after its </html>, then `pad` spaces."""
+
+    def answer(r: Fetched) -> Fetched:
+        end = r.body.lower().rindex(b"</html>") + len(b"</html>")
+        return Fetched(r.status, r.headers, r.body[:end] + b" " * pad)
+
+    return answer
+
+
+# The end is looked for in the last 4,096 bytes: </html> starting exactly there is found, one
+# byte further back it is not.
+@pytest.mark.parametrize("pad,status", [(4096 - 7, 200), (4097 - 7, 502)])
+def test_a_page_must_end_with_html_near_its_end(host, upstream, pad, status):
+    repo = upstream.packages[("fluxcd", "flux-cli")].repository
+    path = f"/{repo}/pkgs/container/flux-cli"
+    host.http = Answering(host.http, path, ending(pad))
+    r = get(host, "/stats/flux-cli")
+    assert r.status == status
+    if status == 502:
+        assert body(r)["error"] == {"code": "truncated", "message": f"{upstream.url}{path}: the page ends before </html>"}
+
+
+def test_a_next_page_that_answers_404_is_the_upstreams_error_not_the_packages(host, upstream):
+    repo = upstream.packages[("fluxcd", "flux-cli")].repository
+    path = f"/{repo}/pkgs/container/flux-cli/versions?filters%5Bversion_type%5D=tagged&page=2"
+    host.http = Answering(host.http, path, lambda r: Fetched(404, {}, b"<html><body>Not Found</body></html>"))
+    r = get(host, "/stats/flux-cli/versions")
+    assert r.status == 502
+    assert body(r)["error"] == {"code": "upstream-status", "message": f"{upstream.url}{path} answered 404"}
+    host.http = host.http.http
+    assert get(host, "/stats/flux-cli/versions").status == 200  # not remembered as missing
 
 
 def test_other_methods_get_a_405_naming_the_allowed_ones_and_an_unreadable_target_a_400(host):
