@@ -179,7 +179,12 @@ def test_a_listings_next_link_off_the_upstream_is_refused_not_followed(host, ups
 
 def test_a_429_without_retry_after_backs_off_for_60_seconds(host, upstream):
     upstream.fail("*", "429")
-    assert get(host, "/stats/flux-cli").status == 502
+    r = get(host, "/stats/flux-cli")
+    assert r.status == 502
+    assert body(r)["error"] == {
+        "code": "rate-limited",
+        "message": f"{upstream.url}/orgs/fluxcd/packages/container/package/flux-cli answered 429 (rate limited)",
+    }
     asked = upstream.count()
     upstream.heal()
     host.clock.advance(59)
@@ -221,6 +226,15 @@ def test_a_trickling_upstream_is_cut_off_at_the_fetch_deadline(host, upstream):
     assert r.status == 502
     assert body(r)["error"]["code"] == "upstream-unreachable"
     assert "took longer than 1 s" in body(r)["error"]["message"]
+
+
+def test_an_upstream_that_says_nothing_is_given_up_on_after_the_fetch_timeout(host, upstream):
+    # Well inside the deadline: the time-out between bytes ends it, not the deadline.
+    host.settings = replace(host.settings, fetch_timeout=0.2, fetch_deadline=2)
+    upstream.fail("flux-cli", "timeout")
+    r = get(host, "/stats/flux-cli")  # real time: a fifth of a second
+    assert r.status == 502 and body(r)["error"]["code"] == "upstream-unreachable"
+    assert "Timeout" in body(r)["error"]["message"] and "took longer" not in body(r)["error"]["message"]
 
 
 def test_a_body_over_the_cap_is_refused_not_parsed(host, upstream):
@@ -394,16 +408,20 @@ def test_one_failure_is_not_an_outage(host, upstream):
     assert get(host, "/stats/helm-controller").status == 200  # asked: no back-off after one 503
 
 
-def test_during_an_outage_an_expired_package_asks_a_few_times_per_failure_backoff(host, upstream):
+# Any 5xx is an outage, and so is no answer at all; the back-off says which.
+@pytest.mark.parametrize("mode,reason", [("500", "the upstream answered 500"), ("503", "the upstream answered 503"), ("reset", "the upstream failed: ")])
+def test_during_an_outage_an_expired_package_asks_a_few_times_per_failure_backoff(host, upstream, mode, reason):
     get(host, "/stats/flux-cli")
     host.clock.advance(host.settings.cache_ttl)
     upstream.reset_counts()
-    upstream.fail("*", "503")
+    upstream.fail("*", mode)
     for _ in range(20):
         r = body(get(host, "/stats/flux-cli"))
         assert r["stale"] is True
     assert upstream.count() == FAILURES_BEFORE_BACKOFF  # not 20
-    assert r["stale_reason"]["code"] == "upstream-backoff" and "503" in r["stale_reason"]["message"]
+    assert r["stale_reason"]["code"] == "upstream-backoff"
+    assert r["stale_reason"]["message"].startswith(reason)
+    assert re.search(r"; not asking the upstream again for \d+ s$", r["stale_reason"]["message"])
     assert get(host, "/stats/helm-controller").status == 502  # nothing stored: the outage, said
     assert upstream.count() == FAILURES_BEFORE_BACKOFF
     host.clock.advance(host.settings.failure_backoff)

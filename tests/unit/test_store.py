@@ -1,6 +1,6 @@
 import json
 
-from ghcr_stats.model import DailyCount, Measurement, PackagePage, TaggedVersion
+from ghcr_stats.model import Backoff, DailyCount, Measurement, PackagePage, TaggedVersion
 from ghcr_stats.store import MISSING_LIMIT, SCHEMA, Store
 from testkit.cpython import DictKV
 
@@ -99,6 +99,21 @@ def test_an_unchanged_total_has_not_fallen():
 def test_a_tag_never_read_has_no_history():
     store = Store(DictKV(), history_limit=10)
     assert store.tag_history("fluxcd", "flux-cli", "v2.0.0") == []
+
+
+def test_values_are_stored_as_compact_json():
+    kv = DictKV()
+    Store(kv, history_limit=10).set_owner_kind("fluxcd", "orgs")
+    assert kv["owner-kind:fluxcd"] == b'{"schema":%d,"value":"orgs"}' % SCHEMA
+
+
+def test_a_backoff_holds_until_its_end_and_up_to_the_longest_allowed():
+    store = Store(DictKV(), history_limit=10)
+    store.set_backoff(Backoff(160.0, "rate-limited", "429"))
+    assert store.backoff(159.0, longest=60) is not None
+    assert store.backoff(160.0, longest=60) is None  # over at its end
+    assert store.backoff(100.0, longest=60) is not None  # exactly the longest allowed
+    assert store.backoff(99.0, longest=60) is None  # further off than that: not honoured
 
 
 def test_upstream_failures_are_counted_in_a_window_that_starts_again_when_it_ends():

@@ -17,6 +17,11 @@ def test_user_owned_package_url():
     )
 
 
+def test_an_upstream_under_a_path_keeps_it_with_or_without_its_trailing_slash():
+    for up in ("http://127.0.0.1:8080/gh-X", "http://127.0.0.1:8080/gh-X/"):
+        assert urls.listing_url(up, "orgs", "fluxcd") == "http://127.0.0.1:8080/gh-X/orgs/fluxcd/packages"
+
+
 def test_listing_and_versions_urls():
     assert urls.listing_url("https://github.com", "orgs", "fluxcd") == "https://github.com/orgs/fluxcd/packages"
     assert (
