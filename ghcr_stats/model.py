@@ -198,6 +198,18 @@ class OwnerReading:
     def stale(self) -> bool:
         return self.listing_error is not None or any(r.stale for r in self.readings)
 
+    def gaps(self) -> list[str]:
+        """Why the owner's totals are only a lower bound, in words; none when they count every
+        listed package exactly."""
+        gaps = []
+        if not self.listing.complete:
+            gaps.append("the listing was not read in full")
+        if n := len(self.failed):
+            gaps.append(f"{n} {'package' if n == 1 else 'packages'} could not be read")
+        if n := sum(not r.measurement.page.total_exact for r in self.readings):
+            gaps.append(f"{n} {'total is' if n == 1 else 'totals are'} GitHub's rounded figure")
+        return gaps
+
 
 @dataclass(frozen=True)
 class Tracked:

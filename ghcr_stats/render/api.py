@@ -47,7 +47,7 @@ def owner(o: OwnerReading, now: float) -> dict:
         "total_downloads": sum(p["total_downloads"] for p in packages),
         "last_30_days_total": sum(p["last_30_days_total"] for p in packages),
         # Sums over every listed package, each read exactly; otherwise a lower bound.
-        "complete": o.listing.complete and not o.failed and all(p["total_exact"] for p in packages),
+        "complete": not o.gaps(),
         "stale": o.stale,
         "listing_fetched_at": iso(o.listing.fetched_at),
         "packages": packages,

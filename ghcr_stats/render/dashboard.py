@@ -56,7 +56,11 @@ def render(o: OwnerReading, by: str, rows: list[Reading], self_url: str) -> str:
         )
     total = sum(r.measurement.page.total_downloads for r in o.readings)
     recent = sum(r.measurement.page.last_30_days for r in o.readings)
-    stale = ' <span class="stale">(some values are stale: the upstream failed)</span>' if o.stale else ""
+    if o.listing_error:
+        stale = f' <span class="stale">(stale: {escape(o.listing_error.message)})</span>'
+    else:
+        stale = ' <span class="stale">(some values are stale: the upstream failed)</span>' if o.stale else ""
+    gaps = f'<p class="stale">Not every download is counted: {escape("; ".join(o.gaps()))}.</p>' if o.gaps() else ""
 
     def header(key: str, text: str, cls: str = "") -> str:
         link = text if key == by else f'<a href="?sort={key}">{text}</a>'
@@ -66,7 +70,7 @@ def render(o: OwnerReading, by: str, rows: list[Reading], self_url: str) -> str:
         f"<h1>{escape(o.owner)}: container downloads</h1>"
         f'<p><span id="owner-total">{total:,}</span> downloads in all ({short(total)}), '
         f'<span id="owner-recent">{recent:,}</span> in the last 30 days, over {len(o.listing.packages)} packages. '
-        f"Listing read {iso(o.listing.fetched_at)}.{stale}</p>"
+        f"Listing read {iso(o.listing.fetched_at)}.{stale}</p>{gaps}"
     )
     # The table's headers sort too, but a phone's stacked rows have none.
     sorts = " · ".join(

@@ -27,7 +27,12 @@ def owner(o: OwnerReading, rows: list[Reading]) -> str:
                       iso(m.fetched_at) + (" stale" if r.stale else "")))
     total = sum(r.measurement.page.total_downloads for r in o.readings)
     recent = sum(r.measurement.page.last_30_days for r in o.readings)
-    lines = [f"{o.owner}: {len(o.listing.packages)} packages, {total:,} downloads ({short(total)}), {recent:,} in the last 30 days", ""]
+    lines = [f"{o.owner}: {len(o.listing.packages)} packages, {total:,} downloads ({short(total)}), {recent:,} in the last 30 days"]
+    if o.listing_error:
+        lines.append(f"listing read at {iso(o.listing.fetched_at)}  STALE: {o.listing_error.message}")
+    if o.gaps():
+        lines.append(f"not every download is counted: {'; '.join(o.gaps())}")
+    lines.append("")
     lines += _aligned(table, right={1, 2})
     lines += [f"{name}: {e.message}" for name, e in sorted(o.failed.items())]
     return "\n".join(lines) + "\n"

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import zxingcpp
 from PIL import Image
 
-from ghcr_stats.render import charts, dashboard, history_csv, package_view, qr, text_view
-from ghcr_stats.model import DailyCount, Listing, Measurement, OwnerReading, PackagePage, Reading, Versions
+from ghcr_stats.render import api, charts, dashboard, history_csv, package_view, qr, text_view
+from ghcr_stats.model import AppError, DailyCount, Listing, Measurement, OwnerReading, PackagePage, Reading, Versions
 
 DAY = 86400
 URL = "http://127.0.0.1:3000/packages/fluxcd/flux-cli"
@@ -178,6 +179,47 @@ def test_owner_views_sort_and_total():
     html = dashboard.render(o, "recent", dashboard.sort(readings, "recent")[1], "http://h/")
     assert 'id="owner-total">15,000<' in html and 'href="/packages/fluxcd/a"' in html
     assert '<a href="?sort=total">' in html and '<a href="?sort=recent">' not in html  # the current sort is no link
+
+
+def rounded(m: Measurement) -> Measurement:
+    return replace(m, page=replace(m.page, total_exact=False))
+
+
+def owner_views(o: OwnerReading) -> tuple[str, str, dict]:
+    return dashboard.render(o, "total", o.readings, "http://h/"), text_view.owner(o, o.readings), api.owner(o, 0.0)
+
+
+def test_an_owners_totals_say_what_they_leave_out():
+    a, b = measurement("a", 10_000, [1] * 30), measurement("b", 20_000, [1] * 30)
+    whole = OwnerReading("fluxcd", Listing("fluxcd", ["a", "b"], 0.0), [Reading(a), Reading(b)])
+    html, text, body = owner_views(whole)
+    assert whole.gaps() == [] and body["complete"] is True
+    assert "Not every download" not in html and "not every download" not in text
+    failed = {n: AppError(502, "upstream-status", "x") for n in ("c", "d")}
+    cases = [  # one of each, and two of each
+        (replace(whole, listing=Listing("fluxcd", ["a", "b"], 0.0, complete=False)), ["the listing was not read in full"]),
+        (replace(whole, failed=dict(list(failed.items())[:1])), ["1 package could not be read"]),
+        (replace(whole, readings=[Reading(rounded(a)), Reading(b)]), ["1 total is GitHub's rounded figure"]),
+        (replace(whole, failed=failed, readings=[Reading(rounded(a)), Reading(rounded(b))]),
+         ["2 packages could not be read", "2 totals are GitHub's rounded figure"]),
+    ]
+    for o, gaps in cases:
+        html, text, body = owner_views(o)
+        assert o.gaps() == gaps and body["complete"] is False
+        assert f'<p class="stale">Not every download is counted: {"; ".join(gaps).replace(chr(39), "&#x27;")}.</p>' in html
+        assert f"\nnot every download is counted: {'; '.join(gaps)}\n" in text
+
+
+def test_an_owners_stale_listing_says_why_and_stale_packages_say_so():
+    a = measurement("a", 10_000, [1] * 30)
+    o = OwnerReading("fluxcd", Listing("fluxcd", ["a"], 0.0), [Reading(a, stale=True, error=AppError(502, "upstream-status", "x"))])
+    html, text, _ = owner_views(o)
+    assert '<span class="stale">(some values are stale: the upstream failed)</span>' in html
+    assert "STALE" not in text.splitlines()[1]
+    o = replace(o, listing_error=AppError(502, "rate-limited", "the upstream answered <429>"))
+    html, text, _ = owner_views(o)
+    assert '<span class="stale">(stale: the upstream answered &lt;429&gt;)</span>' in html
+    assert text.splitlines()[1] == "listing read at 1970-01-01T00:00:00Z  STALE: the upstream answered <429>"
 
 
 def test_package_views_carry_the_numbers_the_history_and_the_versions():
