@@ -214,11 +214,11 @@ def test_an_owners_stale_listing_says_why_and_stale_packages_say_so():
     a = measurement("a", 10_000, [1] * 30)
     o = OwnerReading("fluxcd", Listing("fluxcd", ["a"], 0.0), [Reading(a, stale=True, error=AppError(502, "upstream-status", "x"))])
     html, text, _ = owner_views(o)
-    assert '<span class="stale">(some values are stale: the upstream failed)</span>' in html
+    assert 'Listing read 1970-01-01T00:00:00Z. <span class="stale">(some values are stale: the upstream failed)</span></p>' in html
     assert "STALE" not in text.splitlines()[1]
     o = replace(o, listing_error=AppError(502, "rate-limited", "the upstream answered <429>"))
     html, text, _ = owner_views(o)
-    assert '<span class="stale">(stale: the upstream answered &lt;429&gt;)</span>' in html
+    assert 'Listing read 1970-01-01T00:00:00Z. <span class="stale">(stale: the upstream answered &lt;429&gt;)</span></p>' in html
     assert text.splitlines()[1] == "listing read at 1970-01-01T00:00:00Z  STALE: the upstream answered <429>"
 
 
