@@ -58,9 +58,12 @@ def render(o: OwnerReading, by: str, rows: list[Reading], self_url: str) -> str:
     recent = sum(r.measurement.page.last_30_days for r in o.readings)
     if o.listing_error:
         stale = f' <span class="stale">(stale: {escape(o.listing_error.message)})</span>'
+    elif o.stale:
+        stale = ' <span class="stale">(some values are stale: the upstream failed)</span>'
     else:
-        stale = ' <span class="stale">(some values are stale: the upstream failed)</span>' if o.stale else ""
-    gaps = f'<p class="stale">Not every download is counted: {escape("; ".join(o.gaps()))}.</p>' if o.gaps() else ""
+        stale = ""
+    gaps = o.gaps()
+    uncounted = f'<p class="stale">Not every download is counted: {escape("; ".join(gaps))}.</p>' if gaps else ""
 
     def header(key: str, text: str, cls: str = "") -> str:
         link = text if key == by else f'<a href="?sort={key}">{text}</a>'
@@ -70,7 +73,7 @@ def render(o: OwnerReading, by: str, rows: list[Reading], self_url: str) -> str:
         f"<h1>{escape(o.owner)}: container downloads</h1>"
         f'<p><span id="owner-total">{total:,}</span> downloads in all ({short(total)}), '
         f'<span id="owner-recent">{recent:,}</span> in the last 30 days, over {len(o.listing.packages)} packages. '
-        f"Listing read {iso(o.listing.fetched_at)}.{stale}</p>{gaps}"
+        f"Listing read {iso(o.listing.fetched_at)}.{stale}</p>{uncounted}"
     )
     # The table's headers sort too, but a phone's stacked rows have none.
     sorts = " · ".join(

@@ -30,8 +30,8 @@ def owner(o: OwnerReading, rows: list[Reading]) -> str:
     lines = [f"{o.owner}: {len(o.listing.packages)} packages, {total:,} downloads ({short(total)}), {recent:,} in the last 30 days"]
     if o.listing_error:
         lines.append(f"listing read at {iso(o.listing.fetched_at)}  STALE: {o.listing_error.message}")
-    if o.gaps():
-        lines.append(f"not every download is counted: {'; '.join(o.gaps())}")
+    if gaps := o.gaps():
+        lines.append(f"not every download is counted: {'; '.join(gaps)}")
     lines.append("")
     lines += _aligned(table, right={1, 2})
     lines += [f"{name}: {e.message}" for name, e in sorted(o.failed.items())]

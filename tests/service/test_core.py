@@ -154,23 +154,30 @@ def test_head_and_304_answers_have_no_body_and_the_gets_headers(host):
     assert get(host, "/stats/flux-cli", **{"if-none-match": '"other"'}).status == 200
 
 
-class NextOffHost:
-    """The upstream, but the first listing page's "next" link leads to another host."""
+class Answering:
+    """The upstream, but `url` answered by `answer(the real response)`."""
 
-    def __init__(self, real, elsewhere: str):
-        self.real, self.elsewhere = real, elsewhere
+    def __init__(self, http, url: str, answer):
+        self.http, self.url, self.answer = http, url, answer
 
     async def get(self, url: str, **kw) -> Fetched:
-        r = await self.real.get(url, **kw)
-        if url.endswith("/orgs/fluxcd/packages"):
-            body = r.body.replace(b'href="/orgs/fluxcd/packages?page=2"', f'href="{self.elsewhere}/orgs/fluxcd/packages?page=2"'.encode())
-            assert body != r.body
-            return Fetched(r.status, r.headers, body)
-        return r
+        r = await self.http.get(url, **kw)
+        return self.answer(r) if url == self.url else r
+
+
+def next_link_to(elsewhere: str):
+    """A listing page's answer with its "next" link leading to another host."""
+
+    def answer(r: Fetched) -> Fetched:
+        body = r.body.replace(b'href="/orgs/fluxcd/packages?page=2"', f'href="{elsewhere}/orgs/fluxcd/packages?page=2"'.encode())
+        assert body != r.body
+        return Fetched(r.status, r.headers, body)
+
+    return answer
 
 
 def test_a_listings_next_link_off_the_upstream_is_refused_not_followed(host, upstream):
-    host.http = NextOffHost(host.http, upstream.elsewhere.url)
+    host.http = Answering(host.http, f"{upstream.url}/orgs/fluxcd/packages", next_link_to(upstream.elsewhere.url))
     r = get(host, "/stats")
     assert r.status == 502 and body(r)["error"]["code"] == "unparseable"
     assert upstream.elsewhere.url in body(r)["error"]["message"]
@@ -710,20 +717,9 @@ def test_redirects_are_followed_up_to_the_limit(host, upstream, n, status):
         }
 
 
-class Answering:
-    """The upstream, but `path` answered by `answer(real_response)`."""
-
-    def __init__(self, http, path: str, answer):
-        self.http, self.path, self.answer = http, path, answer
-
-    async def get(self, url: str, **kw) -> Fetched:
-        r = await self.http.get(url, **kw)
-        return self.answer(r) if url.split("://", 1)[1].split("/", 1)[1] == self.path.lstrip("/") else r
-
-
 def test_a_redirect_without_a_location_is_the_upstreams_error(host, upstream):
     path = "/orgs/fluxcd/packages/container/package/flux-cli"
-    host.http = Answering(host.http, path, lambda r: Fetched(302, {}, b""))
+    host.http = Answering(host.http, f"{upstream.url}{path}", lambda r: Fetched(302, {}, b""))
     r = get(host, "/stats/flux-cli")
     assert r.status == 502
     assert body(r)["error"] == {"code": "upstream-status", "message": f"{upstream.url}{path} answered 302 without a Location"}
@@ -753,7 +749,7 @@ def ending(pad: int):
 def test_a_page_must_end_with_html_near_its_end(host, upstream, pad, status):
     repo = upstream.packages[("fluxcd", "flux-cli")].repository
     path = f"/{repo}/pkgs/container/flux-cli"
-    host.http = Answering(host.http, path, ending(pad))
+    host.http = Answering(host.http, f"{upstream.url}{path}", ending(pad))
     r = get(host, "/stats/flux-cli")
     assert r.status == status
     if status == 502:
@@ -763,7 +759,7 @@ def test_a_page_must_end_with_html_near_its_end(host, upstream, pad, status):
 def test_a_next_page_that_answers_404_is_the_upstreams_error_not_the_packages(host, upstream):
     repo = upstream.packages[("fluxcd", "flux-cli")].repository
     path = f"/{repo}/pkgs/container/flux-cli/versions?filters%5Bversion_type%5D=tagged&page=2"
-    host.http = Answering(host.http, path, lambda r: Fetched(404, {}, b"<html><body>Not Found</body></html>"))
+    host.http = Answering(host.http, f"{upstream.url}{path}", lambda r: Fetched(404, {}, b"<html><body>Not Found</body></html>"))
     r = get(host, "/stats/flux-cli/versions")
     assert r.status == 502
     assert body(r)["error"] == {"code": "upstream-status", "message": f"{upstream.url}{path} answered 404"}
