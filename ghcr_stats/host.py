@@ -51,6 +51,8 @@ class KeyValue(Protocol):
 
     def delete(self, key: str) -> None: ...
 
+    def get_keys(self) -> list[str]: ...
+
 
 @dataclass
 class Host:

@@ -3,6 +3,10 @@
 Every value carries `"schema": SCHEMA`; a value of another schema is treated as absent (and
 overwritten by the next good measurement), never misread. Nothing here deletes: a failed fetch
 adds to a failure count and leaves the last good measurement and the history as they were.
+
+The store has no compare-and-swap that every host provides, so nothing that concurrent requests
+add to is one value read, changed and written back: each package tracked is a key of its own
+(`tracked:<owner>/<package>`), and the index is the store's list of keys.
 """
 
 from __future__ import annotations
@@ -15,13 +19,15 @@ from .model import Backoff, Failures, Lease, Listing, Measurement, Versions, bui
 
 SCHEMA = 1
 MISSING_LIMIT = 256  # 404s remembered at once (about 15 KB)
+TRACKED = "tracked:"
+LEGACY_INDEX = "index"  # the one list of tracked packages that earlier versions kept
 
 
 @dataclass
 class Store:
     kv: KeyValue
     history_limit: int
-    _index: list[str] | None = field(default=None, repr=False)
+    _index: set[str] | None = field(default=None, repr=False)
 
     # -- measurements -------------------------------------------------------------------
 
@@ -50,10 +56,14 @@ class Store:
         return [tuple(p) for p in d["value"]] if d else []
 
     def index(self) -> list[str]:
-        """Every `owner/package` ever measured or tried, for /metrics."""
+        """Every `owner/package` ever measured or tried, for /metrics, in name order."""
+        return sorted(self._tracked())
+
+    def _tracked(self) -> set[str]:
         if self._index is None:
-            d = self._get("index")
-            self._index = list(d["value"]) if d else []
+            legacy = self._get(LEGACY_INDEX)
+            keys = {k.removeprefix(TRACKED) for k in self.kv.get_keys() if k.startswith(TRACKED)}
+            self._index = keys | set(legacy["value"] if legacy and isinstance(legacy["value"], list) else [])
         return self._index
 
     def versions(self, owner: str, package: str) -> Versions | None:
@@ -158,10 +168,9 @@ class Store:
         self.kv.delete(f"lease:{key}")
 
     def _remember(self, key: str) -> None:
-        index = self.index()
-        if key not in index:
-            self._index = sorted(index + [key])
-            self._put("index", self._index)
+        if key not in (tracked := self._tracked()):
+            self._put(TRACKED + key, True)
+            tracked.add(key)
 
     # -- encoding -----------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from testkit.fakegithub.pages import catalog
 from testkit.fakegithub.server import FakeGitHub
 from testkit.parser import WasmtimeParser
 from testkit.seed import HISTORY, seed
-from testkit.served import Served
+from testkit.served import Served, store_of
 
 OUT = Path(__file__).resolve().parent.parent / "build/screenshots"
 
@@ -20,7 +20,7 @@ OUT = Path(__file__).resolve().parent.parent / "build/screenshots"
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with FakeGitHub(catalog()) as upstream, tempfile.TemporaryDirectory() as state:
-        seed(Path(state), upstream, WasmtimeParser(), time.time(), HISTORY)
+        seed(store_of(Path(state)), upstream, WasmtimeParser(), time.time(), HISTORY)
         with Served({"upstream": upstream.url}, state=Path(state)) as served:
             for page, path in (("owner", "/"), ("package", "/packages/fluxcd/flagger")):
                 for width in (390, 1280):

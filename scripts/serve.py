@@ -1,8 +1,13 @@
 """Serves the app as `make run` and the end-to-end tests do: `spin up` where the Spin CLI is
 installed, else `wasmtime serve` of build/served.cwasm (the app composed with the parser and
-the spin-shim component; see the README, "Without Spin").
+the spin-shim component; see the README, "Without Spin"). `GHCR_STATS_ENGINE=wasmtime` (or
+`spin`) chooses instead of the PATH.
 
     python scripts/serve.py --listen 127.0.0.1:3000 --state .state
+
+Under Spin the store `default` is Spin's SQLite file in <state> unless a runtime config
+(`--runtime-config`) puts it elsewhere (Redis, as the chart does); `--from` serves a pushed
+image instead of spin.toml.
 
 For wasmtime the Spin variables become environment variables that the shim reads: each of the
 component's variables from spin.toml, its template filled with the application variables'
@@ -25,6 +30,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SERVED = ROOT / "build/served.cwasm"
 WASMTIME = Path(sysconfig.get_paths()["purelib"]) / "wasmtime_cli/wasmtime"
+ENGINE = "GHCR_STATS_ENGINE"
+
+
+def engine(environ: dict[str, str]) -> str:
+    """`spin` or `wasmtime`: as `GHCR_STATS_ENGINE` says, else Spin where it is on the PATH."""
+    chosen = environ.get(ENGINE) or ("spin" if shutil.which("spin", path=environ.get("PATH")) else "wasmtime")
+    if chosen not in ("spin", "wasmtime"):
+        raise SystemExit(f"{ENGINE} must be 'spin' or 'wasmtime', not {chosen!r}")
+    if chosen == "spin" and not shutil.which("spin", path=environ.get("PATH")):
+        raise SystemExit(f"{ENGINE}=spin, but there is no spin on the PATH")
+    return chosen
+
+
+def spin_command(listen: str, state: Path, runtime_config: Path | None, source: str | None) -> list[str]:
+    cmd = ["spin", "up", "--listen", listen, "--state-dir", str(state)]
+    if runtime_config:
+        cmd += ["--runtime-config-file", str(runtime_config)]
+    if source:
+        cmd += ["--from", source, "--insecure"]
+    return cmd
 
 
 def component_variables(manifest: dict, environ: dict[str, str]) -> dict[str, str]:
@@ -66,11 +91,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--listen", default="127.0.0.1:3000")
     parser.add_argument("--state", type=Path, default=ROOT / ".state", help="where the key-value store lives")
+    parser.add_argument("--runtime-config", type=Path, help="Spin only: a runtime config file (a Redis store)")
+    parser.add_argument("--from", dest="source", help="Spin only: serve this pushed image reference")
     args = parser.parse_args()
-    if shutil.which("spin"):
-        cmd = ["spin", "up", "--listen", args.listen, "--state-dir", str(args.state)]
+    if engine(dict(os.environ)) == "spin":
+        cmd = spin_command(args.listen, args.state.resolve(), args.runtime_config, args.source)
+    elif args.runtime_config or args.source:
+        raise SystemExit("--runtime-config and --from need Spin: wasmtime serves build/served.cwasm with its store in files")
     else:
-        print("spin not found: serving with wasmtime serve (see README, 'Without Spin')", file=sys.stderr)
+        print(f"serving with wasmtime serve (no spin on the PATH, or {ENGINE}=wasmtime; see README, 'Without Spin')", file=sys.stderr)
         cmd = wasmtime_command(args.listen, args.state.resolve(), dict(os.environ))
     os.chdir(ROOT)
     os.execv(cmd[0] if os.path.isabs(cmd[0]) else shutil.which(cmd[0]), cmd)

@@ -51,6 +51,9 @@ class DictKV(dict):
     def delete(self, key: str) -> None:
         self.pop(key, None)
 
+    def get_keys(self) -> list[str]:
+        return list(self)
+
 
 class Clock:
     def __init__(self, now: float = 1_780_000_000.0) -> None:
@@ -61,30 +64,6 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
-
-
-class DirKV:
-    """The key-value store as the served app keeps it without Spin (components/spin-shim): a
-    file per key in a directory, named by the key with every byte but `A-Z a-z 0-9 - _`
-    written `%XX`. The tests write a store here with the core in CPython, then serve it."""
-
-    def __init__(self, directory) -> None:
-        self.dir = directory
-        self.dir.mkdir(parents=True, exist_ok=True)
-
-    def _path(self, key: str):
-        safe = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-        return self.dir / ("".join(chr(b) if b in safe else f"%{b:02X}" for b in key.encode()) or "%")
-
-    def get(self, key: str) -> bytes | None:
-        path = self._path(key)
-        return path.read_bytes() if path.exists() else None
-
-    def set(self, key: str, value: bytes) -> None:
-        self._path(key).write_bytes(value)
-
-    def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
 
 
 def sleeper(clock: Clock, real: float = 0.0):

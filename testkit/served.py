@@ -1,7 +1,7 @@
 """Serve the built app on 127.0.0.1 with exactly what `make run` launches (scripts/serve.py):
-`spin up` where the Spin CLI is installed, else `wasmtime serve` of the composed component. Each
-server is a process of its own, with a state directory of its own unless given one, stopped
-with its whole process group."""
+`spin up` where the Spin CLI is installed, else `wasmtime serve` of the composed component
+(`GHCR_STATS_ENGINE` chooses). Each server is a process of its own, with a state directory of
+its own unless given one, stopped with its whole process group."""
 
 from __future__ import annotations
 
@@ -18,16 +18,33 @@ from pathlib import Path
 import httpx
 
 from ghcr_stats.clock import KEY as CLOCK_KEY
-from testkit.cpython import DirKV
+from testkit.stores import DirKV, RedisKV, SqliteKV
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
+sys.path.insert(0, str(ROOT / "scripts"))
+import serve  # noqa: E402  (scripts/serve.py: which engine, and how it is started)
+
+
+def engine() -> str:
+    """The engine the served app runs on: `spin` or `wasmtime`."""
+    return serve.engine(dict(os.environ))
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def store_of(state: Path, redis: str | None = None):
+    """The store `default` of an app served with `state` as its state directory, as the engine
+    keeps it (see testkit.stores)."""
+    if redis:
+        return RedisKV(redis)
+    if engine() == "spin":
+        return SqliteKV(state)
+    return DirKV(state / "kv/default")
 
 
 class Served:
@@ -39,19 +56,36 @@ class Served:
     in `state`, and standing still until a test moves it: no test waits for time to pass.
     """
 
-    def __init__(self, variables: dict[str, str], *, state: Path | None = None, clock: bool = False):
+    def __init__(
+        self,
+        variables: dict[str, str],
+        *,
+        state: Path | None = None,
+        clock: bool = False,
+        redis: str | None = None,
+        source: str | None = None,
+    ):
+        """`redis` (a URL; Spin only) keeps the store there, as the chart's runtime config does;
+        `source` (Spin only) serves that pushed image instead of spin.toml."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._own_state = state is None
         self.state = state or Path(tempfile.mkdtemp(prefix="ghcr-stats-state-"))
-        self.store = DirKV(self.state / "kv/default")
+        self.store = store_of(self.state, redis)
+        extra = []
+        if redis:
+            config = self.state / "runtime-config.toml"
+            config.write_text(f'[key_value_store.default]\ntype = "redis"\nurl = "{redis}"\n')
+            extra += ["--runtime-config", str(config)]
+        if source:
+            extra += ["--from", source]
         if clock:
             variables = {**variables, "clock": "store"}
             if self.store.get(CLOCK_KEY) is None:
                 self.set_clock(time.time())
         env = {**os.environ, **{f"SPIN_VARIABLE_{k.upper()}": v for k, v in variables.items()}}
         self.log = tempfile.NamedTemporaryFile(prefix="ghcr-stats-host-", suffix=".log", delete=False)
-        cmd = [sys.executable, str(ROOT / "scripts/serve.py"), "--listen", f"127.0.0.1:{self.port}", "--state", str(self.state)]
+        cmd = [sys.executable, str(ROOT / "scripts/serve.py"), "--listen", f"127.0.0.1:{self.port}", "--state", str(self.state), *extra]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         self._wait_ready()
 
@@ -79,9 +113,9 @@ class Served:
 
     def clear_store(self) -> None:
         """Forget everything the app keeps (the clock stays where it is): as if never asked."""
-        for f in self.store.dir.iterdir():
-            if f.name != CLOCK_KEY:
-                f.unlink()
+        for key in self.store.get_keys():
+            if key != CLOCK_KEY:
+                self.store.delete(key)
 
     def output(self) -> str:
         return Path(self.log.name).read_text(errors="replace")

@@ -118,6 +118,9 @@ class SpinKeyValue:
     def delete(self, key: str) -> None:
         self._store.delete(key)
 
+    def get_keys(self) -> list[str]:
+        return self._store.get_keys()
+
 
 async def sleep(seconds: float) -> None:
     """asyncio.sleep for spin-sdk's PollLoop, which has no timers: a wasi:clocks pollable."""

@@ -17,7 +17,7 @@ from testkit.parser import WasmtimeParser
 from testkit.fakegithub.pages import display_count
 from testkit.seed import HISTORY, seed
 from testkit.browser import chromium
-from testkit.served import Served
+from testkit.served import Served, store_of
 
 
 
@@ -29,7 +29,7 @@ def screenshot(url: str, width: int, path: Path) -> Image.Image:
 @pytest.fixture(scope="module")
 def site(upstream, tmp_path_factory):
     state = tmp_path_factory.mktemp("state")
-    seed(state, upstream, WasmtimeParser(), time.time(), HISTORY)
+    seed(store_of(state), upstream, WasmtimeParser(), time.time(), HISTORY)
     with Served({"upstream": upstream.url}, state=state) as served:
         yield served
 

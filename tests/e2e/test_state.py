@@ -1,5 +1,6 @@
 """What lasts: the store outlives the server (a restart keeps history, cache and back-off), and
-concurrent instances writing the same directory never leave a broken or partial value."""
+concurrent instances writing the same store never leave a broken or partial value, nor lose
+another's entry."""
 
 import asyncio
 import json
@@ -8,7 +9,10 @@ from pathlib import Path
 
 import httpx
 
+from testkit.fakegithub.pages import Package, fluxcd_catalog
 from testkit.served import Served
+
+IN_FLIGHT = 50  # under wasmtime serve's ceiling of requests in flight
 
 PACKAGE_PAGE = "/packages/container/package/"
 
@@ -49,10 +53,42 @@ def test_concurrent_writers_leave_every_value_whole(upstream, expected):
     with Served({"upstream": upstream.url}) as served:
         upstream.delay(0.1)  # cold store: every request fetches and writes at about the same time
         assert set(asyncio.run(burst(served.url))) == {200}
-        files = list((served.state / "kv/default").iterdir())
-        assert not [f.name for f in files if f.name.startswith(".")]  # no temporary file left
-        for f in files:
-            assert json.loads(f.read_bytes())["schema"]  # every value whole
+        assert served.store.leftovers() == []  # no temporary file left
+        for key in served.store.get_keys():
+            assert json.loads(served.store.get(key))["schema"]  # every value whole
         for name in names:
             points = httpx.get(f"{served.url}/stats/{name.replace('/', '%2F')}/history").json()["points"]
             assert 1 <= len(points) <= 4
+
+
+def test_two_hundred_concurrent_first_reads_are_all_indexed(upstream):
+    """Every package ever read is in the index that /metrics lists: concurrent first reads of
+    different packages each add theirs, and none overwrites another's."""
+    names = [f"concurrent-{i:03}" for i in range(200)]
+    template = fluxcd_catalog()[0]
+    for name in names:
+        upstream.packages[("fluxcd", name)] = Package("fluxcd", name, 1000 + len(name), template.daily)
+
+    async def burst(url: str) -> list[int]:
+        limit = asyncio.Semaphore(IN_FLIGHT)
+        async with httpx.AsyncClient(base_url=url, timeout=120, limits=httpx.Limits(max_connections=IN_FLIGHT)) as client:
+
+            async def one(name: str) -> int:
+                async with limit:
+                    return (await client.get(f"/stats/{name}")).status_code
+
+            return await asyncio.gather(*(one(n) for n in names))
+
+    try:
+        with Served({"upstream": upstream.url}, clock=True) as served:
+            upstream.delay(0.05)  # every read overlaps others
+            assert set(asyncio.run(burst(served.url))) == {200}
+            upstream.delay(0)
+            metrics = httpx.get(f"{served.url}/metrics", timeout=60).text
+            missing = [n for n in names if f'ghcr_stats_downloads_total{{owner="fluxcd",package="{n}"}}' not in metrics]
+            assert missing == [], f"{len(missing)} of {len(names)} packages missing from /metrics"
+            for name in names[::20]:
+                assert len(httpx.get(f"{served.url}/stats/{name}/history").json()["points"]) == 1
+    finally:
+        for name in names:
+            upstream.packages.pop(("fluxcd", name), None)

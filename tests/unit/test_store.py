@@ -144,3 +144,24 @@ def test_past_the_limit_the_oldest_404s_are_forgotten_first():
     kept = [n for n in names if store.missing_since(n)]
     assert len(kept) == MISSING_LIMIT
     assert kept == names[:MISSING_LIMIT - 1] + names[-1:]  # the newest MISSING_LIMIT - 1, and the one just marked
+
+
+def test_writers_that_read_the_index_at_once_both_keep_their_entry():
+    # Two instances, each with the index read before the other wrote: neither loses an entry.
+    kv = DictKV()
+    first, second = Store(kv, history_limit=3), Store(kv, history_limit=3)
+    assert first.index() == second.index() == []
+    first.record(measurement(1, 1.0, "a"))
+    second.record(measurement(2, 1.0, "b"))
+    second.note_failure("fluxcd", "c", "upstream-status")
+    assert Store(kv, history_limit=3).index() == ["fluxcd/a", "fluxcd/b", "fluxcd/c"]
+
+
+def test_the_index_earlier_versions_kept_still_counts():
+    kv = DictKV()
+    kv["index"] = json.dumps({"schema": SCHEMA, "value": ["fluxcd/old", "fluxcd/b"]}).encode()
+    store = Store(kv, history_limit=3)
+    store.record(measurement(2, 1.0, "b"))
+    store.record(measurement(3, 1.0, "new"))
+    assert Store(kv, history_limit=3).index() == ["fluxcd/b", "fluxcd/new", "fluxcd/old"]
+    assert "tracked:fluxcd/b" not in kv  # already listed: nothing written again
