@@ -12,7 +12,7 @@ add to is one value read, changed and written back: each package tracked is a ke
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 
 from .host import KeyValue
 from .model import Backoff, Failures, Lease, Listing, Measurement, Versions, build
@@ -27,7 +27,6 @@ LEGACY_INDEX = "index"  # the one list of tracked packages that earlier versions
 class Store:
     kv: KeyValue
     history_limit: int
-    _index: set[str] | None = field(default=None, repr=False)
 
     # -- measurements -------------------------------------------------------------------
 
@@ -57,14 +56,9 @@ class Store:
 
     def index(self) -> list[str]:
         """Every `owner/package` ever measured or tried, for /metrics, in name order."""
-        return sorted(self._tracked())
-
-    def _tracked(self) -> set[str]:
-        if self._index is None:
-            legacy = self._get(LEGACY_INDEX)
-            keys = {k.removeprefix(TRACKED) for k in self.kv.get_keys() if k.startswith(TRACKED)}
-            self._index = keys | set(legacy["value"] if legacy and isinstance(legacy["value"], list) else [])
-        return self._index
+        legacy = self._get(LEGACY_INDEX)
+        tracked = {k.removeprefix(TRACKED) for k in self.kv.get_keys() if k.startswith(TRACKED)}
+        return sorted(tracked | set(legacy["value"] if legacy and isinstance(legacy["value"], list) else []))
 
     def versions(self, owner: str, package: str) -> Versions | None:
         d = self._get(f"versions:{owner}/{package}")
@@ -168,9 +162,9 @@ class Store:
         self.kv.delete(f"lease:{key}")
 
     def _remember(self, key: str) -> None:
-        if key not in (tracked := self._tracked()):
+        # One key looked up, not the store's keys listed: this runs on every first measurement.
+        if self.kv.get(TRACKED + key) is None:
             self._put(TRACKED + key, True)
-            tracked.add(key)
 
     # -- encoding -----------------------------------------------------------------------
 

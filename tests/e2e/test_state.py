@@ -9,10 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from testkit.fakegithub.pages import Package, fluxcd_catalog
+from testkit.load import first_reads, missing_from_metrics
 from testkit.served import Served
-
-IN_FLIGHT = 50  # under wasmtime serve's ceiling of requests in flight
 
 PACKAGE_PAGE = "/packages/container/package/"
 
@@ -65,27 +63,10 @@ def test_two_hundred_concurrent_first_reads_are_all_indexed(upstream):
     """Every package ever read is in the index that /metrics lists: concurrent first reads of
     different packages each add theirs, and none overwrites another's."""
     names = [f"concurrent-{i:03}" for i in range(200)]
-    template = fluxcd_catalog()[0]
-    for name in names:
-        upstream.packages[("fluxcd", name)] = Package("fluxcd", name, 1000 + len(name), template.daily)
-
-    async def burst(url: str) -> list[int]:
-        limit = asyncio.Semaphore(IN_FLIGHT)
-        async with httpx.AsyncClient(base_url=url, timeout=120, limits=httpx.Limits(max_connections=IN_FLIGHT)) as client:
-
-            async def one(name: str) -> int:
-                async with limit:
-                    return (await client.get(f"/stats/{name}")).status_code
-
-            return await asyncio.gather(*(one(n) for n in names))
-
     try:
         with Served({"upstream": upstream.url}, clock=True) as served:
-            upstream.delay(0.05)  # every read overlaps others
-            assert set(asyncio.run(burst(served.url))) == {200}
-            upstream.delay(0)
-            metrics = httpx.get(f"{served.url}/metrics", timeout=60).text
-            missing = [n for n in names if f'ghcr_stats_downloads_total{{owner="fluxcd",package="{n}"}}' not in metrics]
+            assert first_reads(upstream, [served.url], names) == []
+            missing = missing_from_metrics(served.url, names)
             assert missing == [], f"{len(missing)} of {len(names)} packages missing from /metrics"
             for name in names[::20]:
                 assert len(httpx.get(f"{served.url}/stats/{name}/history").json()["points"]) == 1

@@ -205,8 +205,20 @@ fn kv_exists(dir: Fd, key: &[u8]) -> Result<bool, KvError> {
     }
 }
 
+/// How often a listing is tried again after an entry vanished under it.
+const LISTING_TRIES: usize = 8;
+
 fn kv_keys(dir: Fd) -> Result<Vec<Vec<u8>>, KvError> {
-    let names = wasi::read_directory(dir).map_err(|e| io_error("listing", e))?;
+    // Wasmtime looks up each entry as it lists them: a write's temporary file, renamed by a
+    // concurrent instance between the two, ends the listing with no-entry. Another listing
+    // sees the directory a moment later.
+    let mut tries = 0;
+    let names = loop {
+        match wasi::read_directory(dir) {
+            Err(wasi::NO_ENTRY) if tries + 1 < LISTING_TRIES => tries += 1,
+            other => break other.map_err(|e| io_error("listing", e))?,
+        }
+    };
     Ok(names.iter().filter(|n| !n.starts_with('.')).filter_map(|n| key_of(n)).collect())
 }
 
