@@ -46,8 +46,10 @@ setup: $(VENV)/.installed
 # What only the tests need: Chromium renders the pages in tests/e2e (and the benchmark's browser
 # column); Prometheus scrapes the served app there, and its promtool checks /metrics and the rules;
 # Ruby and Nokogiri are two columns of the benchmark matrix, whose smoke test runs every cell.
+# Where Spin serves the app: Redis for the two-replica tests, an OCI registry for `make push`'s.
 setup-test:
 	scripts/apt-install.sh chromium prometheus ruby ruby-nokogiri
+	@if [ "$$($(PYTHON) scripts/serve.py --engine)" = spin ]; then scripts/apt-install.sh redis-server docker-registry; fi
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	@scripts/need.sh "$(PYTHON) -c 'import ensurepip, venv'" "$(PYTHON) with venv and ensurepip (Debian: apt-get install python3-venv)"
@@ -119,7 +121,7 @@ test-rust:
 # `make test SEED=<seed>`.
 test-python: setup build $(BENCH_NPM)
 	@seed=$${SEED:-$$RANDOM$$RANDOM}; echo "test order: --randomly-seed=$$seed"; \
-	$(PY) -m pytest -q -p randomly --randomly-seed=$$seed tests
+	$(PY) -m pytest -q -rs -p randomly --randomly-seed=$$seed tests
 
 # Rewrites tests/unit/golden/ from what the renderers draw now: after a change to a page, a
 # picture or a JSON body, look at the new files (`git diff`, a browser), then commit them.
@@ -160,13 +162,13 @@ screenshots: setup setup-test build
 # `make push REGISTRY=ghcr.io/fluxcd` builds, then `spin registry push`es the app as
 # $(REGISTRY)/ghcr-stats:$(VERSION) (spin.toml's version, which the chart's appVersion follows);
 # Spin composes the parser dependency into the app on the way. Needs the Spin CLI (spin >= 3.2)
-# and `spin registry login <registry>`.
+# and `spin registry login <registry>`. INSECURE=1 pushes over plain HTTP (a registry on loopback).
 
 VERSION ?= $(shell sed -n 's/^version *= *"\(.*\)"/\1/p' spin.toml | head -n 1)
 
 .PHONY: push push-check
 push: push-check build
-	spin registry push $(REGISTRY)/ghcr-stats:$(VERSION)
+	spin registry push $(if $(INSECURE),--insecure )$(REGISTRY)/ghcr-stats:$(VERSION)
 
 push-check:
 	@command -v spin >/dev/null 2>&1 || { \

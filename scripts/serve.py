@@ -43,12 +43,12 @@ def engine(environ: dict[str, str]) -> str:
     return chosen
 
 
-def spin_command(listen: str, state: Path, runtime_config: Path | None, source: str | None) -> list[str]:
+def spin_command(listen: str, state: Path, runtime_config: Path | None, source: str | None, insecure: bool) -> list[str]:
     cmd = ["spin", "up", "--listen", listen, "--state-dir", str(state)]
     if runtime_config:
         cmd += ["--runtime-config-file", str(runtime_config)]
     if source:
-        cmd += ["--from", source, "--insecure"]
+        cmd += ["--from", source] + (["--insecure"] if insecure else [])
     return cmd
 
 
@@ -93,9 +93,14 @@ def main() -> None:
     parser.add_argument("--state", type=Path, default=ROOT / ".state", help="where the key-value store lives")
     parser.add_argument("--runtime-config", type=Path, help="Spin only: a runtime config file (a Redis store)")
     parser.add_argument("--from", dest="source", help="Spin only: serve this pushed image reference")
+    parser.add_argument("--insecure", action="store_true", help="Spin only: pull --from over plain HTTP (a registry on loopback)")
+    parser.add_argument("--engine", action="store_true", help="print the engine that would serve (spin, wasmtime) and exit")
     args = parser.parse_args()
+    if args.engine:
+        print(engine(dict(os.environ)))
+        return
     if engine(dict(os.environ)) == "spin":
-        cmd = spin_command(args.listen, args.state.resolve(), args.runtime_config, args.source)
+        cmd = spin_command(args.listen, args.state.resolve(), args.runtime_config, args.source, args.insecure)
     elif args.runtime_config or args.source:
         raise SystemExit("--runtime-config and --from need Spin: wasmtime serves build/served.cwasm with its store in files")
     else:

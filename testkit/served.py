@@ -66,7 +66,8 @@ class Served:
         source: str | None = None,
     ):
         """`redis` (a URL; Spin only) keeps the store there, as the chart's runtime config does;
-        `source` (Spin only) serves that pushed image instead of spin.toml."""
+        `source` (Spin only) serves that pushed image instead of spin.toml, pulled over plain
+        HTTP (the tests' registries are on loopback)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._own_state = state is None
@@ -78,7 +79,7 @@ class Served:
             config.write_text(f'[key_value_store.default]\ntype = "redis"\nurl = "{redis}"\n')
             extra += ["--runtime-config", str(config)]
         if source:
-            extra += ["--from", source]
+            extra += ["--from", source, "--insecure"]
         if clock:
             variables = {**variables, "clock": "store"}
             if self.store.get(CLOCK_KEY) is None:
