@@ -26,9 +26,14 @@ class FetchError(Exception):
     """The upstream could not be read at all: no connection, a time-out, a body over the cap."""
 
 
+class TooLarge(FetchError):
+    """The body is over the cap: a page of ours too large, not a failing upstream."""
+
+
 class Http(Protocol):
     async def get(self, url: str, *, timeout: float, deadline: float, max_bytes: int) -> Fetched:
-        """GET `url`; raise FetchError on a connection failure, a body over `max_bytes`, a wait
+        """GET `url`; raise FetchError on a connection failure (TooLarge for a body over
+        `max_bytes`), a wait
         longer than `timeout` seconds for the first byte or the next, or a response (body
         included) taking longer than `deadline` seconds in all."""
         ...
@@ -44,7 +49,13 @@ class Parser(Protocol):
     def parse_versions_page(self, html: str) -> VersionsPage: ...
 
 
+class StoreError(Exception):
+    """The key-value store refused a read or a write: full, unreachable, a key it cannot hold."""
+
+
 class KeyValue(Protocol):
+    """A key-value store; each method raises StoreError when the store fails."""
+
     def get(self, key: str) -> bytes | None: ...
 
     def set(self, key: str, value: bytes) -> None: ...

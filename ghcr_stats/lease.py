@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 
-from .host import Host
+from .host import Host, StoreError
 from .model import Lease
 from .store import Store
 
@@ -34,9 +34,12 @@ async def take(host: Host, store: Store, key: str, seconds: float) -> str | None
 
 
 def give_back(store: Store, key: str, token: str) -> None:
-    held = store.lease(key)
-    if held is not None and held.token == token:
-        store.drop_lease(key)
+    try:
+        held = store.lease(key)
+        if held is not None and held.token == token:
+            store.drop_lease(key)
+    except StoreError:
+        pass  # the lease runs out on its own
 
 
 async def wait(host: Host, store: Store, key: str) -> None:

@@ -11,7 +11,7 @@ from email.utils import parsedate_to_datetime
 from typing import Protocol
 
 from . import urls
-from .host import Fetched, FetchError, Host
+from .host import Fetched, FetchError, Host, TooLarge
 from .model import AppError, ListingPage, NotFound, PackagePage, ParseError, VersionsPage
 from .names import is_package
 
@@ -63,6 +63,9 @@ async def fetch_html(host: Host, memory: Memory, url: str) -> tuple[str, str]:
         raise NotFound(f"{url} answered 404")
     if r.status != 200:
         raise AppError(502, "upstream-status", f"{url} answered {r.status}")
+    # The app asks for no compression (the component has no zlib): a compressed body is unreadable.
+    if (encoding := r.headers.get("content-encoding", "identity").strip().lower()) not in ("identity", ""):
+        raise AppError(502, "undecodable-encoding", f"{url}: the body is {encoding}-encoded, which the app does not decode")
     # A page cut short can still parse into a plausible but wrong series: require its end.
     if b"</html>" not in r.body[-4096:].lower():
         raise AppError(502, "truncated", f"{url}: the page ends before </html>")
@@ -76,6 +79,8 @@ async def _get(host: Host, memory: Memory, url: str) -> Fetched:
     s = host.settings
     try:
         r = await host.http.get(url, timeout=s.fetch_timeout, deadline=s.fetch_deadline, max_bytes=s.page_max_bytes)
+    except TooLarge as e:  # this page's size, not the upstream's health: no back-off
+        raise AppError(502, "too-large", f"{url}: {e}") from None
     except FetchError as e:
         memory.failed(f"the upstream failed: {e}")
         raise AppError(502, "upstream-unreachable", f"{url}: {e}") from None

@@ -13,7 +13,7 @@ import traceback
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .host import Host
+from .host import Host, StoreError
 from .model import AppError, OwnerReading, Reading
 from .names import InvalidName, check_owner, check_package
 from .numbers import short
@@ -53,6 +53,8 @@ async def handle(host: Host, request: Request) -> Response:
         response = await _route(host, Stats(host), request)
     except AppError as e:
         response = _failure(request, e.status, e.code, e.message)
+    except StoreError as e:  # nothing stored could be read, or a write that no answer can do without
+        response = _failure(request, 503, "store-unavailable", str(e))
     except Exception:  # a bug must still answer: a handler that raises leaves the client hanging
         log_unexpected(request)
         response = _failure(request, *INTERNAL_ERROR)
@@ -112,7 +114,7 @@ async def _route(host: Host, stats: Stats, request: Request) -> Response:
             o, name = _package_path(owner, rest[:-1])
             v, failure = await stats.versions(o, name)
             stale = failure is not None
-            body = _dump(api.versions(v, failure, now, lambda tag: stats.tag_history(o, name, tag)))
+            body = _dump(api.versions(v, failure, now, stats.tag_histories(o, name)))
             return _ok("application/json", body, host, f"{o}/{name}@{v.fetched_at}:{stale}", v.fetched_at, stale)
         case ["stats", *rest]:
             reading = await stats.package(*_package_path(owner, rest))
@@ -226,7 +228,8 @@ def _ok(content_type: str, body: bytes, host: Host, version: str, fetched_at: fl
     if stale:
         max_age = STALE_MAX_AGE
     else:
-        max_age = max(0, int(host.settings.cache_ttl - (host.clock() - fetched_at)))
+        # Never past the TTL, whatever the clock did since the value was read.
+        max_age = min(host.settings.cache_ttl, max(0, int(host.settings.cache_ttl - (host.clock() - fetched_at))))
     etag = 'W/"' + hashlib.sha256(f"{content_type} {version}".encode()).hexdigest()[:32] + '"'
     return Response(200, {"content-type": content_type, "cache-control": f"public, max-age={max_age}", "etag": etag}, body)
 

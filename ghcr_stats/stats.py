@@ -13,7 +13,7 @@ import asyncio
 from typing import Awaitable, Callable, TypeVar
 
 from . import lease, scrape
-from .host import Host
+from .host import Host, StoreError
 from .model import AppError, Backoff, Listing, Measurement, NotFound, OwnerReading, Reading, Tracked, Versions
 from .store import Store
 
@@ -59,7 +59,10 @@ class Stats:
         would make a series each."""
         listing = self.store.listing(owner)
         if not isinstance(e, NotFound) and (known or (listing is not None and name in listing.packages)):
-            self.store.note_failure(owner, name, e.reason)
+            try:
+                self.store.note_failure(owner, name, e.reason)
+            except StoreError:
+                pass  # the count is lost; the answer is not
 
     async def versions(self, owner: str, name: str) -> tuple[Versions, AppError | None]:
         """The package's tagged versions and their downloads (stale with the error, if it is)."""
@@ -110,8 +113,8 @@ class Stats:
         """(time, total) points, oldest first; (time, total, True) where the total fell."""
         return self.store.history(owner, name)
 
-    def tag_history(self, owner: str, name: str, tag: str) -> list[tuple[float, int]]:
-        return self.store.tag_history(owner, name, tag)
+    def tag_histories(self, owner: str, name: str) -> dict[str, list[tuple[float, int]]]:
+        return self.store.tag_histories(owner, name)
 
     def tracked(self) -> list[Tracked]:
         """Every package ever measured or tried, in name order."""
@@ -137,7 +140,12 @@ class Stats:
         stored = load()
         if (answer := self._from_store(key, stored, gone)) is not None:
             return answer
-        token = await lease.take(host, store, key, seconds=2 * host.settings.fetch_deadline)
+        try:
+            token = await lease.take(host, store, key, seconds=2 * host.settings.fetch_deadline)
+        except StoreError as e:
+            # A store that takes no writes would lose what is fetched, and every request would
+            # fetch it again: the upstream is not asked.
+            return self._unwritable(stored, e)
         if token is None:
             await lease.wait(host, store, key)
             stored = load()
@@ -162,9 +170,18 @@ class Stats:
             if stored is None:
                 raise
             return stored, e
+        except StoreError as e:
+            return self._unwritable(stored, e)
         finally:
             lease.give_back(store, key, token)
         return kept, None
+
+    @staticmethod
+    def _unwritable(stored: T | None, e: StoreError) -> tuple[T, AppError]:
+        failure = AppError(503, "store-unwritable", f"{e}; what is stored is served, nothing is fetched")
+        if stored is None:
+            raise failure
+        return stored, failure
 
 
     def _from_store(self, key: str, stored: T | None, gone: str) -> tuple[T, AppError | None] | None:
@@ -172,9 +189,11 @@ class Stats:
         remembers (raised, or beside the stale value); None if the upstream must be asked."""
         now = self.host.clock()
         ttl = self.host.settings.cache_ttl
-        if stored is not None and now - stored.fetched_at < ttl:
+        # A value read "in the future" (the clock has since gone back) is not fresh: it would
+        # stay fresh until the clock caught up with it.
+        if stored is not None and 0 <= now - stored.fetched_at < ttl:
             return stored, None
-        if now - (since := self.store.missing_since(key)) >= ttl:
+        if not 0 <= now - (since := self.store.missing_since(key)) < ttl:
             return None
         if stored is None:
             raise NotFound(gone)

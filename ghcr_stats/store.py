@@ -1,8 +1,10 @@
 """What lasts between requests, kept in the key-value store as versioned JSON.
 
-Every value carries `"schema": SCHEMA`; a value of another schema is treated as absent (and
-overwritten by the next good measurement), never misread. Nothing here deletes: a failed fetch
-adds to a failure count and leaves the last good measurement and the history as they were.
+Every value carries `"schema": SCHEMA`; a value of another schema, or one that does not decode
+(cut short, the wrong shape), is treated as absent and logged, never misread: it affects only
+its own key. A history that does not decode is kept aside before a new one is begun. Nothing
+here deletes: a failed fetch adds to a failure count and leaves the last good measurement and
+the history as they were.
 
 The store has no compare-and-swap that every host provides, so nothing that concurrent requests
 add to is one value read, changed and written back: each package tracked is a key of its own
@@ -12,7 +14,9 @@ add to is one value read, changed and written back: each package tracked is a ke
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict, dataclass, replace
+from typing import Any, Callable, TypeVar
 
 from .host import KeyValue
 from .model import Backoff, Failures, Lease, Listing, Measurement, Versions, build
@@ -21,6 +25,9 @@ SCHEMA = 1
 MISSING_LIMIT = 256  # 404s remembered at once (about 15 KB)
 TRACKED = "tracked:"
 LEGACY_INDEX = "index"  # the one list of tracked packages that earlier versions kept
+UNREADABLE = "unreadable:"  # where a history that does not decode is kept aside
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -31,8 +38,7 @@ class Store:
     # -- measurements -------------------------------------------------------------------
 
     def latest(self, owner: str, package: str) -> Measurement | None:
-        d = self._get(f"latest:{owner}/{package}")
-        return _measurement(d["value"]) if d else None
+        return self._read(f"latest:{owner}/{package}", _measurement)
 
     def record(self, m: Measurement) -> Measurement:
         """Keep `m` as the latest value and append it to the package's bounded history; an exact
@@ -40,6 +46,8 @@ class Store:
         grow, so GitHub's page or our reading of it went wrong). Returns `m` as kept."""
         key = f"{m.owner}/{m.package}"
         points = self.history(m.owner, m.package)
+        if not points and (raw := self.kv.get(f"history:{key}")) is not None:
+            self.kv.set(f"{UNREADABLE}history:{key}@{m.fetched_at:.0f}", raw)  # not decoded: kept, not lost
         total = m.page.total_downloads
         fell = m.page.total_exact and any(p[1] > total for p in points)
         m = replace(m, total_fell=fell)
@@ -51,8 +59,7 @@ class Store:
 
     def history(self, owner: str, package: str) -> list[tuple]:
         """(time, total) points, oldest first; (time, total, True) where the total fell."""
-        d = self._get(f"history:{owner}/{package}")
-        return [tuple(p) for p in d["value"]] if d else []
+        return self._read(f"history:{owner}/{package}", _points) or []
 
     def index(self) -> list[str]:
         """Every `owner/package` ever measured or tried, for /metrics, in name order."""
@@ -61,32 +68,33 @@ class Store:
         return sorted(tracked | set(legacy["value"] if legacy and isinstance(legacy["value"], list) else []))
 
     def versions(self, owner: str, package: str) -> Versions | None:
-        d = self._get(f"versions:{owner}/{package}")
-        return build(Versions, d["value"], dict.get) if d else None
+        return self._read(f"versions:{owner}/{package}", lambda v: build(Versions, v, dict.get))
 
     def record_versions(self, v: Versions) -> None:
         """Keep `v` as the latest versions, and each tag's count in the bounded history."""
         key = f"{v.owner}/{v.package}"
         self._put(f"versions:{key}", asdict(v))
-        readings = self._get(f"versions-history:{key}")
-        readings = readings["value"] if readings else []
+        readings = self._read(f"versions-history:{key}", _readings)
+        if readings is None:
+            readings = []
+            if (raw := self.kv.get(f"versions-history:{key}")) is not None:
+                self.kv.set(f"{UNREADABLE}versions-history:{key}@{v.fetched_at:.0f}", raw)
         readings.append([v.fetched_at, dict(v.versions)])
         self._put(f"versions-history:{key}", readings[-self.history_limit:])
 
-    def tag_history(self, owner: str, package: str, tag: str) -> list[tuple[float, int]]:
-        """(time, downloads) of each reading of the versions that listed `tag`."""
-        d = self._get(f"versions-history:{owner}/{package}")
-        return [(at, counts[tag]) for at, counts in (d["value"] if d else []) if tag in counts]
+    def tag_histories(self, owner: str, package: str) -> dict[str, list[tuple[float, int]]]:
+        """Each tag's (time, downloads) over the readings of the versions that listed it: the
+        versions history read once, whatever the number of tags."""
+        histories: dict[str, list[tuple[float, int]]] = {}
+        for at, counts in self._read(f"versions-history:{owner}/{package}", _readings) or []:
+            for tag, n in counts.items():
+                histories.setdefault(tag, []).append((at, n))
+        return histories
 
     # -- failures -----------------------------------------------------------------------
 
     def failures(self, owner: str, package: str) -> Failures:
-        d = self._get(f"failures:{owner}/{package}")
-        if not d:
-            return Failures()
-        if "by_reason" not in d["value"]:  # counted before reasons were kept
-            return Failures({"unknown": d["value"]["count"]})
-        return Failures(dict(d["value"]["by_reason"]))
+        return self._read(f"failures:{owner}/{package}", _failures) or Failures()
 
     def note_failure(self, owner: str, package: str, reason: str) -> None:
         counts = self.failures(owner, package).by_reason
@@ -110,21 +118,18 @@ class Store:
         self._put("missing", dict(newest + [(key, at)]))
 
     def _missing(self) -> dict[str, float]:
-        d = self._get("missing")
-        return d["value"] if d and isinstance(d["value"], dict) else {}
+        return self._read("missing", lambda v: {str(k): float(t) for k, t in v.items()}) or {}
 
     # -- owners -------------------------------------------------------------------------
 
     def listing(self, owner: str) -> Listing | None:
-        d = self._get(f"listing:{owner}")
-        return build(Listing, d["value"], dict.get) if d else None
+        return self._read(f"listing:{owner}", lambda v: build(Listing, v, dict.get))
 
     def record_listing(self, listing: Listing) -> None:
         self._put(f"listing:{listing.owner}", asdict(listing))
 
     def owner_kind(self, owner: str) -> str | None:
-        d = self._get(f"owner-kind:{owner}")
-        return d["value"] if d else None
+        return self._read(f"owner-kind:{owner}", lambda v: v if v in ("orgs", "users") else _invalid(v))
 
     def set_owner_kind(self, owner: str, kind: str) -> None:
         self._put(f"owner-kind:{owner}", kind)
@@ -132,8 +137,7 @@ class Store:
     def backoff(self, now: float, longest: float) -> Backoff | None:
         """The back-off in force at `now`, if any: after a 429, or after the upstream failed.
         One further off than `longest` (written before the ceiling, or by hand) is not honoured."""
-        d = self._get("backoff")
-        b = build(Backoff, d["value"], dict.get) if d else None
+        b = self._read("backoff", lambda v: build(Backoff, v, dict.get))
         return b if b is not None and now < b.until <= now + longest else None
 
     def set_backoff(self, b: Backoff) -> None:
@@ -142,9 +146,8 @@ class Store:
     def note_upstream_failure(self, now: float, window: float) -> int:
         """Count a failure of the upstream; returns how many there were in the current window
         (which starts at the first failure and lasts `window` seconds)."""
-        d = self._get("upstream-failures")
-        count, since = (d["value"]["count"], d["value"]["since"]) if d else (0, now)
-        if now - since >= window:
+        count, since = self._read("upstream-failures", lambda v: (int(v["count"]), float(v["since"]))) or (0, now)
+        if not 0 <= now - since < window:  # over, or begun "in the future" (the clock went back)
             count, since = 0, now
         self._put("upstream-failures", {"count": count + 1, "since": since})
         return count + 1
@@ -152,8 +155,7 @@ class Store:
     # -- leases -----------------------------------------------------------------------------------
 
     def lease(self, key: str) -> Lease | None:
-        d = self._get(f"lease:{key}")
-        return build(Lease, d["value"], dict.get) if d else None
+        return self._read(f"lease:{key}", lambda v: build(Lease, v, dict.get))
 
     def set_lease(self, key: str, lease: Lease) -> None:
         self._put(f"lease:{key}", asdict(lease))
@@ -168,6 +170,17 @@ class Store:
 
     # -- encoding -----------------------------------------------------------------------
 
+    def _read(self, key: str, decode: Callable[[Any], T]) -> T | None:
+        """The value under `key`, decoded; None if absent or if it does not decode (logged)."""
+        d = self._get(key)
+        if d is None:
+            return None
+        try:
+            return decode(d["value"])
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            print(f"ghcr-stats: the stored value {key!r} does not decode ({type(e).__name__}: {e}); treated as absent", file=sys.stderr)
+            return None
+
     def _get(self, key: str) -> dict | None:
         raw = self.kv.get(key)
         if raw is None:
@@ -180,6 +193,30 @@ class Store:
 
     def _put(self, key: str, value) -> None:
         self.kv.set(key, json.dumps({"schema": SCHEMA, "value": value}, separators=(",", ":")).encode())
+
+
+def _invalid(value: Any):
+    raise ValueError(f"unexpected value {value!r}")
+
+
+def _points(value: Any) -> list[tuple]:
+    points = [tuple(p) for p in value]
+    for p in points:
+        if len(p) not in (2, 3) or not isinstance(p[1], int) or isinstance(p[1], bool):
+            _invalid(p)
+        float(p[0])
+    return points
+
+
+def _readings(value: Any) -> list[list]:
+    readings = [[float(at), {str(tag): int(n) for tag, n in counts.items()}] for at, counts in value]
+    return readings
+
+
+def _failures(value: Any) -> Failures:
+    if "by_reason" not in value:  # counted before reasons were kept
+        return Failures({"unknown": int(value["count"])})
+    return Failures({str(k): int(n) for k, n in value["by_reason"].items()})
 
 
 def _measurement(d: dict) -> Measurement:

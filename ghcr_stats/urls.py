@@ -37,7 +37,13 @@ def resolve(upstream: str, href: str, base: str | None = None) -> str:
     url = urljoin(base or _base(upstream) + "/", href)
     if not on_upstream(upstream, url):
         raise ValueError(f"{href!r} leaves the upstream {upstream!r}")
-    return url
+    # As a browser does: what a URL may not hold (a space, a control character, non-ASCII)
+    # percent-encoded, what is already encoded left as it is. wasi:http refuses the rest.
+    parts = urlsplit(url)
+    return parts._replace(path=quote(parts.path, safe=_URL_SAFE), query=quote(parts.query, safe=_URL_SAFE), fragment="").geturl()
+
+
+_URL_SAFE = "/%:@!$&'()*+,;=?~"
 
 
 def on_upstream(upstream: str, url: str) -> bool:

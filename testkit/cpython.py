@@ -8,7 +8,7 @@ import ssl
 
 import httpx
 
-from ghcr_stats.host import Fetched, FetchError
+from ghcr_stats.host import Fetched, FetchError, TooLarge
 
 
 # One TLS context for every client: making one reads the CA bundle (~20 ms), and a client is
@@ -35,7 +35,7 @@ class HttpxHttp:
                     async for chunk in r.aiter_bytes():
                         body += chunk
                         if len(body) > max_bytes:
-                            raise FetchError(f"body larger than {max_bytes} bytes")
+                            raise TooLarge(f"body larger than {max_bytes} bytes")
                     return Fetched(r.status_code, {k.lower(): v for k, v in r.headers.items()}, bytes(body))
         except httpx.HTTPError as e:
             raise FetchError(f"{type(e).__name__}: {e}") from None

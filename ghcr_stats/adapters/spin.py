@@ -31,7 +31,7 @@ from wit_world.imports import key_value, variables
 from wit_world.imports import parser as wit_parser
 
 from ..config import Settings
-from ..host import Fetched, FetchError
+from ..host import Fetched, FetchError, StoreError, TooLarge
 from ..model import ListingPage, PackagePage, ParseError, VersionsPage, build
 from .wasi_errors import describe
 
@@ -73,7 +73,7 @@ class SpinHttp:
             while (chunk := await stream.next()) is not None:
                 body += chunk
                 if len(body) > max_bytes:
-                    raise FetchError(f"body larger than {max_bytes} bytes")
+                    raise TooLarge(f"body larger than {max_bytes} bytes")
                 if time.monotonic() - started > deadline:
                     raise FetchError(f"the response took longer than {deadline:g} s")
         except Err as e:
@@ -106,20 +106,35 @@ async def _send(request: OutgoingRequest, options: RequestOptions):
 
 
 class SpinKeyValue:
+    """Spin's store `default`; its errors (`key_value.Error_*`) become StoreError."""
+
     def __init__(self) -> None:
-        self._store = key_value.Store.open("default")
+        self._store = None
+
+    def _call(self, method: str, *args):
+        try:
+            if self._store is None:
+                self._store = key_value.Store.open("default")
+            return getattr(self._store, method)(*args)
+        except Err as e:
+            raise StoreError(f"the key-value store failed to {method.replace('_', ' ')}: {_store_error(e.value)}") from None
 
     def get(self, key: str) -> bytes | None:
-        return self._store.get(key)
+        return self._call("get", key)
 
     def set(self, key: str, value: bytes) -> None:
-        self._store.set(key, value)
+        self._call("set", key, value)
 
     def delete(self, key: str) -> None:
-        self._store.delete(key)
+        self._call("delete", key)
 
     def get_keys(self) -> list[str]:
-        return self._store.get_keys()
+        return self._call("get_keys")
+
+
+def _store_error(error) -> str:
+    # Error_Other carries the host's words; the other cases are their name.
+    return getattr(error, "value", None) or type(error).__name__.removeprefix("Error_")
 
 
 async def sleep(seconds: float) -> None:

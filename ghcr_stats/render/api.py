@@ -71,13 +71,13 @@ def history(owner: str, name: str, points: list[tuple], limit: int) -> dict:
     }
 
 
-def versions(v: Versions, failure: AppError | None, now: float, history) -> dict:
-    """`history(tag)` gives that tag's (time, downloads) readings."""
+def versions(v: Versions, failure: AppError | None, now: float, histories: dict[str, list[tuple[float, int]]]) -> dict:
+    """`histories[tag]`: that tag's (time, downloads) readings."""
     body = {
         "owner": v.owner,
         "package": v.package,
         "versions": [
-            {"tag": tag, "downloads": n, "history": [{"time": iso(t), "downloads": d} for t, d in history(tag)]}
+            {"tag": tag, "downloads": n, "history": [{"time": iso(t), "downloads": d} for t, d in histories.get(tag, [])]}
             for tag, n in v.versions
         ],
         "complete": v.complete,

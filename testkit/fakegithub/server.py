@@ -14,6 +14,7 @@ Like GitHub, it redirects the owner URLs of a package linked to a repository
 
 from __future__ import annotations
 
+import gzip
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,12 +30,14 @@ FAILURES = (
     "trickle",  # the page, one byte every `trickle_interval` seconds
     "redirect-off-host",  # a 302 to another host (127.0.0.2), which must never be asked
     "redirect-loop",  # a 302 to the same URL, for ever
+    "gzip",  # the page gzip-compressed (Content-Encoding: gzip), though nobody asked for it
+    "redirect-with-space",  # a 302 to the page's URL with a space in its query, sent unencoded
 )
 
 
 OWNER_KINDS = ("orgs", "users")
 # Failures that spoil a page's body happen on the page a redirect leads to, not on the redirect.
-BODY_FAILURES = ("timeout", "truncated", "cut", "huge", "trickle")
+BODY_FAILURES = ("timeout", "truncated", "cut", "huge", "trickle", "gzip")
 
 
 class Elsewhere:
@@ -244,6 +247,12 @@ class FakeGitHub:
                         self._send(302, b"", {"Location": gh.elsewhere.url + self.path})
                     case "redirect-loop":
                         self._send(302, b"", {"Location": self.path})
+                    case "redirect-with-space" if "from=" in url.query and isinstance(body, bytes):
+                        self._send(status, body)
+                    case "redirect-with-space":
+                        self._send(302, b"", {"Location": (body if isinstance(body, str) else url.path) + "?from=a space"})
+                    case "gzip":
+                        self._send(200, gzip.compress(body), {"Content-Encoding": "gzip"})
                     case "500" | "503" | "404":
                         self._send(int(failure), b"<html><body>error</body></html>")
                     case "429":

@@ -111,9 +111,9 @@ PAGES = {
     "package-stale-rounded.json": lambda: as_json(api.package(Reading(ROUNDED, stale=True, error=FAILED), AT)),
     "owner.json": lambda: as_json(api.owner(OWNER, AT)),
     "history.json": lambda: as_json(api.history("fluxcd", "flux-cli", POINTS, 5)),
-    "versions.json": lambda: as_json(api.versions(VERSIONS, None, AT, lambda tag: [(AT - DAY, 5), (AT, 7)] if tag == "v2.7.9" else [])),
+    "versions.json": lambda: as_json(api.versions(VERSIONS, None, AT, {"v2.7.9": [(AT - DAY, 5), (AT, 7)]})),
     # Read by a replica whose clock is ahead of this one's: an age of 0, never negative.
-    "versions-stale.json": lambda: as_json(api.versions(Versions("fluxcd", "flux-cli", [("v1", 3)], AT - 10, complete=False), FAILED, AT - 20, lambda tag: [])),
+    "versions-stale.json": lambda: as_json(api.versions(Versions("fluxcd", "flux-cli", [("v1", 3)], AT - 10, complete=False), FAILED, AT - 20, {})),
 }
 
 

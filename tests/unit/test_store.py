@@ -98,7 +98,7 @@ def test_an_unchanged_total_has_not_fallen():
 
 def test_a_tag_never_read_has_no_history():
     store = Store(DictKV(), history_limit=10)
-    assert store.tag_history("fluxcd", "flux-cli", "v2.0.0") == []
+    assert store.tag_histories("fluxcd", "flux-cli").get("v2.0.0") is None
 
 
 def test_values_are_stored_as_compact_json():
