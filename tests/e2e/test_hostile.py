@@ -167,3 +167,16 @@ def test_a_falling_total_is_kept_but_flagged(upstream):
             assert 'ghcr_stats_downloads_fell{owner="fluxcd",package="source-watcher"} 1' in metrics
     finally:
         upstream.packages[key] = old
+
+
+@pytest.mark.parametrize("mode, status, code", [
+    ("redirect-with-space", 200, None),  # wasi:http refuses a URL with a space: it is re-encoded
+    ("gzip", 502, "undecodable-encoding"),
+    ("huge", 502, "too-large"),
+])
+def test_a_page_the_app_cannot_use_as_sent_is_no_500(app, upstream, mode, status, code):
+    upstream.fail("flux-cli", mode)
+    r = app.get("/stats/flux-cli")
+    assert r.status_code == status, r.text
+    if code:
+        assert r.json()["error"]["code"] == code
