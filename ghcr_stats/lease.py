@@ -2,29 +2,43 @@
 
 Spin's key-value interface has no compare-and-swap, so a lease is taken by writing a random
 token, pausing briefly, and reading it back: of the instances that found the lease free and
-wrote at about the same time, only the last writer's token survives, and only it fetches. An
-instance that loses waits, polling the store briefly, for the winner's result. Two fetches can
-still happen (an instance slower than the pause between its read and its write), never fifty.
+wrote at about the same time, only the last writer's token survives, and only it fetches. Two
+fetches can still happen (an instance slower than the pause between its read and its write),
+never fifty.
+
+A lease lasts as long as one fetch may (`fetch_deadline`, and a little): one left by an instance
+that crashed runs out on its own, and one that claims to last longer (written before the clock
+went back) is not honoured. Only a request with nothing stored to answer waits for another's
+fetch, and for no longer than the lease.
 """
 
 from __future__ import annotations
 
 import secrets
 
+from .config import Settings
 from .host import Host, StoreError
 from .model import Lease
 from .store import Store
 
 SETTLE = 0.05  # seconds between writing a lease and reading back whose it is
 POLL = 0.2  # seconds between looks at the store while another instance fetches
-WAIT = 10.0  # the longest a request waits for another instance's fetch
+MARGIN = 2.0  # seconds a lease lasts beyond the fetch deadline: the store's writes, the parse
+
+
+def length(settings: Settings) -> float:
+    """How long a lease lasts: as long as one fetch may take."""
+    return settings.fetch_deadline + MARGIN
+
+
+def _held(held: Lease | None, now: float, seconds: float) -> bool:
+    return held is not None and now < held.until <= now + seconds
 
 
 async def take(host: Host, store: Store, key: str, seconds: float) -> str | None:
     """A token if this instance now holds the lease on `key` for `seconds`; None if another does."""
     now = host.clock()
-    held = store.lease(key)
-    if held is not None and held.until > now:
+    if _held(store.lease(key), now, seconds):
         return None
     token = secrets.token_hex(8)
     store.set_lease(key, Lease(token, now + seconds))
@@ -42,11 +56,10 @@ def give_back(store: Store, key: str, token: str) -> None:
         pass  # the lease runs out on its own
 
 
-async def wait(host: Host, store: Store, key: str) -> None:
-    """Until the lease on `key` is given back or runs out, for at most WAIT seconds (counted in
-    polls, not by the clock, so a wait ends whatever the clock does)."""
-    for _ in range(int(WAIT / POLL)):
-        held = store.lease(key)
-        if held is None or held.until <= host.clock():
+async def wait(host: Host, store: Store, key: str, seconds: float) -> None:
+    """Until the lease on `key` (of `seconds`) is given back or runs out, for at most `seconds`
+    (counted in polls, not by the clock, so a wait ends whatever the clock does)."""
+    for _ in range(int(seconds / POLL)):
+        if not _held(store.lease(key), host.clock(), seconds):
             return
         await host.sleep(POLL)

@@ -140,17 +140,22 @@ class Stats:
         stored = load()
         if (answer := self._from_store(key, stored, gone)) is not None:
             return answer
+        seconds = lease.length(host.settings)
         try:
-            token = await lease.take(host, store, key, seconds=2 * host.settings.fetch_deadline)
+            token = await lease.take(host, store, key, seconds)
+            if token is None and stored is None:
+                # Nothing to answer meanwhile: wait for the other's fetch, then, should it have
+                # left nothing (it failed, or its instance died), try once to fetch here.
+                await lease.wait(host, store, key, seconds)
+                stored = load()
+                if (answer := self._from_store(key, stored, gone)) is not None:
+                    return answer
+                token = await lease.take(host, store, key, seconds)
         except StoreError as e:
             # A store that takes no writes would lose what is fetched, and every request would
             # fetch it again: the upstream is not asked.
             return self._unwritable(stored, e)
         if token is None:
-            await lease.wait(host, store, key)
-            stored = load()
-            if (answer := self._from_store(key, stored, gone)) is not None:
-                return answer
             busy = self.memory.leave_alone() or AppError(
                 503, "fetch-in-progress", "another request is reading this from the upstream; ask again in a few seconds"
             )

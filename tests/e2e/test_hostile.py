@@ -1,5 +1,6 @@
 """What an adversarial pass over the served app found, each as a request through HTTP."""
 
+import json
 import re
 import time
 from dataclasses import replace
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from ghcr_stats.stats import FAILURES_BEFORE_BACKOFF
 from testkit.fakegithub.pages import Package, fluxcd_catalog
 from testkit.served import Served
+from tests.e2e.conftest import TTL
 from tests.service.test_router_fuzz import HEADERS, METHODS, PATHS
 
 
@@ -180,3 +182,20 @@ def test_a_page_the_app_cannot_use_as_sent_is_no_500(app, upstream, mode, status
     assert r.status_code == status, r.text
     if code:
         assert r.json()["error"]["code"] == code
+
+
+def test_leases_a_killed_instance_left_hold_up_no_answer_that_has_something_stored(app, served, upstream):
+    """An instance killed mid-fetch leaves its leases behind: requests for what is stored answer
+    at once (stale), /metrics too, and a package with nothing stored waits no longer than the
+    lease, then is read."""
+    assert app.get("/stats", timeout=60).status_code == 200
+    served.advance(TTL)
+    leases = {f"lease:package:fluxcd/{name}" for (owner, name) in upstream.packages if owner == "fluxcd"}
+    until = served.now() + 32  # fetch_deadline's default, and the margin
+    for key in leases | {"lease:listing:fluxcd", "lease:package:fluxcd/never-read"}:
+        served.store.set(key, json.dumps({"schema": 1, "value": {"token": "killed", "until": until}}).encode())
+    for path in ("/stats/flux-cli", "/badge/flux-cli.svg", "/metrics", "/stats"):
+        started = time.monotonic()
+        assert app.get(path, timeout=60).status_code == 200, path
+        assert time.monotonic() - started < 3, path
+    assert app.get("/stats/flux-cli").json()["stale_reason"]["code"] == "fetch-in-progress"
