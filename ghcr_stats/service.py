@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import traceback
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .config import Settings
 from .host import Host, StoreError
 from .model import AppError, OwnerReading, Reading
 from .names import InvalidName, check_owner, check_package
@@ -23,6 +25,7 @@ from .stats import Stats
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 STALE_MAX_AGE = 60  # seconds a client may keep a stale answer before asking again
+NEGOTIATED = ("", "packages")  # the first segments of the pages: HTML or text by `Accept`
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ async def handle(host: Host, request: Request) -> Response:
     except Exception:  # a bug must still answer: a handler that raises leaves the client hanging
         log_unexpected(request)
         response = _failure(request, *INTERNAL_ERROR)
+    if _first_segment(request) in NEGOTIATED:
+        response.headers["vary"] = "Accept"  # HTML for a browser, text for curl: a cache must tell them apart
     response = _conditional(request, response)
     if request.method == "HEAD":
         response = Response(response.status, response.headers, b"")
@@ -74,17 +79,17 @@ async def _route(host: Host, stats: Stats, request: Request) -> Response:
             o = await stats.owner(owner)
             by, rows = dashboard.sort(o.readings, parse_qs(urlsplit(request.uri).query).get("sort", [None])[0])
             if _wants_html(request):
-                return _owner_ok(HTML, dashboard.render(o, by, rows, _self_url(request)).encode(), host, o)
+                return _owner_ok(HTML, dashboard.render(o, by, rows, _self_url(request, host.settings)).encode(), host, o)
             return _owner_ok(TEXT, text_view.owner(o, rows).encode(), host, o)
         case ["packages", *rest] if len(rest) >= 2:
             o, name = _package_path(owner, rest)
             reading = await stats.package(o, name)
             points, versions = stats.history(o, name), await _versions_if_any(stats, o, name)
             if _wants_html(request):
-                base = _self_url(request).removesuffix(urlsplit(request.uri).path)
-                page = package_view.render(reading, points, versions, self_url=_self_url(request), base_url=base)
+                base = _self_url(request, host.settings).removesuffix(urlsplit(request.uri).path)
+                page = package_view.render(reading, points, versions, self_url=_self_url(request, host.settings), base_url=base)
                 return _package_ok(HTML, page.encode(), host, reading)
-            return _package_ok(TEXT, text_view.package(reading, points, versions, _self_url(request)).encode(), host, reading)
+            return _package_ok(TEXT, text_view.package(reading, points, versions, _self_url(request, host.settings)).encode(), host, reading)
         case ["healthz"]:
             return Response(200, {"content-type": "application/json", "cache-control": "no-store"}, b'{"status":"ok"}')
         case ["metrics"]:
@@ -159,6 +164,10 @@ async def _versions_if_any(stats: Stats, owner: str, name: str):
         return None
 
 
+def _first_segment(request: Request) -> str:
+    return urlsplit(request.uri).path.strip("/").split("/")[0]
+
+
 def _wants_html(request: Request) -> bool:
     # Browsers name text/html; curl sends */*, and gets the text view.
     return "text/html" in request.headers.get("accept", "")
@@ -167,15 +176,15 @@ def _wants_html(request: Request) -> bool:
 def _failure(request: Request, status: int, code: str, message: str) -> Response:
     """An error in the format of the endpoint asked for: an SVG badge for /badge, shields'
     error JSON for /shields, a page (or text) for the pages, JSON for the API."""
-    first = urlsplit(request.uri).path.strip("/").split("/")[0]
+    first = _first_segment(request)
     headers = {"cache-control": "no-store"}
     if first == "badge":
         return Response(status, {**headers, "content-type": "image/svg+xml"}, badge.render("downloads", "unavailable", why=f"{code}: {message}").encode())
     if first == "shields":
         return Response(status, {**headers, "content-type": "application/json"}, _dump(api.shields_error("downloads")))
-    if first in ("", "packages") and _wants_html(request):
+    if first in NEGOTIATED and _wants_html(request):
         return Response(status, {**headers, "content-type": HTML}, layout.error_page(status, code, message).encode())
-    if first in ("", "packages"):
+    if first in NEGOTIATED:
         return Response(status, {**headers, "content-type": TEXT}, f"{status} {code}: {message}\n".encode())
     return error(status, code, message)
 
@@ -204,12 +213,26 @@ def _package_path(default_owner: str, segments: list[str]) -> tuple[str, str]:
         raise AppError(400, "invalid-name", str(e)) from None
 
 
-def _self_url(request: Request) -> str:
-    """The URL the client asked for, as it would type it (for a page's QR code)."""
+def _self_url(request: Request, settings: Settings) -> str:
+    """The URL the client asked for, as it would type it (for a page's QR code and links).
+
+    X-Forwarded-Host and -Proto only where a proxy sets them (`forwarded_headers`): anyone can
+    send them, and a shared cache would keep a page whose links point where they said. A host
+    that is not a host name, with a port perhaps, is not used.
+    """
     url = urlsplit(request.uri)
-    scheme = request.headers.get("x-forwarded-proto") or url.scheme or "http"
-    host = request.headers.get("x-forwarded-host") or request.headers.get("host") or url.netloc
+    forwarded = settings.forwarded_headers == "trust"
+    scheme = (forwarded and request.headers.get("x-forwarded-proto", "").strip().lower()) or url.scheme or "http"
+    if scheme not in ("http", "https"):
+        scheme = "http"
+    hosts = [request.headers.get("x-forwarded-host", "").split(",")[0].strip()] if forwarded else []
+    hosts += [request.headers.get("host", ""), url.netloc]
+    host = next((h for h in hosts if _HOST.fullmatch(h)), "localhost")
     return f"{scheme}://{host}{url.path}" + (f"?{url.query}" if url.query else "")
+
+
+# A host name or an IPv4 address, or an IPv6 one in brackets, with a port perhaps.
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 
 
 def _owner(segment: str) -> str:
@@ -240,7 +263,7 @@ def _conditional(request: Request, response: Response) -> Response:
     # If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" and "x" match.
     tags = [t.strip().removeprefix("W/") for t in (inm or "").split(",")]
     if etag and inm and (inm.strip() == "*" or etag.removeprefix("W/") in tags):
-        kept = {k: v for k, v in response.headers.items() if k in ("etag", "cache-control")}
+        kept = {k: v for k, v in response.headers.items() if k in ("etag", "cache-control", "vary")}
         return Response(304, kept, b"")
     return response
 

@@ -138,6 +138,7 @@ def test_variables_are_the_apps_settings_as_strings(rendered):
         "max_backoff": "3600",
         "fetch_deadline": "30",
         "failure_backoff": "30",
+        "forwarded_headers": "ignore",
     }
     # Every name the chart sets is a variable spin.toml declares, and the chart covers them all
     # but those kept out of it on purpose (a deployment's clock is the system's).

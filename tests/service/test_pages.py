@@ -235,11 +235,39 @@ def test_errors_come_in_the_endpoints_format(host, upstream):
 
 
 def test_a_page_behind_a_proxy_shows_the_url_its_reader_used(host, upstream):
+    host.settings = replace(host.settings, forwarded_headers="trust")
     forwarded = {**HTML, "x-forwarded-proto": "https", "x-forwarded-host": "stats.fluxcd.io"}
     page = get(host, "/packages/fluxcd/flux-cli?from=readme", forwarded).body.decode()
     assert "<code>https://stats.fluxcd.io/packages/fluxcd/flux-cli?from=readme</code>" in page
     plain = get(host, "/packages/fluxcd/flux-cli", HTML).body.decode()
     assert "<code>http://stats.example/packages/fluxcd/flux-cli</code>" in plain
+
+
+@pytest.mark.parametrize("headers", [
+    {"x-forwarded-host": "evil.example", "x-forwarded-proto": "https"},  # no proxy says so: ignored
+    {"host": "stats.example", "x-forwarded-host": "evil.example/<script>"},
+])
+def test_forwarded_headers_are_not_taken_from_anyone(host, upstream, headers):
+    page = get(host, "/packages/fluxcd/flux-cli", {**HTML, **headers}).body.decode()
+    assert "evil.example" not in page
+    assert "<code>http://stats.example/packages/fluxcd/flux-cli</code>" in page
+
+
+def test_a_forwarded_host_that_is_no_host_is_not_used_even_behind_a_proxy(host, upstream):
+    host.settings = replace(host.settings, forwarded_headers="trust")
+    page = get(host, "/packages/fluxcd/flux-cli", {**HTML, "x-forwarded-host": 'a" onload="x', "x-forwarded-proto": "javascript"}).body.decode()
+    assert "<code>http://stats.example/packages/fluxcd/flux-cli</code>" in page
+
+
+@pytest.mark.parametrize("path", ["/", "/packages/fluxcd/flux-cli", "/packages/fluxcd/no-such"])
+def test_pages_negotiated_by_accept_say_so_to_caches(host, upstream, path):
+    for headers in (HTML, {}):
+        r = get(host, path, headers)
+        assert r.headers["vary"] == "Accept", (path, r.status)
+    etag = get(host, path, HTML).headers.get("etag")
+    if etag:
+        assert get(host, path, {**HTML, "if-none-match": etag}).headers["vary"] == "Accept"
+    assert "vary" not in get(host, "/stats/flux-cli").headers
 
 
 def test_each_tags_downloads_have_a_history(host, upstream):

@@ -5,7 +5,7 @@ from ghcr_stats.config import ConfigError, Settings
 DEFAULTS = {
     "owner": "fluxcd", "upstream": "https://github.com", "cache_ttl": "3600", "history_limit": "1000",
     "max_concurrency": "8", "page_max_bytes": "5000000", "fetch_timeout": "10", "max_backoff": "3600", "fetch_deadline": "30", "failure_backoff": "30",
-    "clock": "system",
+    "forwarded_headers": "ignore", "clock": "system",
 }
 
 
@@ -34,6 +34,7 @@ def test_spin_toml_declares_every_setting_with_the_same_defaults():
         ("upstream", "ftp://github.com", "http"),
         ("upstream", "https://github.com/orgs", "origin"),
         ("clock", "frozen", "'system' or 'store'"),
+        ("forwarded_headers", "yes", "'ignore' or 'trust'"),
     ],
 )
 def test_bad_variables_are_refused_with_the_reason(name, value, message):

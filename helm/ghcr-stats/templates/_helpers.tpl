@@ -172,7 +172,8 @@ then every entry of .Values.variables.
   (list "fetch_timeout" $app.fetchTimeout true)
   (list "max_backoff" $app.maxBackoff true)
   (list "fetch_deadline" $app.fetchDeadline true)
-  (list "failure_backoff" $app.failureBackoff true) }}
+  (list "failure_backoff" $app.failureBackoff true)
+  (list "forwarded_headers" $app.forwardedHeaders false) }}
 {{- range $settings }}
 {{- $name := index . 0 }}
 {{- $value := index . 1 }}
