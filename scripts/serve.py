@@ -30,6 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SERVED = ROOT / "build/served.cwasm"
 WASMTIME = Path(sysconfig.get_paths()["purelib"]) / "wasmtime_cli/wasmtime"
+MAX_IN_FLIGHT = 400  # requests wasmtime serve holds at once (each an instance of its own)
+# Pool slots one request's instance takes, at most, of each kind: the app (CPython and its
+# libraries), the parser and the shim. With wasmtime's default of 1,000 slots, 52 requests fit.
+SLOTS_PER_REQUEST = 20
 ENGINE = "GHCR_STATS_ENGINE"
 
 
@@ -69,7 +73,7 @@ def component_variables(manifest: dict, environ: dict[str, str]) -> dict[str, st
     return {name: fill(template) for name, template in component.get("variables", {}).items()}
 
 
-def wasmtime_command(listen: str, state: Path, environ: dict[str, str]) -> list[str]:
+def wasmtime_command(listen: str, state: Path, environ: dict[str, str], in_flight: int = MAX_IN_FLIGHT) -> list[str]:
     with open(ROOT / "spin.toml", "rb") as f:
         manifest = tomllib.load(f)
     store = state / "kv/default"
@@ -77,8 +81,11 @@ def wasmtime_command(listen: str, state: Path, environ: dict[str, str]) -> list[
     cmd = [
         str(WASMTIME), "serve", "--addr", listen, "--allow-precompiled",
         # A fresh instance per request (serve's default for WASIp2), from a pool of
-        # pre-reserved slots: cheaper to make than mapping memory anew each time.
+        # pre-reserved slots: cheaper to make than mapping memory anew each time. The pool is
+        # sized for `in_flight` requests at once; past that wasmtime answers 500 itself.
         "-O", "pooling-allocator=y",
+        *[arg for kind in ("core-instances", "component-instances", "memories", "tables")
+          for arg in ("-O", f"pooling-total-{kind}={in_flight * SLOTS_PER_REQUEST}")],
         "-S", "cli",
         "--dir", f"{store}::/kv/default",
     ]
@@ -94,6 +101,7 @@ def main() -> None:
     parser.add_argument("--runtime-config", type=Path, help="Spin only: a runtime config file (a Redis store)")
     parser.add_argument("--from", dest="source", help="Spin only: serve this pushed image reference")
     parser.add_argument("--insecure", action="store_true", help="Spin only: pull --from over plain HTTP (a registry on loopback)")
+    parser.add_argument("--max-in-flight", type=int, default=MAX_IN_FLIGHT, help="wasmtime only: requests held at once")
     parser.add_argument("--engine", action="store_true", help="print the engine that would serve (spin, wasmtime) and exit")
     args = parser.parse_args()
     if args.engine:
@@ -105,7 +113,7 @@ def main() -> None:
         raise SystemExit("--runtime-config and --from need Spin: wasmtime serves build/served.cwasm with its store in files")
     else:
         print(f"serving with wasmtime serve (no spin on the PATH, or {ENGINE}=wasmtime; see README, 'Without Spin')", file=sys.stderr)
-        cmd = wasmtime_command(args.listen, args.state.resolve(), dict(os.environ))
+        cmd = wasmtime_command(args.listen, args.state.resolve(), dict(os.environ), args.max_in_flight)
     os.chdir(ROOT)
     os.execv(cmd[0] if os.path.isabs(cmd[0]) else shutil.which(cmd[0]), cmd)
 
