@@ -25,6 +25,7 @@ from .stats import Stats
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 STALE_MAX_AGE = 60  # seconds a client may keep a stale answer before asking again
+HEALTH_KEY = "healthz"  # the key /healthz writes, to know the store takes writes
 NEGOTIATED = ("", "packages")  # the first segments of the pages: HTML or text by `Accept`
 
 
@@ -90,7 +91,14 @@ async def _route(host: Host, stats: Stats, request: Request) -> Response:
                 page = package_view.render(reading, points, versions, self_url=_self_url(request, host.settings), base_url=base)
                 return _package_ok(HTML, page.encode(), host, reading)
             return _package_ok(TEXT, text_view.package(reading, points, versions, _self_url(request, host.settings)).encode(), host, reading)
+        case ["livez"]:
+            return Response(200, {"content-type": "application/json", "cache-control": "no-store"}, b'{"status":"ok"}')
         case ["healthz"]:
+            # The store is written to, not only read: a full one is what an operator must see.
+            try:
+                host.kv.set(HEALTH_KEY, repr(now).encode())
+            except StoreError as e:
+                return _json(503, {"status": "store-unwritable", "message": str(e)})
             return Response(200, {"content-type": "application/json", "cache-control": "no-store"}, b'{"status":"ok"}')
         case ["metrics"]:
             try:

@@ -103,7 +103,8 @@ def test_defaults_make_one_replica_on_spins_default_store(rendered):
     assert "runtimeConfig" not in spec  # Spin's default store
     assert r.kinds() == {"SpinApp", "Pod"}  # the Pod is the `helm test` hook
     assert r.one("Pod")["metadata"]["annotations"]["helm.sh/hook"] == "test"
-    assert spec["checks"]["readiness"]["httpGet"]["path"] == "/healthz"
+    # Not /healthz: a full store must not take every replica out of the Service, nor restart it.
+    assert spec["checks"]["readiness"]["httpGet"]["path"] == spec["checks"]["liveness"]["httpGet"]["path"] == "/livez"
 
 
 def test_image_tag_defaults_to_the_app_version(render):

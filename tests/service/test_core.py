@@ -480,9 +480,10 @@ def test_client_chosen_names_do_not_grow_state_or_metrics(host, upstream):
 
 
 def test_health_and_the_owner_page_and_compact_json(host, upstream):
-    health = get(host, "/healthz")
-    assert (health.status, health.body) == (200, b'{"status":"ok"}')
-    assert health.headers == {"content-type": "application/json", "cache-control": "no-store"}
+    for path in ("/healthz", "/livez"):
+        health = get(host, path)
+        assert (health.status, health.body) == (200, b'{"status":"ok"}')
+        assert health.headers == {"content-type": "application/json", "cache-control": "no-store"}
     page = get(host, "/", accept="text/html")
     assert page.headers["content-type"] == "text/html; charset=utf-8" and page.body.startswith(b"<!doctype html>")
     api = get(host, "/stats/flux-cli").body

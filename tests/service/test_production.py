@@ -99,6 +99,15 @@ def test_a_full_store_with_nothing_stored_answers_503_that_names_it(host, upstre
     assert badge.status == 503 and badge.headers["content-type"] == "image/svg+xml"
 
 
+def test_healthz_reports_a_full_store_and_livez_does_not(host):
+    host.kv = Full()
+    assert get(host, "/healthz").status == 200
+    host.kv.full = True
+    r = get(host, "/healthz")
+    assert r.status == 503 and body(r)["status"] == "store-unwritable" and "no space left" in body(r)["message"]
+    assert get(host, "/livez").status == 200
+
+
 def test_a_store_that_cannot_be_read_answers_503_in_the_endpoints_format(host):
     class Down(DictKV):
         def get(self, key):
