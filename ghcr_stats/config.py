@@ -37,6 +37,8 @@ class Settings:
     fetch_deadline: int = setting(30, "seconds a whole upstream response may take, however steadily it trickles")
     failure_backoff: int = setting(30, "seconds to leave the upstream alone after it failed (5xx, time-out, no connection)")
     max_backoff: int = setting(3600, "the most seconds a 429's `Retry-After` keeps the app from the upstream")
+    upstream_budget: int = setting(60, "upstream requests a minute, across every instance and replica; past it, answers come from the store (other owners' reads stop at half)")
+    other_owners: str = setting("packages", "`packages`: other owners' packages one at a time, outside /metrics; `all`: their owner-wide views and /metrics series too")
     forwarded_headers: str = setting("ignore", "`trust` behind a reverse proxy that sets them: a page's own URL (its QR code, its links) from `X-Forwarded-Host` and `-Proto`; `ignore`: from `Host`")
     clock: str = setting("system", "`store` in tests only: the time is what they write under the store's key `test-clock`")
 
@@ -59,6 +61,8 @@ class Settings:
             values["owner"] = check_owner(values["owner"])
         except ValueError as e:
             raise ConfigError(f"variable owner: {e}") from None
+        if values["other_owners"] not in ("packages", "all"):
+            raise ConfigError(f"variable other_owners must be 'packages' or 'all', not {values['other_owners']!r}")
         if values["forwarded_headers"] not in ("ignore", "trust"):
             raise ConfigError(f"variable forwarded_headers must be 'ignore' or 'trust', not {values['forwarded_headers']!r}")
         if values["clock"] not in ("system", "store"):

@@ -27,6 +27,14 @@ class Memory(Protocol):
     def leave_alone(self) -> AppError | None:
         """The error to answer while the upstream is being left alone, if it is."""
 
+    def spend(self, owner: str) -> None:
+        """Count one request about `owner` against the upstream budget; raise AppError past it."""
+
+    def owner_missing(self, owner: str) -> bool:
+        """Whether the upstream lately had no owner `owner`, of either kind."""
+
+    def found_no_owner(self, owner: str) -> None: ...
+
     def failed(self, reason: str) -> None:
         """The upstream failed: no answer, or a 5xx."""
 
@@ -39,7 +47,7 @@ class Memory(Protocol):
     def found_owner_kind(self, owner: str, kind: str) -> None: ...
 
 
-async def fetch_html(host: Host, memory: Memory, url: str) -> tuple[str, str]:
+async def fetch_html(host: Host, memory: Memory, owner: str, url: str) -> tuple[str, str]:
     """(url, html) of the page at `url`, following redirects on the upstream only.
 
     wasi:http does not follow redirects, and GitHub redirects most package URLs (an org's
@@ -47,7 +55,7 @@ async def fetch_html(host: Host, memory: Memory, url: str) -> tuple[str, str]:
     """
     asked = url
     for _ in range(MAX_REDIRECTS + 1):
-        r = await _get(host, memory, url)
+        r = await _get(host, memory, owner, url)
         if r.status not in REDIRECTS:
             break
         location = r.headers.get("location")
@@ -72,10 +80,12 @@ async def fetch_html(host: Host, memory: Memory, url: str) -> tuple[str, str]:
     return url, r.body.decode("utf-8", errors="replace")
 
 
-async def _get(host: Host, memory: Memory, url: str) -> Fetched:
-    """One GET, unless the upstream is being left alone (after a 429, or while it fails)."""
+async def _get(host: Host, memory: Memory, owner: str, url: str) -> Fetched:
+    """One GET, unless the upstream is being left alone (after a 429, or while it fails) or the
+    budget is spent."""
     if e := memory.leave_alone():
         raise e
+    memory.spend(owner)
     s = host.settings
     try:
         r = await host.http.get(url, timeout=s.fetch_timeout, deadline=s.fetch_deadline, max_bytes=s.page_max_bytes)
@@ -102,7 +112,7 @@ async def package(host: Host, memory: Memory, owner: str, package: str, known_ur
     found = None
     if known_url and urls.on_upstream(host.settings.upstream, known_url):
         try:
-            found = await fetch_html(host, memory, known_url)
+            found = await fetch_html(host, memory, owner, known_url)
         except NotFound:
             pass
     url, html = found or await _owner_page(
@@ -131,7 +141,7 @@ async def listing(host: Host, memory: Memory, owner: str) -> tuple[list[str], bo
             # A page's names are held to the rules a client's are: they become keys and URLs.
             (names if is_package(p.name) else refused).append(p.name)
 
-    complete = await _pages(host, memory, url, html, host.parser.parse_listing_page, take)
+    complete = await _pages(host, memory, owner, url, html, host.parser.parse_listing_page, take)
     return names, complete and not refused
 
 
@@ -147,24 +157,42 @@ async def versions(host: Host, memory: Memory, owner: str, package: str) -> tupl
     def take(page: VersionsPage) -> None:
         found.extend((v.tag, v.downloads) for v in page.versions)
 
-    complete = await _pages(host, memory, url, html, host.parser.parse_versions_page, take)
+    complete = await _pages(host, memory, owner, url, html, host.parser.parse_versions_page, take)
     return found, complete
 
 
 async def _owner_page(host: Host, memory: Memory, owner: str, url_of, missing: str) -> tuple[str, str]:
-    """(url, html) of `url_of(kind)` for the first kind of owner (org, user) that has it."""
-    known = memory.owner_kind(owner)
-    for kind in (known,) if known else urls.OWNER_KINDS:
+    """(url, html) of `url_of(kind)` for the kind of owner (org, user) `owner` is.
+
+    The kind is remembered once found, and so is an owner of neither kind. Where a page is
+    missing under a kind not yet known, the owner's listing of that kind says whether the owner
+    is of it: a package name made up under an existing owner then costs one request from the
+    next one on, not one a kind.
+    """
+    if known := memory.owner_kind(owner):
+        return await fetch_html(host, memory, owner, url_of(known))
+    if memory.owner_missing(owner):
+        raise NotFound(missing)
+    for kind in urls.OWNER_KINDS:
         try:
-            url, html = await fetch_html(host, memory, url_of(kind))
+            found = await fetch_html(host, memory, owner, url_of(kind))
         except NotFound:
-            continue
+            listing = urls.listing_url(host.settings.upstream, kind, owner)
+            if url_of(kind) == listing:
+                continue
+            try:
+                await fetch_html(host, memory, owner, listing)
+            except NotFound:
+                continue
+            memory.found_owner_kind(owner, kind)
+            raise NotFound(missing) from None
         memory.found_owner_kind(owner, kind)
-        return url, html
+        return found
+    memory.found_no_owner(owner)
     raise NotFound(missing)
 
 
-async def _pages(host: Host, memory: Memory, url: str, html: str, parse, take) -> bool:
+async def _pages(host: Host, memory: Memory, owner: str, url: str, html: str, parse, take) -> bool:
     """Parse `html` and each page its "next" link leads to, up to MAX_PAGES; False if cut off."""
     for _ in range(MAX_PAGES):
         page = _parse(parse, html, url)
@@ -176,7 +204,7 @@ async def _pages(host: Host, memory: Memory, url: str, html: str, parse, take) -
         except ValueError as e:
             raise AppError(502, "unparseable", str(e)) from None
         try:
-            url, html = await fetch_html(host, memory, url)
+            url, html = await fetch_html(host, memory, owner, url)
         except NotFound as e:
             # The first page was there, so this says nothing of the package or owner: a broken
             # link, not a 404 to remember.

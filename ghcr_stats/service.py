@@ -105,13 +105,17 @@ async def _route(host: Host, stats: Stats, request: Request) -> Response:
                 await stats.owner(owner)
             except AppError:
                 pass  # counted as fetch failures; /metrics still shows what is stored
-            body = metrics.render(stats.tracked()).encode()
+            mine = host.settings.other_owners != "all"
+            body = metrics.render([t for t in stats.tracked() if not mine or t.owner == owner]).encode()
             return Response(200, {"content-type": metrics.CONTENT_TYPE, "cache-control": "no-store"}, body)
         case ["stats"]:
             o = await stats.owner(owner)
             return _owner_ok("application/json", _dump(api.owner(o, now)), host, o)
         case ["stats", segment] if path.endswith("/"):
-            o = await stats.owner(_owner(segment))
+            if (other := _owner(segment)) != owner and host.settings.other_owners != "all":
+                # Every package of any owner a stranger names: a cost without a bound.
+                raise AppError(404, "not-served", f"owner-wide views are served for {owner!r} only (the setting other_owners)")
+            o = await stats.owner(other)
             return _owner_ok("application/json", _dump(api.owner(o, now)), host, o)
         case ["stats", *rest] if len(rest) >= 2 and rest[-1] == "history.csv":
             o, name = _package_path(owner, rest[:-1])

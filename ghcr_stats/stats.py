@@ -20,6 +20,7 @@ from .store import Store
 T = TypeVar("T")
 
 FAILURES_BEFORE_BACKOFF = 3  # within failure_backoff seconds
+BUDGET_WINDOW = 60.0  # seconds: upstream_budget is requests per this long
 
 
 class Stats:
@@ -210,11 +211,32 @@ class UpstreamMemory:
     the upstream alone for as long as a 429 asks (at most `max_backoff`), and for
     `failure_backoff` once it has failed FAILURES_BEFORE_BACKOFF times within that long (an
     outage, not one slow page, which would otherwise fail every other read under way with
-    it); and which kind of owner each name is."""
+    it); which kind of owner each name is, and which names are no owner; and the upstream
+    requests made in the last minute, against `upstream_budget`."""
 
     def __init__(self, host: Host, store: Store):
         self.host = host
         self.store = store
+
+    def spend(self, owner: str) -> None:
+        """Count one upstream request against the budget shared by every instance, or raise: the
+        configured owner's reads may spend all of it, other owners' half."""
+        s = self.host.settings
+        limit = s.upstream_budget if owner == s.owner else s.upstream_budget // 2
+        key, rank = self.store.spend(self.host.clock(), BUDGET_WINDOW)
+        if rank > limit:
+            self.store.unspend(key)
+            raise AppError(
+                503, "upstream-budget",
+                f"the app has made the {limit} upstream requests a minute it may for {owner!r}; answering from the store",
+            )
+
+    def owner_missing(self, owner: str) -> bool:
+        return 0 <= self.host.clock() - self.store.missing_since(f"owner:{owner}") < self.host.settings.cache_ttl
+
+    def found_no_owner(self, owner: str) -> None:
+        now = self.host.clock()
+        self.store.set_missing(f"owner:{owner}", now, forget_before=now - self.host.settings.cache_ttl)
 
     def leave_alone(self) -> AppError | None:
         s = self.host.settings

@@ -14,6 +14,7 @@ add to is one value read, changed and written back: each package tracked is a ke
 from __future__ import annotations
 
 import json
+import secrets
 import sys
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Callable, TypeVar
@@ -25,6 +26,7 @@ SCHEMA = 1
 MISSING_LIMIT = 256  # 404s remembered at once (about 15 KB)
 TRACKED = "tracked:"
 LEGACY_INDEX = "index"  # the one list of tracked packages that earlier versions kept
+BUDGET = "budget:"
 UNREADABLE = "unreadable:"  # where a history that does not decode is kept aside
 
 T = TypeVar("T")
@@ -151,6 +153,26 @@ class Store:
             count, since = 0, now
         self._put("upstream-failures", {"count": count + 1, "since": since})
         return count + 1
+
+    # -- the upstream budget -----------------------------------------------------------------
+    # One key per upstream request, never a counter read and written back: concurrent instances
+    # would lose each other's counts. A request's rank among its window's keys is its count.
+
+    def spend(self, now: float, window: float) -> tuple[str, int]:
+        """Record an upstream request at `now`: (its key, its rank in the `window`-second window
+        it falls in, 1 for the first). Keys of windows before the last are dropped."""
+        current = f"{BUDGET}{int(now // window)}:"
+        mine = f"{current}{now:017.6f}:{secrets.token_hex(4)}"
+        self.kv.set(mine, b"")
+        keys = [k for k in self.kv.get_keys() if k.startswith(BUDGET)]
+        for k in keys:
+            if not k.startswith(current) and k < current:
+                self.kv.delete(k)
+        spent = sorted(k for k in keys if k.startswith(current))
+        return mine, (spent.index(mine) + 1 if mine in spent else len(spent) + 1)
+
+    def unspend(self, key: str) -> None:
+        self.kv.delete(key)
 
     # -- leases -----------------------------------------------------------------------------------
 

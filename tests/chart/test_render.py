@@ -139,6 +139,8 @@ def test_variables_are_the_apps_settings_as_strings(rendered):
         "max_backoff": "3600",
         "fetch_deadline": "30",
         "failure_backoff": "30",
+        "upstream_budget": "60",
+        "other_owners": "packages",
         "forwarded_headers": "ignore",
     }
     # Every name the chart sets is a variable spin.toml declares, and the chart covers them all

@@ -99,11 +99,13 @@ def test_a_404_is_remembered_for_the_ttl(host, upstream):
 
 def test_users_are_found_after_orgs_and_remembered(host, upstream):
     assert body(get(host, "/stats/stefanprodan/podinfo"))["total_downloads"] == 31_415_926
-    assert [p.split("/")[1] for p in upstream.requests] == ["orgs", "users"]
+    # The package is no org's, and the owner no org (its orgs listing, asked once): a user's.
+    assert [p.split("/")[1] for p in upstream.requests] == ["orgs", "orgs", "users"]
+    assert upstream.requests[1] == "/orgs/stefanprodan/packages"
     host.clock.advance(DAY)
     get(host, "/stats/stefanprodan/podinfo")
     assert upstream.requests[-1].startswith("/users/")
-    assert upstream.count("/orgs/") == 1
+    assert upstream.count("/orgs/") == 2  # only the first time
 
 
 class Gathering:
@@ -353,6 +355,7 @@ def test_names_read_from_a_listing_pass_the_same_rules_as_clients(host, upstream
     bad = ["Bad..Name", "../../x", "a b", "x" * 300]
     added = [Package("evilorg", n, 7, daily) for n in ["ok-one", *bad]]
     upstream.packages.update({(p.owner, p.name): p for p in added})
+    host.settings = replace(host.settings, other_owners="all")
     try:
         r = body(get(host, "/stats/evilorg/"))
         assert [p["package"] for p in r["packages"]] == ["ok-one"] and r["package_count"] == 1
@@ -404,6 +407,7 @@ def test_a_404_after_a_good_read_is_remembered_and_the_stored_value_served_stale
 
 @pytest.mark.parametrize("path", ["/stats/nobody-at-all/", "/stats/nothing-here/versions", "/stats/nothing-here"])
 def test_listing_versions_and_package_404s_are_remembered(host, upstream, path):
+    host.settings = replace(host.settings, other_owners="all")
     for _ in range(5):
         assert get(host, path).status == 404
     assert upstream.count() == 2  # as an org's, then as a user's: once, not five times
@@ -437,7 +441,8 @@ def test_during_an_outage_an_expired_package_asks_a_few_times_per_failure_backof
 
 
 def kv_bytes(host) -> int:
-    return sum(len(k) + len(v) for k, v in host.kv.items())
+    # Not the budget's keys: a minute's worth at most, bounded by upstream_budget (test_production).
+    return sum(len(k) + len(v) for k, v in host.kv.items() if not k.startswith("budget:"))
 
 
 class MadeUpNames:
@@ -455,6 +460,7 @@ class MadeUpNames:
 
 
 def test_client_chosen_names_do_not_grow_state_or_metrics(host, upstream):
+    host.settings = replace(host.settings, upstream_budget=100_000)  # 1,300 requests in one minute
     get(host, "/stats")  # the owner's packages, as a running service has them
     series = get(host, "/metrics").body.count(b"\n")
     host.http = fake = MadeUpNames(host.http)
@@ -572,6 +578,7 @@ def test_an_owner_answers_etag_follows_its_data_and_a_stale_one_expires_quickly(
     ],
 )
 def test_a_404_says_what_is_missing_also_when_remembered(host, path, says):
+    host.settings = replace(host.settings, other_owners="all")
     for _ in range(2):  # asked, then remembered
         r = get(host, path)
         assert r.status == 404 and says in body(r)["error"]["message"]
@@ -657,6 +664,7 @@ def test_a_listing_keeps_container_packages_once_each(host):
 def test_a_list_longer_than_max_pages_is_cut_off_and_marked_incomplete(host, upstream, method, path):
     from ghcr_stats.scrape import MAX_PAGES
 
+    host.settings = replace(host.settings, upstream_budget=100_000)  # fifty pages in one minute
     parsed = []
 
     def change(m, page):

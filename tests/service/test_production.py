@@ -4,6 +4,7 @@ clock that goes back, a long versions history. None of it may answer 500, lose w
 or put every package into the upstream back-off."""
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -49,6 +50,7 @@ def test_a_history_cut_in_half_is_kept_aside_not_overwritten(host):
 
 def test_an_index_that_does_not_decode_hides_no_package(host):
     # Another owner's package: /metrics reads the configured owner's again, not this one.
+    host.settings = replace(host.settings, other_owners="all")
     get(host, "/stats/stefanprodan/podinfo")
     host.kv["index"] = b'{"schema":1,"value":["stefanprodan/pod'
     assert 'owner="stefanprodan",package="podinfo"' in get(host, "/metrics").body.decode()
@@ -191,3 +193,58 @@ def test_versions_history_of_the_wrong_shape_is_kept_aside(host):
     host.kv["versions-history:fluxcd/flux-cli"] = stored([["when", "what"]])
     assert get(host, "/stats/flux-cli/versions").status == 200
     assert host.kv["unreadable:versions-history:fluxcd/flux-cli@" + f"{host.clock():.0f}"] == stored([["when", "what"]])
+
+
+# -- what strangers can make the app ask of GitHub ------------------------------------------
+
+
+def test_the_upstream_budget_bounds_what_any_mix_of_requests_asks(host, upstream):
+    host.settings = replace(host.settings, upstream_budget=10)
+    assert get(host, "/stats/flux-cli").status == 200  # the owner's kind is known from here on
+    for i in range(30):
+        r = get(host, f"/stats/made-up-{i}")
+        assert r.status in (404, 503)
+    assert upstream.count() == 10  # one each while the budget lasted
+    assert body(get(host, "/stats/made-up-29"))["error"]["code"] == "upstream-budget"
+    host.clock.advance(60)  # a new minute, a new budget
+    assert get(host, "/stats/made-up-29").status == 404
+
+
+def test_other_owners_may_spend_half_the_budget_and_the_configured_owner_the_rest(host, upstream):
+    host.settings = replace(host.settings, upstream_budget=10)
+    for i in range(20):
+        get(host, f"/stats/stefanprodan/made-up-{i}")
+    assert upstream.count() == 5
+    assert body(get(host, "/stats/stefanprodan/podinfo"))["error"]["code"] == "upstream-budget"
+    assert get(host, "/stats/flux-cli").status == 200  # the configured owner's reads come first
+
+
+def test_a_made_up_name_costs_one_request_and_a_repeat_none(host, upstream):
+    get(host, "/stats/flux-cli")
+    upstream.reset_counts()
+    for i in range(20):
+        assert get(host, f"/stats/not-a-package-{i}").status == 404
+    assert upstream.count() == 20
+    for i in range(20):
+        assert get(host, f"/stats/not-a-package-{i}").status == 404
+    assert upstream.count() == 20
+
+
+def test_a_made_up_owner_is_asked_about_once(host, upstream):
+    assert get(host, "/stats/no-such-owner/a").status == 404
+    asked = upstream.count()
+    for i in range(20):
+        assert get(host, f"/stats/no-such-owner/b-{i}").status == 404
+    assert upstream.count() == asked <= 4  # its package and listing pages, as an org and a user
+
+
+def test_other_owners_have_no_owner_views_nor_series_unless_the_setting_says(host, upstream):
+    assert get(host, "/stats/stefanprodan/podinfo").status == 200
+    asked = upstream.count()
+    r = get(host, "/stats/stefanprodan/")
+    assert r.status == 404 and body(r)["error"]["code"] == "not-served"
+    assert upstream.count() == asked
+    assert b'owner="stefanprodan"' not in get(host, "/metrics").body
+    host.settings = replace(host.settings, other_owners="all")
+    assert get(host, "/stats/stefanprodan/").status == 200
+    assert b'owner="stefanprodan"' in get(host, "/metrics").body

@@ -5,7 +5,7 @@ from ghcr_stats.config import ConfigError, Settings
 DEFAULTS = {
     "owner": "fluxcd", "upstream": "https://github.com", "cache_ttl": "3600", "history_limit": "1000",
     "max_concurrency": "8", "page_max_bytes": "5000000", "fetch_timeout": "10", "max_backoff": "3600", "fetch_deadline": "30", "failure_backoff": "30",
-    "forwarded_headers": "ignore", "clock": "system",
+    "upstream_budget": "60", "other_owners": "packages", "forwarded_headers": "ignore", "clock": "system",
 }
 
 

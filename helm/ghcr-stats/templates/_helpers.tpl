@@ -173,6 +173,8 @@ then every entry of .Values.variables.
   (list "max_backoff" $app.maxBackoff true)
   (list "fetch_deadline" $app.fetchDeadline true)
   (list "failure_backoff" $app.failureBackoff true)
+  (list "upstream_budget" $app.upstreamBudget true)
+  (list "other_owners" $app.otherOwners false)
   (list "forwarded_headers" $app.forwardedHeaders false) }}
 {{- range $settings }}
 {{- $name := index . 0 }}
