@@ -36,7 +36,7 @@ STATE       ?= .state
 # 1.63 with its wasm32 std and linker, installed when missing); fails in one line when there is none.
 RUST_ENV     = rust_env=$$(scripts/rust-toolchain.sh) && export $$rust_env
 
-.PHONY: all setup setup-test build run test test-rust test-python golden mutation mutation-rust check-live screenshots bench bench-parser bench-service clean
+.PHONY: all setup setup-test build run test test-rust test-python golden mutation mutation-rust check-live screenshots bench bench-parser bench-service bench-versions clean
 all: build
 
 ## Set-up ---------------------------------------------------------------------------------
@@ -214,6 +214,11 @@ $(BUILD)/bench/hello-http.cwasm: bench/service/hello.py $(VENV)/.installed
 bench-service: setup build $(BUILD)/bench/hello-http.cwasm
 	scripts/apt-install.sh wrk
 	$(PY) -m bench.service.run
+
+# /stats/<package>/versions over 500 tags and 1,000 readings, against reading the history once
+# per tag as it used to (bench/versions/run.py); the service core in CPython.
+bench-versions: setup
+	$(PY) -m bench.versions.run
 
 clean:
 	rm -rf $(BUILD) $(CRATE)/target $(SHIM_CRATE)/target components/parser-wit/target

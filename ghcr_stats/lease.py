@@ -22,6 +22,7 @@ from .model import Lease
 from .store import Store
 
 SETTLE = 0.05  # seconds between writing a lease and reading back whose it is
+CHECKS = 2  # read-backs, SETTLE apart, that must all find this instance's token
 POLL = 0.2  # seconds between looks at the store while another instance fetches
 MARGIN = 2.0  # seconds a lease lasts beyond the fetch deadline: the store's writes, the parse
 
@@ -42,9 +43,15 @@ async def take(host: Host, store: Store, key: str, seconds: float) -> str | None
         return None
     token = secrets.token_hex(8)
     store.set_lease(key, Lease(token, now + seconds))
-    await host.sleep(SETTLE)
-    held = store.lease(key)
-    return token if held is not None and held.token == token else None
+    # Read back twice: an instance that found the lease free a moment before this one wrote,
+    # but was slower to write (two replicas on a busy machine), has overwritten it by the second
+    # look, and the lease is the later writer's alone.
+    for _ in range(CHECKS):
+        await host.sleep(SETTLE)
+        held = store.lease(key)
+        if held is None or held.token != token:
+            return None
+    return token
 
 
 def give_back(store: Store, key: str, token: str) -> None:

@@ -163,7 +163,7 @@ class Store:
         it falls in, 1 for the first). Keys of windows before the last are dropped."""
         current = f"{BUDGET}{int(now // window)}:"
         mine = f"{current}{now:017.6f}:{secrets.token_hex(4)}"
-        self.kv.set(mine, b"")
+        self._put(mine, True)
         keys = [k for k in self.kv.get_keys() if k.startswith(BUDGET)]
         for k in keys:
             if not k.startswith(current) and k < current:

@@ -47,6 +47,14 @@ def engine(environ: dict[str, str]) -> str:
     return chosen
 
 
+def spin_pool(in_flight: int = MAX_IN_FLIGHT) -> dict[str, str]:
+    """Spin's pooling allocator sized for `in_flight` requests (its environment variables; by
+    default it takes 1,000 memories, room for about 90 of this app's requests at once)."""
+    slots = str(in_flight * SLOTS_PER_REQUEST)
+    names = ("INSTANCE_COUNT", "TOTAL_MEMORIES", "TOTAL_TABLES", "TOTAL_STACKS", "TOTAL_CORE_INSTANCES")
+    return {f"SPIN_WASMTIME_{name}": slots for name in names}
+
+
 def spin_command(listen: str, state: Path, runtime_config: Path | None, source: str | None, insecure: bool) -> list[str]:
     cmd = ["spin", "up", "--listen", listen, "--state-dir", str(state)]
     if runtime_config:
@@ -101,7 +109,7 @@ def main() -> None:
     parser.add_argument("--runtime-config", type=Path, help="Spin only: a runtime config file (a Redis store)")
     parser.add_argument("--from", dest="source", help="Spin only: serve this pushed image reference")
     parser.add_argument("--insecure", action="store_true", help="Spin only: pull --from over plain HTTP (a registry on loopback)")
-    parser.add_argument("--max-in-flight", type=int, default=MAX_IN_FLIGHT, help="wasmtime only: requests held at once")
+    parser.add_argument("--max-in-flight", type=int, default=MAX_IN_FLIGHT, help="requests held at once (the engine's pool)")
     parser.add_argument("--engine", action="store_true", help="print the engine that would serve (spin, wasmtime) and exit")
     args = parser.parse_args()
     if args.engine:
@@ -109,6 +117,7 @@ def main() -> None:
         return
     if engine(dict(os.environ)) == "spin":
         cmd = spin_command(args.listen, args.state.resolve(), args.runtime_config, args.source, args.insecure)
+        os.environ.update({k: v for k, v in spin_pool(args.max_in_flight).items() if k not in os.environ})
     elif args.runtime_config or args.source:
         raise SystemExit("--runtime-config and --from need Spin: wasmtime serves build/served.cwasm with its store in files")
     else:

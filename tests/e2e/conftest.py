@@ -6,6 +6,7 @@ from testkit.fakegithub.pages import catalog
 from testkit.fakegithub.server import FakeGitHub
 
 TTL = 3600  # the cache_ttl of the modules' app
+LAVISH = {"upstream_budget": "100000", "other_owners": "all"}
 
 
 
@@ -26,8 +27,10 @@ def _healthy_upstream(upstream):
 @pytest.fixture(scope="module")
 def served(upstream):
     """The served app of a module, caching for an hour (so a second read is a cache hit), keeping
-    three measurements of a package, on a clock the tests move."""
-    variables = {"upstream": upstream.url, "cache_ttl": str(TTL), "history_limit": "3", "fetch_timeout": "1"}
+    three measurements of a package, on a clock the tests move; serving other owners' views, and
+    with a budget of upstream requests no test here reaches (the clock stands still: every
+    request of a test falls in one minute)."""
+    variables = {"upstream": upstream.url, "cache_ttl": str(TTL), "history_limit": "3", "fetch_timeout": "1", **LAVISH}
     with Served(variables, clock=True) as served:
         yield served
 

@@ -9,11 +9,12 @@ import time
 import httpx
 
 from testkit.load import cold_package, hammer, mix, report
+from tests.e2e.conftest import LAVISH
 from testkit.served import Served
 
 def test_load(upstream):
     """A fresh instance per request, as under Spin: all that lasts is in the store."""
-    with Served({"upstream": upstream.url}, clock=True) as served:
+    with Served({"upstream": upstream.url, **LAVISH}, clock=True) as served:
         # Warm the cache: every package, and every missing name once.
         assert httpx.get(f"{served.url}/stats", timeout=60).status_code == 200
         for i in range(7):
@@ -29,7 +30,7 @@ def test_load(upstream):
 
 def test_fifty_clients_for_a_cold_package_behind_a_slow_upstream_make_at_most_two_reads(upstream):
     p = cold_package(upstream, "cold-and-slow")
-    with Served({"upstream": upstream.url}, clock=True) as served:
+    with Served({"upstream": upstream.url, **LAVISH}, clock=True) as served:
         upstream.delay(2.0)
         statuses, wrong, latencies, elapsed = asyncio.run(hammer(served.url, [(f"/stats/{p.name}", 200)] * 50))
     report("cold-package", statuses, latencies, elapsed)
@@ -41,7 +42,7 @@ def test_fifty_clients_for_a_cold_package_behind_a_slow_upstream_make_at_most_tw
 
 def test_healthz_answers_within_a_second_while_a_fetch_trickles(upstream):
     p = cold_package(upstream, "trickling")
-    with Served({"upstream": upstream.url, "fetch_timeout": "5", "fetch_deadline": "20"}, clock=True) as served:
+    with Served({"upstream": upstream.url, **LAVISH, "fetch_timeout": "5", "fetch_deadline": "20"}, clock=True) as served:
         upstream.fail(p.name, "trickle")
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             slow = pool.submit(httpx.get, f"{served.url}/stats/{p.name}", timeout=60)
@@ -63,7 +64,7 @@ def test_healthz_and_stored_answers_while_a_hundred_slow_reads_are_in_flight(ups
     for name in names:
         cold_package(upstream, name)
     try:
-        with Served({"upstream": upstream.url, "fetch_timeout": "20"}, clock=True) as served:
+        with Served({"upstream": upstream.url, **LAVISH, "fetch_timeout": "20"}, clock=True) as served:
             assert httpx.get(f"{served.url}/stats/flux-cli").status_code == 200
             upstream.delay(4.0)
 

@@ -9,6 +9,7 @@ import pytest
 
 from testkit import services
 from testkit.load import cold_package, first_reads, hammer, missing_from_metrics, mix, report
+from tests.e2e.conftest import LAVISH
 from testkit.served import Served, engine
 
 pytestmark = pytest.mark.skipif(engine() != "spin", reason="two Spin replicas sharing Redis: needs spin on the PATH")
@@ -20,7 +21,7 @@ TTL = 3600
 def replicas(upstream):
     with services.redis() as redis:
         url = services.redis_url(redis)
-        variables = {"upstream": upstream.url, "cache_ttl": str(TTL), "fetch_timeout": "2"}
+        variables = {"upstream": upstream.url, "cache_ttl": str(TTL), "fetch_timeout": "2", **LAVISH}
         with Served(variables, clock=True, redis=url) as a, Served(variables, clock=True, redis=url) as b:
             yield a, b
 

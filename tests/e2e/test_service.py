@@ -114,7 +114,7 @@ FAILURES = {
     "reset": ("upstream-unreachable", "", "upstream-unreachable"),
     "truncated": ("upstream-unreachable", "", "upstream-unreachable"),  # the connection drops mid-body
     "cut": ("truncated", "ends before </html>", "truncated"),  # a whole response of half a page
-    "huge": ("upstream-unreachable", "larger than 5000000 bytes", "upstream-unreachable"),  # the app's own cap
+    "huge": ("too-large", "larger than 5000000 bytes", "too-large"),  # the app's own cap
     "garbage": ("unparseable", "", "parse-wrong-page"),
 }
 
@@ -151,7 +151,7 @@ def test_the_apps_own_cap_refuses_a_page_over_page_max_bytes(upstream, expected)
     cap = page - 1
     with Served({"upstream": upstream.url, "page_max_bytes": str(cap)}, clock=True) as served:
         r = httpx.get(f"{served.url}/stats/flux-cli", timeout=30)
-    assert r.status_code == 502 and r.json()["error"]["code"] == "upstream-unreachable"
+    assert r.status_code == 502 and r.json()["error"]["code"] == "too-large"
     assert f"larger than {cap} bytes" in r.json()["error"]["message"]
     with Served({"upstream": upstream.url, "page_max_bytes": str(page)}, clock=True) as served:
         assert httpx.get(f"{served.url}/stats/flux-cli", timeout=30).status_code == 200  # the cap itself is allowed

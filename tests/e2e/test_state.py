@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from testkit.load import first_reads, missing_from_metrics
+from tests.e2e.conftest import LAVISH
 from testkit.served import Served
 
 PACKAGE_PAGE = "/packages/container/package/"
@@ -17,25 +18,25 @@ PACKAGE_PAGE = "/packages/container/package/"
 
 def test_history_cache_and_back_off_survive_a_restart(upstream):
     state = Path(tempfile.mkdtemp(prefix="ghcr-stats-restart-"))
-    with Served({"upstream": upstream.url}, state=state, clock=True) as served:
+    with Served({"upstream": upstream.url, **LAVISH}, state=state, clock=True) as served:
         first = httpx.get(f"{served.url}/stats/notification-controller")
         assert first.status_code == 200
         history = httpx.get(f"{served.url}/stats/notification-controller/history").json()["points"]
     assert len(history) == 1
     upstream.reset_counts()
-    with Served({"upstream": upstream.url}, state=state, clock=True) as served:
+    with Served({"upstream": upstream.url, **LAVISH}, state=state, clock=True) as served:
         assert httpx.get(f"{served.url}/stats/notification-controller/history").json()["points"] == history
         again = httpx.get(f"{served.url}/stats/notification-controller")
         assert again.json() == {**first.json(), "age_seconds": again.json()["age_seconds"]}
     assert upstream.count(PACKAGE_PAGE + "notification-controller") == 0  # served from the store
     # A back-off recorded before a restart still holds after it.
-    with Served({"upstream": upstream.url, "cache_ttl": "3600"}, state=state, clock=True) as served:
+    with Served({"upstream": upstream.url, **LAVISH, "cache_ttl": "3600"}, state=state, clock=True) as served:
         served.advance(3600)  # the stored value has expired: the upstream is asked
         upstream.fail("*", "429-retry-after")
         assert httpx.get(f"{served.url}/stats/notification-controller").json()["stale"] is True
     upstream.heal()
     upstream.reset_counts()
-    with Served({"upstream": upstream.url, "cache_ttl": "3600"}, state=state, clock=True) as served:
+    with Served({"upstream": upstream.url, **LAVISH, "cache_ttl": "3600"}, state=state, clock=True) as served:
         assert httpx.get(f"{served.url}/stats/notification-controller").json()["stale_reason"]["code"] == "rate-limited"
     assert upstream.count() == 0
 
@@ -48,7 +49,7 @@ def test_concurrent_writers_leave_every_value_whole(upstream, expected):
             rs = await asyncio.gather(*(client.get(f"/stats/{n.replace('/', '%2F')}") for n in names * 4))
         return [r.status_code for r in rs]
 
-    with Served({"upstream": upstream.url}) as served:
+    with Served({"upstream": upstream.url, **LAVISH}) as served:
         upstream.delay(0.1)  # cold store: every request fetches and writes at about the same time
         assert set(asyncio.run(burst(served.url))) == {200}
         assert served.store.leftovers() == []  # no temporary file left
@@ -64,7 +65,7 @@ def test_two_hundred_concurrent_first_reads_are_all_indexed(upstream):
     different packages each add theirs, and none overwrites another's."""
     names = [f"concurrent-{i:03}" for i in range(200)]
     try:
-        with Served({"upstream": upstream.url}, clock=True) as served:
+        with Served({"upstream": upstream.url, **LAVISH}, clock=True) as served:
             assert first_reads(upstream, [served.url], names) == []
             missing = missing_from_metrics(served.url, names)
             assert missing == [], f"{len(missing)} of {len(names)} packages missing from /metrics"
