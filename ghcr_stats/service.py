@@ -21,11 +21,11 @@ from .names import InvalidName, check_owner, check_package
 from .numbers import short
 from .render import api, badge, dashboard, history_csv, layout, metrics, package_view, text_view
 from .stats import Stats
+from .store import Store
 
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 STALE_MAX_AGE = 60  # seconds a client may keep a stale answer before asking again
-HEALTH_KEY = "healthz"  # the key /healthz writes, to know the store takes writes
 NEGOTIATED = ("", "packages")  # the first segments of the pages: HTML or text by `Accept`
 
 
@@ -96,7 +96,7 @@ async def _route(host: Host, stats: Stats, request: Request) -> Response:
         case ["healthz"]:
             # The store is written to, not only read: a full one is what an operator must see.
             try:
-                host.kv.set(HEALTH_KEY, repr(now).encode())
+                Store(host.kv, host.settings.history_limit).probe(now)
             except StoreError as e:
                 return _json(503, {"status": "store-unwritable", "message": str(e)})
             return Response(200, {"content-type": "application/json", "cache-control": "no-store"}, b'{"status":"ok"}')

@@ -27,6 +27,7 @@ MISSING_LIMIT = 256  # 404s remembered at once (about 15 KB)
 TRACKED = "tracked:"
 LEGACY_INDEX = "index"  # the one list of tracked packages that earlier versions kept
 BUDGET = "budget:"
+HEALTH = "healthz"  # what /healthz writes
 UNREADABLE = "unreadable:"  # where a history that does not decode is kept aside
 
 T = TypeVar("T")
@@ -156,23 +157,29 @@ class Store:
 
     # -- the upstream budget -----------------------------------------------------------------
     # One key per upstream request, never a counter read and written back: concurrent instances
-    # would lose each other's counts. A request's rank among its window's keys is its count.
+    # would lose each other's counts.
 
     def spend(self, now: float, window: float) -> tuple[str, int]:
-        """Record an upstream request at `now`: (its key, its rank in the `window`-second window
-        it falls in, 1 for the first). Keys of windows before the last are dropped."""
+        """Record an upstream request at `now`: (its key, how many the `window`-second window it
+        falls in now holds, this one included). Keys of other windows are dropped."""
         current = f"{BUDGET}{int(now // window)}:"
-        mine = f"{current}{now:017.6f}:{secrets.token_hex(4)}"
+        mine = f"{current}{secrets.token_hex(8)}"
         self._put(mine, True)
         keys = [k for k in self.kv.get_keys() if k.startswith(BUDGET)]
         for k in keys:
-            if not k.startswith(current) and k < current:
+            if not k.startswith(current):
                 self.kv.delete(k)
-        spent = sorted(k for k in keys if k.startswith(current))
-        return mine, (spent.index(mine) + 1 if mine in spent else len(spent) + 1)
+        # All of the window's requests seen, this one's included, not only those before it: with
+        # concurrent spenders that refuses one too many rather than allows one.
+        spent = [k for k in keys if k.startswith(current)]
+        return mine, len(spent) + (mine not in spent)
 
     def unspend(self, key: str) -> None:
         self.kv.delete(key)
+
+    def probe(self, now: float) -> None:
+        """Write to the store, to know that it takes writes (StoreError if not)."""
+        self._put(HEALTH, now)
 
     # -- leases -----------------------------------------------------------------------------------
 

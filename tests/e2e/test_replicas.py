@@ -21,7 +21,7 @@ TTL = 3600
 def replicas(upstream):
     with services.redis() as redis:
         url = services.redis_url(redis)
-        variables = {"upstream": upstream.url, "cache_ttl": str(TTL), "fetch_timeout": "2", **LAVISH}
+        variables = {"upstream": upstream.url, "cache_ttl": str(TTL), "fetch_timeout": "10", **LAVISH}
         with Served(variables, clock=True, redis=url) as a, Served(variables, clock=True, redis=url) as b:
             yield a, b
 
