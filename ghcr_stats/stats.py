@@ -189,7 +189,6 @@ class Stats:
             raise failure
         return stored, failure
 
-
     def _from_store(self, key: str, stored: T | None, gone: str) -> tuple[T, AppError | None] | None:
         """The answer the store holds without asking the upstream: a fresh value, or a 404 it
         remembers (raised, or beside the stale value); None if the upstream must be asked."""

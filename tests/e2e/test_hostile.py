@@ -213,3 +213,14 @@ def test_the_upstream_budget_holds_through_the_served_store(upstream):
         statuses = [app.get(f"/stats/made-up-{i}").status_code for i in range(20)]
     assert upstream.count() <= 8 - 2  # flux-cli took two (the redirect)
     assert set(statuses) == {404, 503} and statuses[-1] == 503
+
+
+def test_a_valid_name_too_long_for_the_store_is_a_503_that_says_so(app, upstream):
+    # 250 characters is a valid package name; its keys are too long for a file name in the
+    # shim's store (Spin's SQLite and Redis take them).
+    name = "a" * 250
+    r = app.get(f"/stats/{name}")
+    assert r.status_code in (404, 503), r.text
+    if r.status_code == 503:
+        assert r.json()["error"]["code"] in ("store-unavailable", "store-unwritable")
+        assert "too long" in r.json()["error"]["message"]

@@ -13,7 +13,7 @@ import pytest
 from testkit import services
 from testkit.served import ROOT, Served, engine
 
-pytestmark = pytest.mark.skipif(engine() != "spin", reason="make push and a pushed image: needs spin on the PATH")
+pytestmark = pytest.mark.skipif(engine() != "spin", reason="make push and a pushed image: needs Spin (spin on the PATH, GHCR_STATS_ENGINE not wasmtime)")
 
 VERSION = tomllib.loads((ROOT / "spin.toml").read_text())["application"]["version"]
 

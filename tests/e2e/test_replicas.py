@@ -12,7 +12,7 @@ from testkit.load import cold_package, first_reads, hammer, missing_from_metrics
 from tests.e2e.conftest import LAVISH
 from testkit.served import Served, engine
 
-pytestmark = pytest.mark.skipif(engine() != "spin", reason="two Spin replicas sharing Redis: needs spin on the PATH")
+pytestmark = pytest.mark.skipif(engine() != "spin", reason="two Spin replicas sharing Redis: needs Spin (spin on the PATH, GHCR_STATS_ENGINE not wasmtime)")
 
 TTL = 3600
 
