@@ -86,12 +86,18 @@ class Store:
         self._put(f"versions-history:{key}", readings[-self.history_limit:])
 
     def tag_histories(self, owner: str, package: str) -> dict[str, list[tuple[float, int]]]:
-        """Each tag's (time, downloads) over the readings of the versions that listed it: the
-        versions history read once, whatever the number of tags."""
+        """Each tag's (time, downloads) over the readings of the versions that listed it, a run
+        of readings with the same count as its first and last (an old tag's count stays put
+        for months: its history is a few points, not one a reading, and nothing is lost). The
+        versions history is read once, whatever the number of tags."""
         histories: dict[str, list[tuple[float, int]]] = {}
         for at, counts in self._read(f"versions-history:{owner}/{package}", _readings) or []:
             for tag, n in counts.items():
-                histories.setdefault(tag, []).append((at, n))
+                points = histories.setdefault(tag, [])
+                if len(points) >= 2 and points[-1][1] == n == points[-2][1]:
+                    points[-1] = (at, n)  # the run goes on: its last point moves
+                else:
+                    points.append((at, n))
         return histories
 
     # -- failures -----------------------------------------------------------------------

@@ -73,11 +73,18 @@ def history(owner: str, name: str, points: list[tuple], limit: int) -> dict:
 
 def versions(v: Versions, failure: AppError | None, now: float, histories: dict[str, list[tuple[float, int]]]) -> dict:
     """`histories[tag]`: that tag's (time, downloads) readings."""
+    stamps: dict[float, str] = {}  # every tag was read at the same few times: each written once
+
+    def stamp(t: float) -> str:
+        if (s := stamps.get(t)) is None:
+            s = stamps[t] = iso(t)
+        return s
+
     body = {
         "owner": v.owner,
         "package": v.package,
         "versions": [
-            {"tag": tag, "downloads": n, "history": [{"time": iso(t), "downloads": d} for t, d in histories.get(tag, [])]}
+            {"tag": tag, "downloads": n, "history": [{"time": stamp(t), "downloads": d} for t, d in histories.get(tag, [])]}
             for tag, n in v.versions
         ],
         "complete": v.complete,

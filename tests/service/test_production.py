@@ -182,7 +182,8 @@ def test_versions_read_their_history_once_whatever_the_number_of_tags(host):
     store = Store(host.kv, history_limit=1000)
     tags = [(f"v{i}", 1000 + i) for i in range(500)]
     for t in range(20):
-        store.record_versions(Versions("fluxcd", "flux-cli", tags, host.clock() - 1000 + t, True))
+        grown = [(tag, n + t) for tag, n in tags]  # every count moves at every reading
+        store.record_versions(Versions("fluxcd", "flux-cli", grown, host.clock() - 1000 + t, True))
     host.kv.reads.clear()
     r = body(get(host, "/stats/flux-cli/versions"))
     assert len(r["versions"]) == 500 and len(r["versions"][0]["history"]) == 20

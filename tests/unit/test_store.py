@@ -164,3 +164,15 @@ def test_the_index_earlier_versions_kept_still_counts():
     store.record(measurement(2, 1.0, "b"))
     store.record(measurement(3, 1.0, "new"))
     assert Store(kv, history_limit=3).index() == ["fluxcd/b", "fluxcd/new", "fluxcd/old"]
+
+
+def test_a_tags_history_keeps_each_run_of_one_count_as_its_first_and_last_reading():
+    from ghcr_stats.model import Versions
+
+    store = Store(DictKV(), history_limit=100)
+    counts = [5, 5, 5, 5, 7, 7, 9, 9, 9]
+    for at, n in enumerate(counts):
+        store.record_versions(Versions("fluxcd", "flux-cli", [("v1", n), ("v0", 3)], float(at), True))
+    h = store.tag_histories("fluxcd", "flux-cli")
+    assert h["v1"] == [(0.0, 5), (3.0, 5), (4.0, 7), (5.0, 7), (6.0, 9), (8.0, 9)]
+    assert h["v0"] == [(0.0, 3), (8.0, 3)]  # a count that never moved: two points, not nine
