@@ -21,7 +21,6 @@ from .names import InvalidName, check_owner, check_package
 from .numbers import short
 from .render import api, badge, dashboard, history_csv, layout, metrics, package_view, text_view
 from .stats import Stats
-from .store import Store
 
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
@@ -86,27 +85,27 @@ async def _route(host: Host, stats: Stats, request: Request) -> Response:
             o, name = _package_path(owner, rest)
             reading = await stats.package(o, name)
             points, versions = stats.history(o, name), await _versions_if_any(stats, o, name)
+            me = _self_url(request, host.settings)
             if _wants_html(request):
-                base = _self_url(request, host.settings).removesuffix(urlsplit(request.uri).path)
-                page = package_view.render(reading, points, versions, self_url=_self_url(request, host.settings), base_url=base)
+                base = me.removesuffix(urlsplit(request.uri).path)
+                page = package_view.render(reading, points, versions, self_url=me, base_url=base)
                 return _package_ok(HTML, page.encode(), host, reading)
-            return _package_ok(TEXT, text_view.package(reading, points, versions, _self_url(request, host.settings)).encode(), host, reading)
+            return _package_ok(TEXT, text_view.package(reading, points, versions, me).encode(), host, reading)
         case ["livez"]:
-            return Response(200, {"content-type": "application/json", "cache-control": "no-store"}, b'{"status":"ok"}')
+            return _alive()
         case ["healthz"]:
             # The store is written to, not only read: a full one is what an operator must see.
             try:
-                Store(host.kv, host.settings.history_limit).probe(now)
+                stats.store.probe(now)
             except StoreError as e:
                 return _json(503, {"status": "store-unwritable", "message": str(e)})
-            return Response(200, {"content-type": "application/json", "cache-control": "no-store"}, b'{"status":"ok"}')
+            return _alive()
         case ["metrics"]:
             try:
                 await stats.owner(owner)
             except AppError:
                 pass  # counted as fetch failures; /metrics still shows what is stored
-            mine = host.settings.other_owners != "all"
-            body = metrics.render([t for t in stats.tracked() if not mine or t.owner == owner]).encode()
+            body = metrics.render(stats.tracked()).encode()
             return Response(200, {"content-type": metrics.CONTENT_TYPE, "cache-control": "no-store"}, body)
         case ["stats"]:
             o = await stats.owner(owner)
@@ -295,6 +294,10 @@ INTERNAL_ERROR = (500, "internal-error", "the service failed to answer this requ
 
 def internal_error() -> Response:
     return error(*INTERNAL_ERROR)
+
+
+def _alive() -> Response:
+    return Response(200, {"content-type": "application/json", "cache-control": "no-store"}, b'{"status":"ok"}')
 
 
 def _json(status: int, body: dict) -> Response:

@@ -118,10 +118,13 @@ class Stats:
         return self.store.tag_histories(owner, name)
 
     def tracked(self) -> list[Tracked]:
-        """Every package ever measured or tried, in name order."""
+        """Every package ever measured or tried, in name order: the configured owner's, and other
+        owners' only where `other_owners` is `all` (any client can name them)."""
         result = []
         for key in self.store.index():
             owner, package = key.split("/", 1)
+            if owner != self.host.settings.owner and self.host.settings.other_owners != "all":
+                continue
             result.append(Tracked(owner, package, self.store.latest(owner, package), self.store.failures(owner, package)))
         return result
 
