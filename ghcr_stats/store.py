@@ -244,8 +244,7 @@ def _points(value: Any) -> list[tuple]:
 
 
 def _readings(value: Any) -> list[list]:
-    readings = [[float(at), {str(tag): int(n) for tag, n in counts.items()}] for at, counts in value]
-    return readings
+    return [[float(at), {str(tag): int(n) for tag, n in counts.items()}] for at, counts in value]
 
 
 def _failures(value: Any) -> Failures:
