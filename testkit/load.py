@@ -8,6 +8,7 @@ import json
 import statistics
 import time
 from collections import Counter
+from contextlib import contextmanager
 
 import httpx
 
@@ -76,15 +77,20 @@ def cold_package(upstream, name: str) -> Package:
     return p
 
 
-
+@contextmanager
+def cold_packages(upstream, names: list[str]):
+    """`cold_package` for each of `names`, taken off the upstream again at the end."""
+    try:
+        yield [cold_package(upstream, name) for name in names]
+    finally:
+        for name in names:
+            upstream.packages.pop(("fluxcd", name), None)
 
 
 def first_reads(upstream, urls: list[str], names: list[str]) -> list[tuple[str, int, int]]:
-    """A first read of each of `names` (new packages of the upstream, each a little slow, so
-    that the reads overlap), spread over the servers at `urls`, IN_FLIGHT at once: the reads
-    that did not answer 200, as (url, 200, status)."""
-    for name in names:
-        cold_package(upstream, name)
+    """A first read of each of `names` (packages of the upstream, each a little slow, so that
+    the reads overlap), spread over the servers at `urls`, IN_FLIGHT at once: the reads that
+    did not answer 200, as (url, 200, status)."""
     upstream.delay(0.05)
     try:
         paths = [(f"{urls[i % len(urls)]}/stats/{name}", 200) for i, name in enumerate(names)]

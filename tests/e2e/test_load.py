@@ -8,7 +8,7 @@ import time
 
 import httpx
 
-from testkit.load import cold_package, hammer, mix, report
+from testkit.load import cold_package, cold_packages, hammer, mix, report
 from tests.e2e.conftest import LAVISH
 from testkit.served import Served
 
@@ -61,26 +61,20 @@ def test_healthz_and_stored_answers_while_a_hundred_slow_reads_are_in_flight(ups
     """GitHub slow for everyone: a hundred requests wait for it (past wasmtime serve's default
     pool of 52), and the liveness probe and stored values are still answered at once."""
     names = [f"slow-{i:03}" for i in range(100)]
-    for name in names:
-        cold_package(upstream, name)
-    try:
-        with Served({"upstream": upstream.url, **LAVISH, "fetch_timeout": "20"}, clock=True) as served:
-            assert httpx.get(f"{served.url}/stats/flux-cli").status_code == 200
-            upstream.delay(4.0)
+    with cold_packages(upstream, names), Served({"upstream": upstream.url, **LAVISH, "fetch_timeout": "20"}, clock=True) as served:
+        assert httpx.get(f"{served.url}/stats/flux-cli").status_code == 200
+        upstream.delay(4.0)
 
-            async def meanwhile():
-                limits = httpx.Limits(max_connections=len(names) + 2)
-                async with httpx.AsyncClient(base_url=served.url, timeout=60, limits=limits) as client:
-                    slow = [asyncio.create_task(client.get(f"/stats/{n}")) for n in names]
-                    await asyncio.sleep(2.0)  # all of them waiting on the upstream
-                    quick = [await client.get("/healthz"), await client.get("/stats/flux-cli")]
-                    in_flight = sum(not t.done() for t in slow)
-                    return quick, in_flight, [r.status_code for r in await asyncio.gather(*slow)]
+        async def meanwhile():
+            limits = httpx.Limits(max_connections=len(names) + 2)
+            async with httpx.AsyncClient(base_url=served.url, timeout=60, limits=limits) as client:
+                slow = [asyncio.create_task(client.get(f"/stats/{n}")) for n in names]
+                await asyncio.sleep(2.0)  # all of them waiting on the upstream
+                quick = [await client.get("/healthz"), await client.get("/stats/flux-cli")]
+                in_flight = sum(not t.done() for t in slow)
+                return quick, in_flight, [r.status_code for r in await asyncio.gather(*slow)]
 
-            quick, in_flight, statuses = asyncio.run(meanwhile())
-    finally:
-        for name in names:
-            upstream.packages.pop(("fluxcd", name), None)
+        quick, in_flight, statuses = asyncio.run(meanwhile())
     assert in_flight == len(names)
     assert [r.status_code for r in quick] == [200, 200]
     assert statuses == [200] * len(names)

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from testkit import services
-from testkit.load import cold_package, first_reads, hammer, missing_from_metrics, mix, report
+from testkit.load import cold_packages, first_reads, hammer, missing_from_metrics, mix, report
 from tests.e2e.conftest import LAVISH
 from testkit.served import Served, engine
 
@@ -46,15 +46,12 @@ def test_load_spread_over_both_replicas(replicas, upstream):
 
 def test_fifty_cold_clients_over_both_replicas_make_at_most_two_reads(replicas, upstream):
     a, b = replicas
-    p = cold_package(upstream, "cold-for-two")
-    try:
+    with cold_packages(upstream, ["cold-for-two"]) as (p,):
         upstream.delay(2.0)
         paths = [(f"{(a, b)[i % 2].url}/stats/{p.name}", 200) for i in range(50)]
         statuses, _, _, _ = asyncio.run(hammer(a.url, paths))
         assert upstream.count(f"/package/{p.name}") <= 2
         assert set(statuses) <= {200, 503} and statuses[200] >= 1
-    finally:
-        upstream.packages.pop((p.owner, p.name))
 
 
 def test_a_back_off_one_replica_meets_holds_on_the_other(replicas, upstream):
@@ -81,13 +78,10 @@ def test_a_404_one_replica_met_is_remembered_by_the_other(replicas, upstream):
 def test_two_hundred_first_reads_over_both_replicas_lose_no_entry(replicas, upstream):
     a, b = replicas
     names = [f"replicated-{i:03}" for i in range(200)]
-    try:
+    with cold_packages(upstream, names):
         assert first_reads(upstream, [a.url, b.url], names) == []
         for served in (a, b):
             missing = missing_from_metrics(served.url, names)
             assert missing == [], f"{len(missing)} of {len(names)} packages missing from /metrics"
         for name in names[::10]:
             assert len(httpx.get(f"{b.url}/stats/{name}/history").json()["points"]) == 1
-    finally:
-        for name in names:
-            upstream.packages.pop(("fluxcd", name), None)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from testkit.load import first_reads, missing_from_metrics
+from testkit.load import cold_packages, first_reads, missing_from_metrics
 from tests.e2e.conftest import LAVISH
 from testkit.served import Served
 
@@ -64,13 +64,9 @@ def test_two_hundred_concurrent_first_reads_are_all_indexed(upstream):
     """Every package ever read is in the index that /metrics lists: concurrent first reads of
     different packages each add theirs, and none overwrites another's."""
     names = [f"concurrent-{i:03}" for i in range(200)]
-    try:
-        with Served({"upstream": upstream.url, **LAVISH}, clock=True) as served:
-            assert first_reads(upstream, [served.url], names) == []
-            missing = missing_from_metrics(served.url, names)
-            assert missing == [], f"{len(missing)} of {len(names)} packages missing from /metrics"
-            for name in names[::20]:
-                assert len(httpx.get(f"{served.url}/stats/{name}/history").json()["points"]) == 1
-    finally:
-        for name in names:
-            upstream.packages.pop(("fluxcd", name), None)
+    with cold_packages(upstream, names), Served({"upstream": upstream.url, **LAVISH}, clock=True) as served:
+        assert first_reads(upstream, [served.url], names) == []
+        missing = missing_from_metrics(served.url, names)
+        assert missing == [], f"{len(missing)} of {len(names)} packages missing from /metrics"
+        for name in names[::20]:
+            assert len(httpx.get(f"{served.url}/stats/{name}/history").json()["points"]) == 1
