@@ -49,8 +49,8 @@ class Store:
         grow, so GitHub's page or our reading of it went wrong). Returns `m` as kept."""
         key = f"{m.owner}/{m.package}"
         points = self.history(m.owner, m.package)
-        if not points and (raw := self.kv.get(f"history:{key}")) is not None:
-            self.kv.set(f"{UNREADABLE}history:{key}@{m.fetched_at:.0f}", raw)  # not decoded: kept, not lost
+        if not points:
+            self._keep_aside(f"history:{key}", m.fetched_at)
         total = m.page.total_downloads
         fell = m.page.total_exact and any(p[1] > total for p in points)
         m = replace(m, total_fell=fell)
@@ -66,9 +66,9 @@ class Store:
 
     def index(self) -> list[str]:
         """Every `owner/package` ever measured or tried, for /metrics, in name order."""
-        legacy = self._get(LEGACY_INDEX)
+        legacy = self._read(LEGACY_INDEX, lambda v: {str(k) for k in v} if isinstance(v, list) else _invalid(v)) or set()
         tracked = {k.removeprefix(TRACKED) for k in self.kv.get_keys() if k.startswith(TRACKED)}
-        return sorted(tracked | set(legacy["value"] if legacy and isinstance(legacy["value"], list) else []))
+        return sorted(tracked | legacy)
 
     def versions(self, owner: str, package: str) -> Versions | None:
         return self._read(f"versions:{owner}/{package}", lambda v: build(Versions, v, dict.get))
@@ -80,8 +80,7 @@ class Store:
         readings = self._read(f"versions-history:{key}", _readings)
         if readings is None:
             readings = []
-            if (raw := self.kv.get(f"versions-history:{key}")) is not None:
-                self.kv.set(f"{UNREADABLE}versions-history:{key}@{v.fetched_at:.0f}", raw)
+            self._keep_aside(f"versions-history:{key}", v.fetched_at)
         readings.append([v.fetched_at, dict(v.versions)])
         self._put(f"versions-history:{key}", readings[-self.history_limit:])
 
@@ -204,6 +203,12 @@ class Store:
             self._put(TRACKED + key, True)
 
     # -- encoding -----------------------------------------------------------------------
+
+    def _keep_aside(self, key: str, at: float) -> None:
+        """Before a value that did not decode is begun anew: a copy of it, under
+        `unreadable:<key>@<at>`, so that nothing is lost to the new one."""
+        if (raw := self.kv.get(key)) is not None:
+            self.kv.set(f"{UNREADABLE}{key}@{at:.0f}", raw)
 
     def _read(self, key: str, decode: Callable[[Any], T]) -> T | None:
         """The value under `key`, decoded; None if absent or if it does not decode (logged)."""
