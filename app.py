@@ -17,7 +17,12 @@ class IncomingHandler(http.IncomingHandler):
         # spin-sdk's Request keeps the path, not the authority, and Wasmtime moves the Host
         # header into it: keep it, for the URLs a page shows of itself.
         self._authority = request.authority()
+        self._host = None
         super().handle(request, response_out)
+        # The body is sent and finished: the client has its answer, and what was answered
+        # stale is refreshed now, while the host keeps this instance until `handle` returns.
+        if self._host is not None and self._host.behind:
+            PollLoop().run_until_complete(service.after(self._host))
 
     def handle_request(self, request: http.Request) -> http.Response:
         try:
@@ -34,7 +39,7 @@ class IncomingHandler(http.IncomingHandler):
         except ConfigError as e:
             return service.error(500, "bad-config", str(e))
         kv = spin.SpinKeyValue()
-        host = Host(
+        host = self._host = Host(
             settings=settings,
             http=spin.SpinHttp(),
             kv=kv,

@@ -30,6 +30,7 @@ class Settings:
     owner: str = setting("fluxcd", "the org or user of `/`, `/stats` and the one-segment routes")
     upstream: str = setting("https://github.com", "the only host contacted (the manifest's `allowed_outbound_hosts`)")
     cache_ttl: int = setting(3600, "seconds a measurement is served without asking the upstream")
+    refresh_interval: int = setting(3600, "seconds between the measurements `POST /refresh` asks for: each package once per period, whether or not anyone reads it")
     history_limit: int = setting(1000, "measurements kept per package")
     max_concurrency: int = setting(8, "upstream requests in flight for an owner-wide request")
     page_max_bytes: int = setting(5_000_000, "larger upstream pages are refused, not parsed")

@@ -8,7 +8,7 @@ parser component loaded with wasmtime-py.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Awaitable, Callable, Protocol
 
 from .config import Settings
@@ -73,3 +73,7 @@ class Host:
     parser: Parser
     clock: Callable[[], float]  # seconds since the epoch
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # Spin's event loop has no timers of its own
+    # Work left for after the response is complete (refreshes of what was answered stale), by
+    # key: the edge runs it once the body is sent (`service.after`), as wasi:http lets a handler
+    # go on; a key asked for twice is refreshed once.
+    behind: dict[str, Callable[[], Awaitable[None]]] = field(default_factory=dict)

@@ -38,11 +38,32 @@ def _held(held: Lease | None, now: float, seconds: float) -> bool:
 
 async def take(host: Host, store: Store, key: str, seconds: float) -> str | None:
     """A token if this instance now holds the lease on `key` for `seconds`; None if another does."""
+    token = claim(host, store, key, seconds)
+    return token if token is not None and await _confirm(host, store, key, token) else None
+
+
+def claim(host: Host, store: Store, key: str, seconds: float) -> str | None:
+    """Write a token for the lease on `key`, unless another holds it (None); not yet sure to be
+    this instance's: `hold` makes sure."""
     now = host.clock()
     if _held(store.lease(key), now, seconds):
         return None
     token = secrets.token_hex(8)
     store.set_lease(key, Lease(token, now + seconds))
+    return token
+
+
+async def hold(host: Host, store: Store, key: str, token: str, seconds: float) -> bool:
+    """Whether the lease claimed with `token` is this instance's, now for `seconds` more: a
+    claim made a while ago (a refresh queued behind others) starts its time afresh."""
+    held = store.lease(key)
+    if held is not None and held.token != token and _held(held, host.clock(), seconds):
+        return False
+    store.set_lease(key, Lease(token, host.clock() + seconds))
+    return await _confirm(host, store, key, token)
+
+
+async def _confirm(host: Host, store: Store, key: str, token: str) -> bool:
     # Read back twice: an instance that found the lease free a moment before this one wrote,
     # but was slower to write (two replicas on a busy machine), has overwritten it by the second
     # look, and the lease is the later writer's alone.
@@ -50,8 +71,8 @@ async def take(host: Host, store: Store, key: str, seconds: float) -> str | None
         await host.sleep(SETTLE)
         held = store.lease(key)
         if held is None or held.token != token:
-            return None
-    return token
+            return False
+    return True
 
 
 def give_back(store: Store, key: str, token: str) -> None:

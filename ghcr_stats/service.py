@@ -1,11 +1,13 @@
 """HTTP in, HTTP out: routes a request to its use case and renders the answer.
 
-`handle` is the whole app as one async function of (host, request); the Spin entry point and
-the tests call it alike.
+`handle` is the whole app as one async function of (host, request), and `after` the work it
+leaves for once its response is complete (refreshes); the Spin entry point and the tests call
+them alike.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
@@ -48,9 +50,10 @@ async def handle(host: Host, request: Request) -> Response:
     except ValueError as e:  # "//[": an authority no URL can have; every reading of the URI would raise
         r = error(400, "bad-request", f"the request target cannot be read: {e}")
         return Response(r.status, r.headers, b"" if request.method == "HEAD" else r.body)
-    if request.method not in ("GET", "HEAD"):
-        r = _failure(request, 405, "method-not-allowed", f"{request.method} is not supported; use GET")
-        r.headers["allow"] = "GET, HEAD"
+    allowed = ("POST",) if _first_segment(request) == "refresh" else ("GET", "HEAD")
+    if request.method not in allowed:
+        r = _failure(request, 405, "method-not-allowed", f"{request.method} is not supported here; use {' or '.join(allowed)}")
+        r.headers["allow"] = ", ".join(allowed)
         return r
     try:
         response = await _route(host, Stats(host), request)
@@ -67,6 +70,26 @@ async def handle(host: Host, request: Request) -> Response:
     if request.method == "HEAD":
         response = Response(response.status, response.headers, b"")
     return response
+
+
+async def after(host: Host) -> None:
+    """Run what `handle` left for after its response (`Host.behind`), `max_concurrency` at a
+    time, until nothing is left (a refresh may leave more: the schedule's listing, its new
+    packages)."""
+    limit = asyncio.Semaphore(host.settings.max_concurrency)
+
+    async def run(work) -> None:
+        async with limit:
+            try:
+                await work()
+            except Exception:  # one refresh's bug must not stop the others
+                print("ghcr-stats: unexpected error in a refresh behind a response", file=sys.stderr)
+                traceback.print_exc()
+
+    while host.behind:
+        work = list(host.behind.values())
+        host.behind.clear()
+        await asyncio.gather(*(run(w) for w in work))
 
 
 async def _route(host: Host, stats: Stats, request: Request) -> Response:
@@ -107,6 +130,11 @@ async def _route(host: Host, stats: Stats, request: Request) -> Response:
                 pass  # counted as fetch failures; /metrics still shows what is stored
             body = metrics.render(stats.tracked()).encode()
             return Response(200, {"content-type": metrics.CONTENT_TYPE, "cache-control": "no-store"}, body)
+        case ["refresh"]:
+            # Measurements due in this period of refresh_interval, made after this answer: asked
+            # again and again, it asks nothing more of the upstream.
+            due = stats.collect()
+            return _json(202, {"status": "accepted", "due": due, "refresh_interval": host.settings.refresh_interval})
         case ["stats"]:
             o = await stats.owner(owner)
             return _owner_ok("application/json", _dump(api.owner(o, now)), host, o)

@@ -1,16 +1,21 @@
-"""The use cases: a package's numbers, its versions, and an owner's, from the store while
-fresh, else from the upstream; and what the store holds, for the pages and /metrics.
+"""The use cases: a package's numbers, its versions, and an owner's, answered from the store
+at once and refreshed behind the answer when stale; the measurements the schedule asks for; and
+what the store holds, for the pages and /metrics.
 
-The rule for failures: a failed fetch is counted and the last good value is served, marked
-stale; only with nothing stored does the failure reach the client. A 404 is remembered for the
-TTL like a value, and likewise stands aside for a stored value, which is served stale with it.
-Every write to the store happens here (and in `lease`, which this layer uses).
+The rule for failures: a failed refresh is counted and remembered, and the last good value is
+served, marked stale, with why; only with nothing stored does a request wait for the upstream,
+and only then does the failure reach the client. A 404 is remembered for the TTL like a value,
+and likewise stands aside for a stored value, which is served stale with it. Every write to the
+store happens here (and in `lease`, which this layer uses).
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Awaitable, Callable, TypeVar
+import sys
+from dataclasses import dataclass
+from itertools import islice
+from typing import Awaitable, Callable, Generic, TypeVar
 
 from . import lease, scrape
 from .host import Host, StoreError
@@ -21,6 +26,20 @@ T = TypeVar("T")
 
 FAILURES_BEFORE_BACKOFF = 3  # within failure_backoff seconds
 BUDGET_WINDOW = 60.0  # seconds: upstream_budget is requests per this long
+SCHEDULED_OTHERS = 100  # other owners' packages the schedule measures (the first, by name)
+
+
+@dataclass(frozen=True)
+class Source(Generic[T]):
+    """One thing read from the upstream and kept: under which key, and how it is loaded from
+    the store, fetched, kept, and what a 404 of it means."""
+
+    key: str
+    load: Callable[[], T | None]
+    fetch: Callable[[], Awaitable[T]]
+    keep: Callable[[T], T | None]
+    gone: str
+    failed: Callable[[AppError], None] = lambda e: None  # a refresh behind an answer failed
 
 
 class Stats:
@@ -30,73 +49,24 @@ class Stats:
         self.memory = UpstreamMemory(host, self.store)
 
     async def package(self, owner: str, name: str) -> Reading:
-        host, store = self.host, self.store
-        latest = store.latest(owner, name)
-
-        async def fetch() -> Measurement:
-            url, page = await scrape.package(host, self.memory, owner, name, latest.url if latest else None)
-            return Measurement(owner, name, page, url, host.clock())
-
         try:
-            measurement, error = await self._read_through(
-                f"package:{owner}/{name}",
-                lambda: store.latest(owner, name),
-                fetch=fetch,
-                keep=store.record,
-                gone=f"no container package {name!r} for owner {owner!r}",
-            )
+            measurement, error = await self._read_through(self._package(owner, name))
         except NotFound:
             raise
         except AppError as e:
             self._count_failure(owner, name, e, known=False)
             raise
-        if error is not None:
-            self._count_failure(owner, name, error, known=True)
         return Reading(measurement, error is not None, error)
-
-    def _count_failure(self, owner: str, name: str, e: AppError, known: bool) -> None:
-        """Count a failed read, for /metrics, of a package that GitHub has shown: read before, or
-        in its owner's listing. Names nobody has seen on GitHub are any client's to invent, and
-        would make a series each."""
-        listing = self.store.listing(owner)
-        if not isinstance(e, NotFound) and (known or (listing is not None and name in listing.packages)):
-            try:
-                self.store.note_failure(owner, name, e.reason)
-            except StoreError:
-                pass  # the count is lost; the answer is not
 
     async def versions(self, owner: str, name: str) -> tuple[Versions, AppError | None]:
         """The package's tagged versions and their downloads (stale with the error, if it is)."""
-        host, store = self.host, self.store
-
-        async def fetch() -> Versions:
-            found, complete = await scrape.versions(host, self.memory, owner, name)
-            return Versions(owner, name, found, host.clock(), complete)
-
-        return await self._read_through(
-            f"versions:{owner}/{name}",
-            lambda: store.versions(owner, name),
-            fetch=fetch,
-            keep=store.record_versions,
-            gone=f"no container package {name!r} for owner {owner!r}",
-        )
+        return await self._read_through(self._versions(owner, name))
 
     async def owner(self, owner: str) -> OwnerReading:
-        """Every package of `owner`, fetched concurrently with a bounded number in flight."""
-        host, store = self.host, self.store
-
-        async def fetch() -> Listing:
-            names, complete = await scrape.listing(host, self.memory, owner)
-            return Listing(owner, names, host.clock(), complete)
-
-        listing, listing_error = await self._read_through(
-            f"listing:{owner}",
-            lambda: store.listing(owner),
-            fetch=fetch,
-            keep=store.record_listing,
-            gone=f"no owner {owner!r} on the upstream",
-        )
-        limit = asyncio.Semaphore(host.settings.max_concurrency)
+        """Every package of `owner`; those never read are fetched concurrently, with a bounded
+        number in flight."""
+        listing, listing_error = await self._read_through(self._listing(owner))
+        limit = asyncio.Semaphore(self.host.settings.max_concurrency)
 
         async def one(name: str) -> Reading | AppError:
             async with limit:
@@ -109,6 +79,87 @@ class Stats:
         readings = [r for r in results if isinstance(r, Reading)]
         failed = {n: r for n, r in zip(listing.packages, results) if isinstance(r, AppError)}
         return OwnerReading(owner, listing, readings, failed, listing_error)
+
+    def collect(self) -> list[str]:
+        """Leave for after the response a measurement of every package due one, and return
+        their names (`owner/package`). Due: not measured in the current period of
+        `refresh_interval`, periods counted from the epoch, so that however often this is asked
+        within one, each package is measured once in it (again only if that failed). Which: the
+        configured owner's, by its listing (itself read again when due), and the first
+        SCHEDULED_OTHERS of other owners' packages ever read."""
+        s = self.host.settings
+        now = self.host.clock()
+        since = now - now % s.refresh_interval
+
+        def due(owner: str, name: str) -> bool:
+            m = self.store.latest(owner, name)
+            return m is None or not since <= m.fetched_at <= now
+
+        listing = self.store.listing(s.owner)
+        others = (tuple(key.split("/", 1)) for key in self.store.index() if not key.startswith(f"{s.owner}/"))
+        ever_read = islice((o for o in others if self.store.latest(*o) is not None), SCHEDULED_OTHERS)
+        todo = [(o, n) for o, n in [(s.owner, n) for n in (listing.packages if listing else [])] + list(ever_read) if due(o, n)]
+        for o, n in todo:
+            self._behind(self._package(o, n))
+        if listing is None or not since <= listing.fetched_at <= now:
+
+            async def listing_then_new_packages() -> None:
+                await self._refresh(self._listing(s.owner), None)
+                listed = self.store.listing(s.owner)
+                for n in listed.packages if listed else []:
+                    if (s.owner, n) not in todo and due(s.owner, n):
+                        self._behind(self._package(s.owner, n))
+
+            self.host.behind[f"listing:{s.owner}"] = listing_then_new_packages
+        return [f"{o}/{n}" for o, n in todo]
+
+    # -- what is read, and how --------------------------------------------------------------
+
+    def _package(self, owner: str, name: str) -> Source[Measurement]:
+        async def fetch() -> Measurement:
+            known = self.store.latest(owner, name)
+            url, page = await scrape.package(self.host, self.memory, owner, name, known.url if known else None)
+            return Measurement(owner, name, page, url, self.host.clock())
+
+        return Source(
+            f"package:{owner}/{name}",
+            lambda: self.store.latest(owner, name),
+            fetch,
+            self.store.record,
+            f"no container package {name!r} for owner {owner!r}",
+            lambda e: self._count_failure(owner, name, e, known=True),
+        )
+
+    def _versions(self, owner: str, name: str) -> Source[Versions]:
+        async def fetch() -> Versions:
+            found, complete = await scrape.versions(self.host, self.memory, owner, name)
+            return Versions(owner, name, found, self.host.clock(), complete)
+
+        return Source(
+            f"versions:{owner}/{name}",
+            lambda: self.store.versions(owner, name),
+            fetch,
+            self.store.record_versions,
+            f"no container package {name!r} for owner {owner!r}",
+        )
+
+    def _listing(self, owner: str) -> Source[Listing]:
+        async def fetch() -> Listing:
+            names, complete = await scrape.listing(self.host, self.memory, owner)
+            return Listing(owner, names, self.host.clock(), complete)
+
+        return Source(f"listing:{owner}", lambda: self.store.listing(owner), fetch, self.store.record_listing, f"no owner {owner!r} on the upstream")
+
+    def _count_failure(self, owner: str, name: str, e: AppError, known: bool) -> None:
+        """Count a failed read, for /metrics, of a package that GitHub has shown: read before, or
+        in its owner's listing. Names nobody has seen on GitHub are any client's to invent, and
+        would make a series each."""
+        listing = self.store.listing(owner)
+        if not isinstance(e, NotFound) and (known or (listing is not None and name in listing.packages)):
+            try:
+                self.store.note_failure(owner, name, e.reason)
+            except StoreError:
+                pass  # the count is lost; the answer is not
 
     def history(self, owner: str, name: str) -> list[tuple]:
         """(time, total) points, oldest first; (time, total, True) where the total fell."""
@@ -128,69 +179,95 @@ class Stats:
             result.append(Tracked(owner, package, self.store.latest(owner, package), self.store.failures(owner, package)))
         return result
 
-    async def _read_through(
-        self,
-        key: str,
-        load: Callable[[], T | None],
-        fetch: Callable[[], Awaitable[T]],
-        keep: Callable[[T], T | None],
-        gone: str,
-    ) -> tuple[T, AppError | None]:
-        """The stored value while younger than the TTL; else a fresh value, kept; else the stored
-        one, with the error (a 404 too). With nothing stored, the failure propagates. A 404 is
-        remembered under `key` for the TTL, and not asked about again meanwhile. One instance at a
-        time fetches `key`; the others wait briefly for its result (ghcr_stats.lease)."""
-        host, store = self.host, self.store
-        stored = load()
-        if (answer := self._from_store(key, stored, gone)) is not None:
+    async def _read_through(self, source: Source[T]) -> tuple[T, AppError | None]:
+        """The stored value, at once: fresh while younger than the TTL, else stale with why (a
+        refresh under way, the one that last failed, a back-off, a 404), refreshed once the
+        response is complete. Only with nothing stored does the request wait for the upstream,
+        and then a failure propagates. A 404 is remembered for the TTL, and not asked about
+        again meanwhile."""
+        key = source.key
+        stored = source.load()
+        if (answer := self._from_store(key, stored, source.gone)) is not None:
             return answer
-        seconds = lease.length(host.settings)
+        if stored is not None:
+            return stored, self._refresh_behind(source, stored.fetched_at)
+        seconds = lease.length(self.host.settings)
         try:
-            token = await lease.take(host, store, key, seconds)
-            if token is None and stored is None:
-                # Nothing to answer meanwhile: wait for the other's fetch, then, should it have
+            token = await lease.take(self.host, self.store, key, seconds)
+            if token is None:
+                # Another instance is fetching it: wait for its result, then, should it have
                 # left nothing (it failed, or its instance died), try once to fetch here.
-                await lease.wait(host, store, key, seconds)
-                stored = load()
-                if (answer := self._from_store(key, stored, gone)) is not None:
+                await lease.wait(self.host, self.store, key, seconds)
+                if (answer := self._from_store(key, source.load(), source.gone)) is not None:
                     return answer
-                token = await lease.take(host, store, key, seconds)
+                token = await lease.take(self.host, self.store, key, seconds)
         except StoreError as e:
             # A store that takes no writes would lose what is fetched, and every request would
             # fetch it again: the upstream is not asked.
-            return self._unwritable(stored, e)
+            raise _unwritable(e) from None
         if token is None:
-            busy = self.memory.leave_alone() or AppError(
+            raise self.memory.leave_alone() or AppError(
                 503, "fetch-in-progress", "another request is reading this from the upstream; ask again in a few seconds"
             )
-            if stored is None:
-                raise busy
-            return stored, busy
-        now = host.clock()
         try:
             # Kept before the lease is given back: a waiter that sees it gone reads the value.
-            kept = keep(value := await fetch()) or value
+            kept = source.keep(value := await source.fetch()) or value
         except NotFound:
-            store.set_missing(key, now, forget_before=now - host.settings.cache_ttl)
-            if stored is None:
-                raise
-            return stored, NotFound(f"{gone} (the upstream answers 404)")
-        except AppError as e:
-            if stored is None:
-                raise
-            return stored, e
+            self._remember_missing(key)
+            raise
         except StoreError as e:
-            return self._unwritable(stored, e)
+            raise _unwritable(e) from None
         finally:
-            lease.give_back(store, key, token)
+            lease.give_back(self.store, key, token)
         return kept, None
 
-    @staticmethod
-    def _unwritable(stored: T | None, e: StoreError) -> tuple[T, AppError]:
-        failure = AppError(503, "store-unwritable", f"{e}; what is stored is served, nothing is fetched")
-        if stored is None:
-            raise failure
-        return stored, failure
+    def _refresh_behind(self, source: Source, fetched_at: float) -> AppError:
+        """Leave a refresh of `source` for after the response, unless the upstream is being left
+        alone or another instance holds the lease; returns why the stored value is stale."""
+        if backoff := self.memory.leave_alone():
+            return backoff
+        try:
+            token = lease.claim(self.host, self.store, source.key, lease.length(self.host.settings))
+        except StoreError as e:
+            return _unwritable(e)
+        if token is not None:
+            self._behind(source, token)
+        last = self.store.last_failure(source.key)
+        if last is not None and last[0] >= fetched_at:
+            return last[1]  # the last refresh failed; this one may too
+        age, ttl = self.host.clock() - fetched_at, self.host.settings.cache_ttl
+        return AppError(200, "refreshing", f"read {age:.0f} s ago, past the cache TTL of {ttl} s; a refresh is under way")
+
+    def _behind(self, source: Source, token: str | None = None) -> None:
+        self.host.behind[source.key] = lambda: self._refresh(source, token)
+
+    async def _refresh(self, source: Source, token: str | None) -> None:
+        """Fetch `source` and keep it, under the lease (claimed as `token`, or taken here); a
+        failure changes nothing stored but the note of it, which later answers show."""
+        key, seconds = source.key, lease.length(self.host.settings)
+        try:
+            if token is None:
+                token = await lease.take(self.host, self.store, key, seconds)
+            elif not await lease.hold(self.host, self.store, key, token, seconds):
+                token = None
+            if token is None:
+                return  # another instance refreshes it
+            now = self.host.clock()
+            try:
+                source.keep(await source.fetch())
+            except NotFound:
+                self._remember_missing(key)
+            except AppError as e:
+                self.store.set_last_failure(key, now, e)
+                source.failed(e)
+            finally:
+                lease.give_back(self.store, key, token)
+        except StoreError as e:
+            print(f"ghcr-stats: the refresh of {key!r} could not be kept: {e}", file=sys.stderr)
+
+    def _remember_missing(self, key: str) -> None:
+        now = self.host.clock()
+        self.store.set_missing(key, now, forget_before=now - self.host.settings.cache_ttl)
 
     def _from_store(self, key: str, stored: T | None, gone: str) -> tuple[T, AppError | None] | None:
         """The answer the store holds without asking the upstream: a fresh value, or a 404 it
@@ -206,6 +283,10 @@ class Stats:
         if stored is None:
             raise NotFound(gone)
         return stored, NotFound(f"{gone} (the upstream answered 404 {now - since:.0f} s ago)")
+
+
+def _unwritable(e: StoreError) -> AppError:
+    return AppError(503, "store-unwritable", f"{e}; what is stored is served, nothing is fetched")
 
 
 class UpstreamMemory:

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any, Callable, TypeVar
 
 from .host import KeyValue
-from .model import Backoff, Failures, Lease, Listing, Measurement, Versions, build
+from .model import AppError, Backoff, Failures, Lease, Listing, Measurement, Versions, build
 
 SCHEMA = 1
 MISSING_LIMIT = 256  # 404s remembered at once (about 15 KB)
@@ -29,6 +29,7 @@ LEGACY_INDEX = "index"  # the one list of tracked packages that earlier versions
 BUDGET = "budget:"
 HEALTH = "healthz"  # what /healthz writes
 UNREADABLE = "unreadable:"  # where a history that does not decode is kept aside
+LAST_FAILURE = "last-failure:"  # why the last refresh of a key failed
 
 T = TypeVar("T")
 
@@ -109,6 +110,13 @@ class Store:
         counts[reason] = counts.get(reason, 0) + 1
         self._put(f"failures:{owner}/{package}", asdict(Failures(counts)))
         self._remember(f"{owner}/{package}")
+
+    def last_failure(self, key: str) -> tuple[float, AppError] | None:
+        """When a refresh of `key` last failed, and why (what answers say while it stays stale)."""
+        return self._read(f"{LAST_FAILURE}{key}", lambda v: (float(v["at"]), AppError(int(v["status"]), str(v["code"]), str(v["message"]), str(v["reason"]))))
+
+    def set_last_failure(self, key: str, at: float, e: AppError) -> None:
+        self._put(f"{LAST_FAILURE}{key}", {"at": at, "status": e.status, "code": e.code, "message": e.message, "reason": e.reason})
 
     # -- 404s -----------------------------------------------------------------------------
     # Any client can name a package that does not exist, so the 404s kept are one bounded map

@@ -8,7 +8,8 @@ import ssl
 
 import httpx
 
-from ghcr_stats.host import Fetched, FetchError, TooLarge
+from ghcr_stats import service
+from ghcr_stats.host import Fetched, FetchError, Host, TooLarge
 
 
 # One TLS context for every client: making one reads the CA bundle (~20 ms), and a client is
@@ -75,3 +76,15 @@ def sleeper(clock: Clock, real: float = 0.0):
         await asyncio.sleep(seconds * real)
 
     return sleep
+
+
+def serve(host: Host, request: service.Request) -> service.Response:
+    """What a client gets, then what the app does once it has it: `service.handle`, then
+    `service.after`, as the Spin entry point runs them."""
+
+    async def answer_then_refresh() -> service.Response:
+        response = await service.handle(host, request)
+        await service.after(host)
+        return response
+
+    return asyncio.run(answer_then_refresh())

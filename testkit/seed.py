@@ -11,7 +11,7 @@ from dataclasses import replace
 from ghcr_stats import service
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Host, KeyValue
-from testkit.cpython import Clock, HttpxHttp
+from testkit.cpython import Clock, HttpxHttp, serve
 
 DAY = 86400.0
 # The daily totals the page tests and `make screenshots` seed: a few days of two packages.
@@ -42,5 +42,5 @@ def seed(store: KeyValue, upstream, parser, now: float, days: dict[str, list[int
 
 
 def _ok(host: Host, path: str) -> None:
-    r = asyncio.run(service.handle(host, service.Request("GET", path, {})))
+    r = serve(host, service.Request("GET", path, {}))
     assert r.status == 200, (path, r.status, r.body[:300])

@@ -132,6 +132,7 @@ def test_variables_are_the_apps_settings_as_strings(rendered):
         "owner": "fluxcd",
         "upstream": "https://github.com",
         "cache_ttl": "3600",
+        "refresh_interval": "3600",
         "history_limit": "1000",
         "max_concurrency": "8",
         "page_max_bytes": "5000000",  # not "5e+06": numbers go through int64

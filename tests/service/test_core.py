@@ -16,7 +16,7 @@ from ghcr_stats.scrape import MAX_REDIRECTS
 from ghcr_stats.stats import FAILURES_BEFORE_BACKOFF
 from testkit.fakegithub.pages import Package, fluxcd_catalog, tagged_versions
 from testkit.fakegithub.server import FakeGitHub
-from testkit.cpython import Clock, DictKV, HttpxHttp, sleeper
+from testkit.cpython import Clock, DictKV, HttpxHttp, serve, sleeper
 
 DAY = 86400.0
 
@@ -43,7 +43,7 @@ def host(upstream, parser):
 
 
 def get(host: Host, path: str, **headers) -> service.Response:
-    return asyncio.run(service.handle(host, service.Request("GET", path, headers)))
+    return serve(host, service.Request("GET", path, headers))
 
 
 def body(r: service.Response) -> dict:
@@ -57,6 +57,10 @@ def test_within_the_ttl_the_store_answers(host, upstream):
     assert body(get(host, "/stats/flux-cli"))["age_seconds"] == host.settings.cache_ttl - 1
     assert upstream.count() == 2
     host.clock.advance(1)
+    # Expired: answered from the store at once, and measured again behind the answer.
+    stale = body(get(host, "/stats/flux-cli"))
+    assert (stale["age_seconds"], stale["stale"], stale["stale_reason"]["code"]) == (host.settings.cache_ttl, True, "refreshing")
+    assert upstream.count() == 3
     assert body(get(host, "/stats/flux-cli"))["age_seconds"] == 0
     assert upstream.count() == 3
 
@@ -144,7 +148,7 @@ def test_owner_requests_keep_within_max_concurrency(host, upstream, limit):
 
 def test_head_and_304_answers_have_no_body_and_the_gets_headers(host):
     got = get(host, "/stats/flux-cli")
-    head = asyncio.run(service.handle(host, service.Request("HEAD", "/stats/flux-cli", {})))
+    head = serve(host, service.Request("HEAD", "/stats/flux-cli", {}))
     assert (head.status, head.body, head.headers) == (200, b"", got.headers)
     not_modified = get(host, "/stats/flux-cli", **{"if-none-match": got.headers["etag"]})
     assert (not_modified.status, not_modified.body) == (304, b"")
@@ -281,6 +285,7 @@ def test_versions_over_every_page_cached_and_stale_on_failure(host, upstream):
     assert upstream.count() == asked
     host.clock.advance(host.settings.cache_ttl)
     upstream.fail("flux-cli", "503")
+    assert body(get(host, "/stats/flux-cli/versions"))["stale_reason"]["code"] == "refreshing"  # failed behind it
     stale_r = get(host, "/stats/flux-cli/versions")
     stale = body(stale_r)
     assert stale["stale"] is True and stale["versions"] == v["versions"]
@@ -296,6 +301,7 @@ def test_the_url_a_package_resolved_to_is_remembered(host, upstream):
     assert upstream.requests == ["/orgs/fluxcd/packages/container/package/flux-cli", f"/{repo}/pkgs/container/flux-cli"]
     host.clock.advance(host.settings.cache_ttl)
     upstream.reset_counts()
+    get(host, "/stats/flux-cli")
     assert body(get(host, "/stats/flux-cli"))["age_seconds"] == 0
     assert upstream.requests == [f"/{repo}/pkgs/container/flux-cli"]  # one request, not two
 
@@ -308,6 +314,7 @@ def test_a_package_that_moved_is_looked_up_again_from_its_owner(host, upstream):
     try:
         host.clock.advance(host.settings.cache_ttl)
         upstream.reset_counts()
+        get(host, "/stats/flagger")
         r = body(get(host, "/stats/flagger"))
         assert r["url"] == f"{upstream.url}/fluxcd/flagger-next/pkgs/container/flagger"
         assert upstream.requests == [
@@ -387,11 +394,12 @@ def test_a_404_after_a_good_read_is_remembered_and_the_stored_value_served_stale
     good = body(get(host, "/stats/flux-cli"))
     host.clock.advance(host.settings.cache_ttl)
     upstream.fail("flux-cli", "404")
+    assert body(get(host, "/stats/flux-cli"))["stale_reason"]["code"] == "refreshing"  # and the refresh finds a 404
     r = get(host, "/stats/flux-cli")
     assert r.status == 200
     assert body(r)["stale"] is True and body(r)["total_downloads"] == good["total_downloads"]
     gone = "no container package 'flux-cli' for owner 'fluxcd'"
-    assert body(r)["stale_reason"] == {"code": "not-found", "message": f"{gone} (the upstream answers 404)"}
+    assert body(r)["stale_reason"] == {"code": "not-found", "message": f"{gone} (the upstream answered 404 0 s ago)"}
     asked = upstream.count()
     host.clock.advance(30)
     assert body(get(host, "/stats/flux-cli"))["stale_reason"]["message"] == f"{gone} (the upstream answered 404 30 s ago)"
@@ -402,7 +410,8 @@ def test_a_404_after_a_good_read_is_remembered_and_the_stored_value_served_stale
     assert upstream.count() == asked  # the 404 is remembered for the TTL
     host.clock.advance(host.settings.cache_ttl)
     upstream.heal()
-    assert body(get(host, "/stats/flux-cli"))["stale"] is False  # and then asked again
+    get(host, "/stats/flux-cli")  # forgotten: asked again, behind the answer
+    assert body(get(host, "/stats/flux-cli"))["stale"] is False
 
 
 @pytest.mark.parametrize("path", ["/stats/nobody-at-all/", "/stats/nothing-here/versions", "/stats/nothing-here"])
@@ -437,6 +446,8 @@ def test_during_an_outage_an_expired_package_asks_a_few_times_per_failure_backof
     assert upstream.count() == FAILURES_BEFORE_BACKOFF
     host.clock.advance(host.settings.failure_backoff)
     upstream.heal()
+    last = {"500": "upstream-status", "503": "upstream-status", "reset": "upstream-unreachable"}[mode]
+    assert body(get(host, "/stats/flux-cli"))["stale_reason"]["code"] == last  # the last failure, and asked again
     assert body(get(host, "/stats/flux-cli"))["stale"] is False
 
 
@@ -523,6 +534,7 @@ def test_a_falling_total_is_kept_but_flagged_everywhere(host, upstream):
         assert body(get(host, "/stats/source-watcher"))["total_downloads"] == 950
         host.clock.advance(DAY)
         upstream.packages[key] = replace(old, total=10)
+        get(host, "/stats/source-watcher")
         r = body(get(host, "/stats/source-watcher"))
         assert r["total_downloads"] == 10 and r["total_fell"] is True and r["stale"] is False
         h = body(get(host, "/stats/source-watcher/history"))
@@ -556,6 +568,7 @@ def test_an_owner_answers_etag_follows_its_data_and_a_stale_one_expires_quickly(
     old = upstream.packages[key]
     upstream.packages[key] = replace(old, total=old.total + 1)
     try:
+        assert get(host, "/stats").headers["etag"] != first.headers["etag"]  # stale, now refreshed behind it
         changed = get(host, "/stats")
     finally:
         upstream.packages[key] = old
@@ -597,6 +610,7 @@ def test_a_failing_listing_makes_the_owner_answer_stale_with_the_reason(host, up
     assert body(get(host, "/stats"))["stale"] is False
     host.clock.advance(host.settings.cache_ttl)
     upstream.fail("listing", "503")
+    assert body(get(host, "/stats"))["stale_reason"]["code"] == "refreshing"
     r = body(get(host, "/stats"))
     assert r["stale"] is True and r["stale_reason"]["code"] == "upstream-status"
 
@@ -778,9 +792,9 @@ def test_a_next_page_that_answers_404_is_the_upstreams_error_not_the_packages(ho
 
 
 def test_other_methods_get_a_405_naming_the_allowed_ones_and_an_unreadable_target_a_400(host):
-    r = asyncio.run(service.handle(host, service.Request("POST", "/stats/flux-cli", {})))
+    r = serve(host, service.Request("POST", "/stats/flux-cli", {}))
     assert r.status == 405 and r.headers["allow"] == "GET, HEAD" and body(r)["error"]["code"] == "method-not-allowed"
-    head = asyncio.run(service.handle(host, service.Request("HEAD", "//[", {})))
+    head = serve(host, service.Request("HEAD", "//[", {}))
     assert (head.status, head.body, head.headers) == (400, b"", {"content-type": "application/json", "cache-control": "no-store"})
     assert body(get(host, "//["))["error"]["message"].startswith("the request target cannot be read: ")
     assert get(host, "/stats/X").status == 400  # an invalid package, not the owner's listing

@@ -14,7 +14,7 @@ from ghcr_stats.model import Lease
 from ghcr_stats.store import Store
 from testkit.fakegithub.pages import fluxcd_catalog
 from testkit.fakegithub.server import FakeGitHub
-from testkit.cpython import Clock, DictKV, HttpxHttp, sleeper
+from testkit.cpython import Clock, DictKV, HttpxHttp, serve, sleeper
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def test_a_request_waits_out_a_lease_its_holder_never_gave_back_then_fetches_its
     store = Store(host.kv, 10)
     store.set_lease("package:fluxcd/flux-cli", Lease("died", host.clock() + lease.length(host.settings)))
     started = host.clock()
-    r = asyncio.run(service.handle(host, service.Request("GET", "/stats/flux-cli")))
+    r = serve(host, service.Request("GET", "/stats/flux-cli"))
     assert r.status == 200
     assert host.clock() - started == pytest.approx(lease.length(host.settings), abs=2 * lease.POLL)
     assert upstream.count() == 2
@@ -74,7 +74,7 @@ def test_a_lease_that_claims_to_outlast_any_fetch_is_not_honoured(host, upstream
     # Written before the clock went back (or by hand): nobody waits for it.
     Store(host.kv, 10).set_lease("package:fluxcd/flux-cli", Lease("stuck", host.clock() + 3600))
     started = host.clock()
-    assert asyncio.run(service.handle(host, service.Request("GET", "/stats/flux-cli"))).status == 200
+    assert serve(host, service.Request("GET", "/stats/flux-cli")).status == 200
     assert host.clock() - started == pytest.approx(lease.CHECKS * lease.SETTLE)
 
 
@@ -88,7 +88,7 @@ def test_when_the_waited_for_fetch_left_nothing_and_another_took_over_the_answer
 
     store.set_lease(key, Lease("first", host.clock() + lease.length(host.settings)))
     host.sleep = while_waiting
-    r = asyncio.run(service.handle(host, service.Request("GET", "/stats/flux-cli")))
+    r = serve(host, service.Request("GET", "/stats/flux-cli"))
     assert r.status == 503 and json.loads(r.body)["error"] == {
         "code": "fetch-in-progress",
         "message": "another request is reading this from the upstream; ask again in a few seconds",
@@ -97,12 +97,12 @@ def test_when_the_waited_for_fetch_left_nothing_and_another_took_over_the_answer
 
 
 def test_with_a_value_stored_a_request_does_not_wait_and_serves_it_stale(host, upstream):
-    assert asyncio.run(service.handle(host, service.Request("GET", "/stats/flux-cli"))).status == 200
+    assert serve(host, service.Request("GET", "/stats/flux-cli")).status == 200
     host.clock.advance(host.settings.cache_ttl)
     Store(host.kv, 10).set_lease("package:fluxcd/flux-cli", Lease("busy", host.clock() + lease.length(host.settings)))
     started = host.clock()
-    r = json.loads(asyncio.run(service.handle(host, service.Request("GET", "/stats/flux-cli"))).body)
-    assert r["stale"] is True and r["stale_reason"]["code"] == "fetch-in-progress"
+    r = json.loads(serve(host, service.Request("GET", "/stats/flux-cli")).body)
+    assert r["stale"] is True and r["stale_reason"]["code"] == "refreshing"
     assert host.clock() == started  # not one pause: no settling, no poll
 
 
@@ -145,7 +145,7 @@ def test_the_value_is_kept_before_the_lease_is_given_back(host):
     # A waiter polls for the lease to go, then reads the value: were the lease dropped first,
     # it would find none, and answer 503.
     host.kv = Recording()
-    assert asyncio.run(service.handle(host, service.Request("GET", "/stats/flux-cli"))).status == 200
+    assert serve(host, service.Request("GET", "/stats/flux-cli")).status == 200
     log = host.kv.log
     assert log.index("set latest:fluxcd/flux-cli") < log.index("delete lease:package:fluxcd/flux-cli")
 
@@ -180,7 +180,7 @@ class Peeking(HttpxHttp):
 def test_a_fetch_holds_the_lease_for_its_deadline_and_a_margin(host):
     # Long enough for the fetch, short enough that a crashed instance blocks nobody for long.
     host.http = Peeking(host)
-    assert asyncio.run(service.handle(host, service.Request("GET", "/stats/flux-cli"))).status == 200
+    assert serve(host, service.Request("GET", "/stats/flux-cli")).status == 200
     assert host.http.left[0] == pytest.approx(host.settings.fetch_deadline + lease.MARGIN - lease.CHECKS * lease.SETTLE)  # taken, then settled
 
 
@@ -196,7 +196,7 @@ def test_a_waiter_answers_with_what_the_fetch_it_waited_for_found(host, upstream
 
     store.set_lease(key, Lease("other", host.clock() + 60))
     host.sleep = while_waiting
-    r = asyncio.run(service.handle(host, service.Request("GET", "/stats/flux-cli")))
+    r = serve(host, service.Request("GET", "/stats/flux-cli"))
     assert r.status == 200 and json.loads(r.body)["stale"] is False
     assert upstream.count() == 2  # the other's read only
 
@@ -207,7 +207,7 @@ def test_a_waiter_answers_with_what_the_fetch_it_waited_for_found(host, upstream
 
     store.set_lease("package:fluxcd/gone", Lease("other", host.clock() + 60))
     host.sleep = while_waiting_404
-    r = asyncio.run(service.handle(host, service.Request("GET", "/stats/gone")))
+    r = serve(host, service.Request("GET", "/stats/gone"))
     assert r.status == 404 and json.loads(r.body)["error"]["message"] == "no container package 'gone' for owner 'fluxcd'"
 
 

@@ -17,7 +17,7 @@ from ghcr_stats.config import Settings
 from ghcr_stats.host import Host
 from testkit.fakegithub.pages import display_count, fluxcd_catalog
 from testkit.fakegithub.server import FakeGitHub
-from testkit.cpython import Clock, DictKV, HttpxHttp
+from testkit.cpython import Clock, DictKV, HttpxHttp, serve
 
 DAY = 86400.0
 HTML = {"accept": "text/html,application/xhtml+xml", "host": "stats.example"}
@@ -43,7 +43,7 @@ def host(upstream, parser):
 
 
 def get(host: Host, path: str, headers: dict | None = None) -> service.Response:
-    return asyncio.run(service.handle(host, service.Request("GET", path, headers or {})))
+    return serve(host, service.Request("GET", path, headers or {}))
 
 
 def days_of_history(host, upstream, name: str, totals: list[int]) -> None:
@@ -60,6 +60,7 @@ def days_of_history(host, upstream, name: str, totals: list[int]) -> None:
 
 def test_a_package_page_shows_its_numbers_history_versions_and_badge(host, upstream):
     days_of_history(host, upstream, "flagger", [1000, 1400, 2100])
+    get(host, "/stats/flagger")  # the last day's TTL is over: read again behind this answer
     r = get(host, "/packages/fluxcd/flagger", HTML)
     assert r.status == 200 and r.headers["content-type"].startswith("text/html")
     page = r.body.decode()
@@ -143,7 +144,10 @@ def test_history_as_csv(host, upstream):
     assert r.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(r.body.decode())))
     assert rows[0] == ["time", "total_downloads", "added_since_previous", "total_fell"]
-    total = upstream.packages[("fluxcd", "flux-cli")].total  # read again: the last day's TTL is over
+    assert [row[1:] for row in rows[1:]] == [["10", "", "false"], ["25", "15", "false"]]
+    # The last day's TTL is over: that answer was the store's, and it was read again behind it.
+    total = upstream.packages[("fluxcd", "flux-cli")].total
+    rows = list(csv.reader(io.StringIO(get(host, "/stats/flux-cli/history.csv").body.decode())))
     assert [row[1:] for row in rows[1:]] == [["10", "", "false"], ["25", "15", "false"], [str(total), str(total - 25), "false"]]
 
 
@@ -281,6 +285,7 @@ def test_each_tags_downloads_have_a_history(host, upstream):
             host.clock.advance(DAY)
     finally:
         upstream.packages[key] = original
+    get(host, "/stats/flux-cli/versions")  # stale: read again behind this answer
     first = json.loads(get(host, "/stats/flux-cli/versions").body)["versions"][0]
     assert first["tag"] == tag
     assert [h["downloads"] for h in first["history"]] == [n, n + 7, n + 19, n]

@@ -14,7 +14,7 @@ from ghcr_stats.config import Settings
 from ghcr_stats.host import Host
 from testkit.fakegithub.pages import fluxcd_catalog
 from testkit.fakegithub.server import FakeGitHub
-from testkit.cpython import Clock, DictKV, HttpxHttp, sleeper
+from testkit.cpython import Clock, DictKV, HttpxHttp, serve, sleeper
 
 import pytest
 
@@ -55,7 +55,7 @@ def make_host(upstream) -> Host:
 
 
 def answer(host: Host, method: str, path: str, headers: dict) -> service.Response:
-    return asyncio.run(service.handle(host, service.Request(method, path, headers)))
+    return serve(host, service.Request(method, path, headers))
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -3,7 +3,7 @@ import pytest
 from ghcr_stats.config import ConfigError, Settings
 
 DEFAULTS = {
-    "owner": "fluxcd", "upstream": "https://github.com", "cache_ttl": "3600", "history_limit": "1000",
+    "owner": "fluxcd", "upstream": "https://github.com", "cache_ttl": "3600", "refresh_interval": "3600", "history_limit": "1000",
     "max_concurrency": "8", "page_max_bytes": "5000000", "fetch_timeout": "10", "max_backoff": "3600", "fetch_deadline": "30", "failure_backoff": "30",
     "upstream_budget": "60", "other_owners": "packages", "forwarded_headers": "ignore", "clock": "system",
 }

@@ -166,6 +166,7 @@ then every entry of .Values.variables.
   (list "owner" $app.owner false)
   (list "upstream" $app.upstream false)
   (list "cache_ttl" $app.cacheTTL true)
+  (list "refresh_interval" $app.refreshInterval true)
   (list "history_limit" $app.historyLimit true)
   (list "max_concurrency" $app.maxConcurrency true)
   (list "page_max_bytes" $app.pageMaxBytes true)
