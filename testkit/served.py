@@ -112,6 +112,11 @@ class Served:
     def advance(self, seconds: float) -> None:
         self.set_clock(self.now() + seconds)
 
+    def settled(self, key: str) -> None:
+        """Until the refresh of `key` (`package:fluxcd/flux-cli`) left behind an answer is over:
+        its lease, claimed as the answer was made, given back."""
+        eventually(lambda: self.store.get(f"lease:{key}") is None)
+
     def clear_store(self) -> None:
         """Forget everything the app keeps (the clock stays where it is): as if never asked."""
         for key in self.store.get_keys():
@@ -138,3 +143,14 @@ class Served:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def eventually(check, seconds: float = 15.0):
+    """`check()`'s first truthy result, polled: what a served app does behind a response (a
+    refresh) happens after the client has it. Fails, with the last result, after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not (result := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not so within {seconds} s: last {result!r}")
+        time.sleep(0.05)
+    return result

@@ -27,8 +27,11 @@ def test_a_cached_value_does_not_reach_the_upstream_and_its_max_age_counts_down(
         assert again.json()["age_seconds"] == elapsed
         assert again.headers["cache-control"] == f"public, max-age={TTL - elapsed}"
     assert upstream.count(PACKAGE_PAGE + "kustomize-controller") == 1
-    served.set_clock(read_at + TTL)  # expired: read again, and fresh for a whole TTL
-    r = app.get("/stats/kustomize-controller")
+    served.set_clock(read_at + TTL)  # expired: answered from the store, read again behind it
+    stale = app.get("/stats/kustomize-controller")
+    assert (stale.json()["age_seconds"], stale.json()["stale_reason"]["code"]) == (TTL, "refreshing")
+    served.settled("package:fluxcd/kustomize-controller")
+    r = app.get("/stats/kustomize-controller")  # fresh for a whole TTL
     assert r.json()["age_seconds"] == 0 and r.headers["cache-control"] == f"public, max-age={TTL}"
     assert upstream.count("/pkgs/container/kustomize-controller") == 2
 
@@ -127,14 +130,17 @@ def test_stale_value_is_served_through_each_failure_and_counted(app, served, ups
     assert good.status_code == 200 and good.json()["stale"] is False
     served.advance(TTL)
     upstream.fail(name, mode)
-    r = app.get(f"/stats/{name}")
+    assert app.get(f"/stats/{name}").json()["stale_reason"]["code"] == "refreshing"
+    served.settled(f"package:fluxcd/{name}")  # the refresh behind that answer failed
+    upstream.heal()
+    r = app.get(f"/stats/{name}")  # says why, and is read again behind the answer
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["stale"] is True and body["age_seconds"] == TTL
     assert body["total_downloads"] == expected[("fluxcd", name)].total
     assert body["stale_reason"]["code"] == code and words in body["stale_reason"]["message"]
     assert body["fetched_at"] == good.json()["fetched_at"]  # the stored value, not replaced
-    upstream.heal()
+    served.settled(f"package:fluxcd/{name}")
     failures = {
         s.labels["reason"]: s.value
         for f in text_string_to_metric_families(app.get("/metrics").text)
@@ -142,7 +148,7 @@ def test_stale_value_is_served_through_each_failure_and_counted(app, served, ups
         if s.name == "ghcr_stats_fetch_failures_total" and s.labels["package"] == name
     }
     assert failures == {reason: 1}
-    assert app.get(f"/stats/{name}").json()["stale"] is False  # /metrics read it again
+    assert app.get(f"/stats/{name}").json()["stale"] is False
 
 
 def test_the_apps_own_cap_refuses_a_page_over_page_max_bytes(upstream, expected):
@@ -162,6 +168,7 @@ def test_history_grows_by_one_per_fetch_and_keeps_its_bound(app, served, upstrea
     lengths = []
     for _ in range(5):
         app.get(f"/stats/{name}")
+        served.settled(f"package:fluxcd/{name}")
         lengths.append(len(app.get(f"/stats/{name}/history").json()["points"]))
         served.advance(TTL)
     assert lengths == [1, 2, 3, 3, 3]  # history_limit = 3
@@ -175,6 +182,8 @@ def test_rate_limits_serve_stale_and_leave_the_upstream_alone_as_long_as_asked(a
     assert app.get("/stats/flux-cli").status_code == 200
     served.advance(TTL)
     upstream.fail("*", mode)
+    app.get("/stats/flux-cli")
+    served.settled("package:fluxcd/flux-cli")
     r = app.get("/stats/flux-cli")
     assert r.status_code == 200 and r.json()["stale"] is True
     assert r.json()["stale_reason"]["code"] == "rate-limited"
@@ -185,6 +194,8 @@ def test_rate_limits_serve_stale_and_leave_the_upstream_alone_as_long_as_asked(a
     assert app.get("/stats/helm-controller").json()["error"]["code"] == "rate-limited"  # nothing stored for it
     assert upstream.count() == asked
     served.advance(1)
+    app.get("/stats/flux-cli")  # the back-off is over: read again behind this answer
+    served.settled("package:fluxcd/flux-cli")
     assert app.get("/stats/flux-cli").json()["stale"] is False
 
 

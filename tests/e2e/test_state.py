@@ -11,7 +11,7 @@ import httpx
 
 from testkit.load import cold_packages, first_reads, missing_from_metrics
 from tests.e2e.conftest import LAVISH
-from testkit.served import Served
+from testkit.served import Served, eventually
 
 PACKAGE_PAGE = "/packages/container/package/"
 
@@ -33,7 +33,9 @@ def test_history_cache_and_back_off_survive_a_restart(upstream):
     with Served({"upstream": upstream.url, **LAVISH, "cache_ttl": "3600"}, state=state, clock=True) as served:
         served.advance(3600)  # the stored value has expired: the upstream is asked
         upstream.fail("*", "429-retry-after")
-        assert httpx.get(f"{served.url}/stats/notification-controller").json()["stale"] is True
+        assert httpx.get(f"{served.url}/stats/notification-controller").json()["stale_reason"]["code"] == "refreshing"
+        # The refresh behind that answer meets the 429.
+        eventually(lambda: httpx.get(f"{served.url}/stats/notification-controller").json()["stale_reason"]["code"] == "rate-limited")
     upstream.heal()
     upstream.reset_counts()
     with Served({"upstream": upstream.url, **LAVISH, "cache_ttl": "3600"}, state=state, clock=True) as served:
