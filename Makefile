@@ -31,12 +31,15 @@ ADDRESS     ?= 127.0.0.1
 PORT        ?= 3000
 # Where `make run` keeps the key-value store (history, cache, back-off), across restarts.
 STATE       ?= .state
+# Seconds between the schedule's asks (POST /refresh) beside `make run`: each package is
+# measured once per refresh_interval however often it asks.
+COLLECT     ?= 300
 
 # Exports CARGO and RUSTC for a toolchain that can target wasm32 (rustup's, or Debian's rustc
 # 1.63 with its wasm32 std and linker, installed when missing); fails in one line when there is none.
 RUST_ENV     = rust_env=$$(scripts/rust-toolchain.sh) && export $$rust_env
 
-.PHONY: all setup setup-test build run test test-rust test-python golden mutation mutation-rust check-live screenshots bench bench-parser bench-service bench-versions clean
+.PHONY: all setup setup-test build run test test-rust test-python golden mutation mutation-rust check-live screenshots bench bench-parser bench-service bench-versions bench-stale clean
 all: build
 
 ## Set-up ---------------------------------------------------------------------------------
@@ -107,7 +110,7 @@ $(SERVED_CWASM): $(SERVED)
 # `spin up` where the Spin CLI is installed, else `wasmtime serve` (scripts/serve.py says which).
 # SPIN_VARIABLE_<NAME> overrides a variable either way.
 run: setup build
-	$(PY) scripts/serve.py --listen $(ADDRESS):$(PORT) --state $(STATE)
+	$(PY) scripts/serve.py --listen $(ADDRESS):$(PORT) --state $(STATE) --collect $(COLLECT)
 
 ## Test -----------------------------------------------------------------------------------
 
@@ -219,6 +222,11 @@ bench-service: setup build $(BUILD)/bench/hello-http.cwasm
 # per tag as it used to (bench/versions/run.py); the service core in CPython.
 bench-versions: setup
 	$(PY) -m bench.versions.run
+
+# /, /stats, /metrics and a badge while every value is stale and GitHub takes 5 s a page, against
+# the same requests while fresh (bench/stale/run.py); served as `make run` serves.
+bench-stale: setup build
+	$(PY) -m bench.stale.run
 
 clean:
 	rm -rf $(BUILD) $(CRATE)/target $(SHIM_CRATE)/target components/parser-wit/target

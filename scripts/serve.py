@@ -7,7 +7,8 @@ the spin-shim component; see the README, "Without Spin"). `GHCR_STATS_ENGINE=was
 
 Under Spin the store `default` is Spin's SQLite file in <state> unless a runtime config
 (`--runtime-config`) puts it elsewhere (Redis, as the chart does); `--from` serves a pushed
-image instead of spin.toml.
+image instead of spin.toml. `--collect SECONDS` keeps the schedule beside the server, as the
+chart's CronJob does in a cluster: `POST /refresh` every SECONDS while the server lives.
 
 For wasmtime the Spin variables become environment variables that the shim reads: each of the
 component's variables from spin.toml, its template filled with the application variables'
@@ -102,6 +103,26 @@ def wasmtime_command(listen: str, state: Path, environ: dict[str, str], in_fligh
     return cmd + [str(SERVED)]
 
 
+def collect_beside(server: int, url: str, every: float) -> None:
+    """Fork a process that POSTs `url` every `every` seconds for as long as `server` (this
+    process, about to become the server) lives; its first ask comes once the server answers."""
+    if os.fork() != 0:
+        return
+    import time
+    import urllib.request
+
+    due = 0.0
+    while os.getppid() == server:  # the server gone, this process is another's child
+        if time.monotonic() >= due:
+            try:
+                urllib.request.urlopen(urllib.request.Request(url, method="POST"), timeout=30).close()
+                due = time.monotonic() + every
+            except OSError:  # not listening yet, or a refused ask: asked again in a second
+                pass
+        time.sleep(1)
+    os._exit(0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--listen", default="127.0.0.1:3000")
@@ -110,6 +131,7 @@ def main() -> None:
     parser.add_argument("--from", dest="source", help="Spin only: serve this pushed image reference")
     parser.add_argument("--insecure", action="store_true", help="Spin only: pull --from over plain HTTP (a registry on loopback)")
     parser.add_argument("--max-in-flight", type=int, default=MAX_IN_FLIGHT, help="requests held at once (the engine's pool)")
+    parser.add_argument("--collect", type=float, metavar="SECONDS", help="POST /refresh every SECONDS (the schedule)")
     parser.add_argument("--engine", action="store_true", help="print the engine that would serve (spin, wasmtime) and exit")
     args = parser.parse_args()
     if args.engine:
@@ -124,6 +146,8 @@ def main() -> None:
         print(f"serving with wasmtime serve (no spin on the PATH, or {ENGINE}=wasmtime; see README, 'Without Spin')", file=sys.stderr)
         cmd = wasmtime_command(args.listen, args.state.resolve(), dict(os.environ), args.max_in_flight)
     os.chdir(ROOT)
+    if args.collect:
+        collect_beside(os.getpid(), f"http://{args.listen}/refresh", args.collect)
     os.execv(cmd[0] if os.path.isabs(cmd[0]) else shutil.which(cmd[0]), cmd)
 
 

@@ -64,10 +64,12 @@ class Served:
         clock: bool = False,
         redis: str | None = None,
         source: str | None = None,
+        collect: float | None = None,
     ):
         """`redis` (a URL; Spin only) keeps the store there, as the chart's runtime config does;
         `source` (Spin only) serves that pushed image instead of spin.toml, pulled over plain
-        HTTP (the tests' registries are on loopback)."""
+        HTTP (the tests' registries are on loopback); `collect` keeps the schedule beside the
+        server, as `make run` does (`POST /refresh` every so many seconds)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._own_state = state is None
@@ -80,6 +82,8 @@ class Served:
             extra += ["--runtime-config", str(config)]
         if source:
             extra += ["--from", source, "--insecure"]
+        if collect:
+            extra += ["--collect", str(collect)]
         if clock:
             variables = {**variables, "clock": "store"}
             if self.store.get(CLOCK_KEY) is None:

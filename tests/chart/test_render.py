@@ -101,7 +101,7 @@ def test_defaults_make_one_replica_on_spins_default_store(rendered):
     assert spec["replicas"] == 1
     assert "enableAutoscaling" not in spec
     assert "runtimeConfig" not in spec  # Spin's default store
-    assert r.kinds() == {"SpinApp", "Pod"}  # the Pod is the `helm test` hook
+    assert r.kinds() == {"SpinApp", "CronJob", "Pod"}  # the schedule; the Pod is the `helm test` hook
     assert r.one("Pod")["metadata"]["annotations"]["helm.sh/hook"] == "test"
     # Not /healthz: a full store must not take every replica out of the Service, nor restart it.
     assert spec["checks"]["readiness"]["httpGet"]["path"] == spec["checks"]["liveness"]["httpGet"]["path"] == "/livez"
@@ -176,7 +176,7 @@ def test_three_replicas_with_an_external_redis_secret(rendered):
             "options": [{"name": "url", "valueFrom": {"secretKeyRef": {"name": "ghcr-stats-redis-url", "key": "url"}}}],
         }]
     }
-    assert r.kinds() == {"SpinApp", "Pod"}  # no Redis of the chart's own
+    assert r.kinds() == {"SpinApp", "CronJob", "Pod"}  # no Redis of the chart's own
 
 
 def test_three_replicas_with_the_bundled_redis(rendered):
@@ -291,3 +291,16 @@ def test_other_release_names_and_overrides(render):
     assert render({"fullnameOverride": "flux-stats"}, name="x").spinapp["metadata"]["name"] == "flux-stats"
     redis = render({"redis": {"enabled": True}, "replicas": 2}, name="x").one("Deployment")
     assert redis["metadata"]["name"] == "x-ghcr-stats-redis"
+
+
+def test_the_schedule_posts_refresh_to_the_apps_service_every_five_minutes(rendered, render):
+    job = rendered["defaults"].one("CronJob")
+    assert job["spec"]["schedule"] == "*/5 * * * *"
+    assert job["spec"]["concurrencyPolicy"] == "Forbid"
+    pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    command = pod["containers"][0]["command"]
+    assert command[0] == "curl" and command[command.index("-X") + 1] == "POST"
+    assert command[-1] == f"http://{RELEASE}:80/refresh"  # the operator's Service of the SpinApp
+    assert pod["securityContext"]["runAsNonRoot"] is True and pod["restartPolicy"] == "Never"
+    assert render({"collect": {"schedule": "0 * * * *"}}).one("CronJob")["spec"]["schedule"] == "0 * * * *"
+    assert "CronJob" not in render({"collect": {"enabled": False}}).kinds()
