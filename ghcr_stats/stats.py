@@ -100,11 +100,11 @@ class Stats:
         ever_read = islice((o for o in others if self.store.latest(*o) is not None), SCHEDULED_OTHERS)
         todo = [(o, n) for o, n in [(s.owner, n) for n in (listing.packages if listing else [])] + list(ever_read) if due(o, n)]
         for o, n in todo:
-            self._behind(self._package(o, n))
-        if listing is None or not since <= listing.fetched_at <= now:
+            self._claim_behind(self._package(o, n))
+        if (listing is None or not since <= listing.fetched_at <= now) and (token := self._claim(f"listing:{s.owner}")):
 
             async def listing_then_new_packages() -> None:
-                await self._refresh(self._listing(s.owner), None)
+                await self._refresh(self._listing(s.owner), token)
                 listed = self.store.listing(s.owner)
                 for n in listed.packages if listed else []:
                     if (s.owner, n) not in todo and due(s.owner, n):
@@ -227,7 +227,7 @@ class Stats:
         if backoff := self.memory.leave_alone():
             return backoff
         try:
-            token = lease.claim(self.host, self.store, source.key, lease.length(self.host.settings))
+            token = self._claim(source.key)
         except StoreError as e:
             return _unwritable(e)
         if token is not None:
@@ -237,6 +237,14 @@ class Stats:
             return last[1]  # the last refresh failed; this one may too
         age, ttl = self.host.clock() - fetched_at, self.host.settings.cache_ttl
         return AppError(200, "refreshing", f"read {age:.0f} s ago, past the cache TTL of {ttl} s; a refresh is under way")
+
+    def _claim(self, key: str) -> str | None:
+        return lease.claim(self.host, self.store, key, lease.length(self.host.settings))
+
+    def _claim_behind(self, source: Source) -> None:
+        """Leave a refresh of `source` for after the response, unless another holds its lease."""
+        if (token := self._claim(source.key)) is not None:
+            self._behind(source, token)
 
     def _behind(self, source: Source, token: str | None = None) -> None:
         self.host.behind[source.key] = lambda: self._refresh(source, token)
