@@ -91,23 +91,23 @@ class Stats:
         now = self.host.clock()
         since = now - now % s.refresh_interval
 
-        def due(owner: str, name: str) -> bool:
-            m = self.store.latest(owner, name)
-            return m is None or not since <= m.fetched_at <= now
+        def due(value: Measurement | Listing | None) -> bool:
+            return value is None or not since <= value.fetched_at <= now
 
         listing = self.store.listing(s.owner)
+        mine = [(s.owner, n) for n in listing.packages] if listing else []
         others = (tuple(key.split("/", 1)) for key in self.store.index() if not key.startswith(f"{s.owner}/"))
         ever_read = islice((o for o in others if self.store.latest(*o) is not None), SCHEDULED_OTHERS)
-        todo = [(o, n) for o, n in [(s.owner, n) for n in (listing.packages if listing else [])] + list(ever_read) if due(o, n)]
+        todo = [(o, n) for o, n in mine + list(ever_read) if due(self.store.latest(o, n))]
         for o, n in todo:
             self._claim_behind(self._package(o, n))
-        if (listing is None or not since <= listing.fetched_at <= now) and (token := self._claim(f"listing:{s.owner}")):
+        if due(listing) and (token := self._claim(f"listing:{s.owner}")):
 
             async def listing_then_new_packages() -> None:
                 await self._refresh(self._listing(s.owner), token)
                 listed = self.store.listing(s.owner)
                 for n in listed.packages if listed else []:
-                    if (s.owner, n) not in todo and due(s.owner, n):
+                    if (s.owner, n) not in todo and due(self.store.latest(s.owner, n)):
                         self._behind(self._package(s.owner, n))
 
             self.host.behind[f"listing:{s.owner}"] = listing_then_new_packages
