@@ -43,6 +43,14 @@ class TaggedVersion:
 
 
 @dataclass(frozen=True)
+class ParseWarning:
+    """A secondary value the page did not give as expected: left out, the page kept."""
+
+    field: str  # last-published, latest-version, recent-versions, version-row
+    message: str
+
+
+@dataclass(frozen=True)
 class PackagePage:
     total_downloads: int
     total_exact: bool
@@ -52,6 +60,7 @@ class PackagePage:
     repository: str | None = None
     latest_version: str | None = None  # a tag, never `latest` unless it is the only one
     recent_versions: list[TaggedVersion] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)  # secondary values left out
 
     @property
     def last_30_days(self) -> int:
@@ -83,6 +92,7 @@ class ListingPage:
 class VersionsPage:
     versions: list[TaggedVersion]
     next_page: str | None = None
+    warnings: list[ParseWarning] = field(default_factory=list)  # rows skipped
 
 
 class ParseError(Exception):

@@ -35,6 +35,7 @@ from ghcr_stats.model import (
     ListingPage,
     PackagePage,
     ParseError,
+    ParseWarning,
     TaggedVersion,
     VersionsPage,
 )
@@ -388,9 +389,12 @@ def count_text(t: str):
 
 
 class Rows:
+    """Rows that cannot be read are skipped, the reason in `skipped` (a ParseError's kind)."""
+
     def __init__(self):
         self.versions: list[TaggedVersion] = []
-        self.row = None  # dict(id, tags, first, last, labelled)
+        self.skipped: list[str] = []
+        self.row = None  # dict(id, tags, first, last, labelled, broken)
         self.in_link = False
 
     def start(self, tag: str, attrs: dict) -> None:
@@ -402,13 +406,15 @@ class Rows:
         try:
             vid = parse_exact(link[0])
         except OverflowError:
-            raise ParseError("bad-value", "version id")
+            self.close()
+            self.skipped.append("bad-value")
+            return
         if self.row and self.row["id"] == vid:
             if link[1] not in self.row["tags"]:
                 self.row["tags"].append(link[1])
         else:
             self.close()
-            self.row = {"id": vid, "tags": [link[1]], "first": None, "last": None, "labelled": None}
+            self.row = {"id": vid, "tags": [link[1]], "first": None, "last": None, "labelled": None, "broken": None}
         self.in_link = True
 
     def end(self, tag: str) -> None:
@@ -417,14 +423,18 @@ class Rows:
 
     def text(self, t: str) -> None:
         r = self.row
-        if r is None or self.in_link or blank(t):
+        if r is None or self.in_link or r["broken"] or blank(t):
             return
         if same_words(t, DOWNLOADS):
             if r["last"] is None:
-                raise ParseError("not-found", "no count before the label")
-            r["labelled"] = r["last"]
+                r["broken"] = "not-found"
+            else:
+                r["labelled"] = r["last"]
         else:
-            r["last"] = count_text(t)
+            try:
+                r["last"] = count_text(t)
+            except ParseError as e:
+                r["last"], r["broken"] = None, e.kind
             if r["first"] is None:
                 r["first"] = r["last"]
 
@@ -432,9 +442,15 @@ class Rows:
         r, self.row, self.in_link = self.row, None, False
         if r:
             n = r["labelled"] if r["labelled"] is not None else r["first"]
-            if n is None:
-                raise ParseError("not-found", f"count for version {r['id']}")
-            self.versions.append(TaggedVersion(r["id"], r["tags"], n))
+            if r["broken"] or n is None:
+                self.skipped.append(r["broken"] or "not-found")
+            else:
+                self.versions.append(TaggedVersion(r["id"], r["tags"], n))
+
+    def abandon(self) -> None:
+        if self.row:
+            self.row = None
+            self.skipped.append("not-found")
 
 
 def version_name(v: TaggedVersion) -> str:
@@ -607,15 +623,26 @@ def package_page(html: str) -> PackagePage:
             raise ParseError("bad-value", display)
     if chart != "done":
         raise ParseError("not-found", "chart")
-    if recent[0] == "in":
-        raise ParseError("not-found", "recent versions list not closed")
     daily.sort(key=lambda d: d[0])
     if any(a[0] == b[0] for a, b in zip(daily, daily[1:])):
         raise ParseError("bad-value", "duplicate day")
-    if published is not None and not is_instant(published):
-        raise ParseError("bad-value", published)
+    # Secondary values: left out where they cannot be read, each named (messages are the
+    # component's to word: only the fields are compared).
+    warnings = []
+    if recent[0] == "in":
+        rows.abandon()
+        warnings.append("recent-versions")
+    warnings += ["recent-versions"] * len(rows.skipped)
+    if published is None or not is_instant(published):
+        published = None
+        warnings.append("last-published")
     latest = installed[0] if installed and installed[0] else next((version_name(v) for v in rows.versions if "latest" in v.tags), None)
-    return PackagePage(total_value, is_exact, display, [DailyCount(d, c) for d, c in daily], published, repository, latest, rows.versions)
+    if installed is None and latest is None:
+        warnings.append("latest-version")
+    return PackagePage(
+        total_value, is_exact, display, [DailyCount(d, c) for d, c in daily], published, repository, latest, rows.versions,
+        [ParseWarning(w, "") for w in warnings],
+    )
 
 
 def _marks_package(t: str) -> bool:
@@ -706,6 +733,8 @@ def versions_page(html: str) -> VersionsPage:
     rows.close()
     if package:
         raise ParseError("wrong-page", "package page")
+    if not rows.versions and rows.skipped:
+        raise ParseError(rows.skipped[0], "no row read")
     if not rows.versions and not empty:
         raise ParseError("wrong-page", "no rows")
-    return VersionsPage(rows.versions, pages.result())
+    return VersionsPage(rows.versions, pages.result(), [ParseWarning("version-row", "") for _ in rows.skipped])

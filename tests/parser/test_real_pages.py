@@ -9,6 +9,7 @@ import pytest
 from ghcr_stats.model import ParseError
 from tests.parser import reference as R
 from tests.parser.mutate import SAFE, mutate
+from tests.parser.test_differential import outcome
 
 PAGES = Path(__file__).parent / "real_pages"
 FULL, SIDEBAR_08, SIDEBAR_09 = "package-page-full-2026-08.html", "package-sidebar-2026-08.html", "package-sidebar-2026-09.html"
@@ -41,9 +42,10 @@ RECENT = [
     (1061803495, ["bcf30237ab4e0564778a165a85e2987d39d1e0e6"], 1),
 ]
 EXPECTED = {
-    FULL: {**AUGUST, "repository": "ICICLE-ai/icicle-insights", "latest": "c4ceb688093fd7a69caf99e7cb6730c1d92b2b66", "recent": RECENT},
-    SIDEBAR_08: {**AUGUST, "repository": None, "latest": None, "recent": []},
-    SIDEBAR_09: {**SEPTEMBER, "repository": None, "latest": None, "recent": []},
+    FULL: {**AUGUST, "repository": "ICICLE-ai/icicle-insights", "latest": "c4ceb688093fd7a69caf99e7cb6730c1d92b2b66", "recent": RECENT, "warnings": []},
+    # The sidebars are the statistics block alone: no install command, no versions to name one.
+    SIDEBAR_08: {**AUGUST, "repository": None, "latest": None, "recent": [], "warnings": ["latest-version"]},
+    SIDEBAR_09: {**SEPTEMBER, "repository": None, "latest": None, "recent": [], "warnings": ["latest-version"]},
 }
 
 
@@ -62,6 +64,7 @@ def assert_values(page, want):
     assert page.repository == want["repository"]
     assert page.latest_version == want["latest"]
     assert [(v.id, v.tags, v.downloads) for v in page.recent_versions] == want["recent"]
+    assert [w.field for w in page.warnings] == want["warnings"]
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
@@ -79,7 +82,7 @@ def test_the_latest_version_is_the_row_tagged_latest(parser):
 
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_the_reference_reads_the_same(parser, name):
-    assert R.package_page(read(name)) == parser.parse_package_page(read(name))
+    assert R.package_page(read(name)) == outcome(parser.parse_package_page, read(name))
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -93,14 +96,12 @@ def test_drift_on_the_real_page_changes_no_value(parser, seed):
     [
         # The decoys beside the total: without its label, no h3 title is taken for it.
         (lambda h: h.replace(">Total downloads<", ">Total<"), "not-found"),
-        (lambda h: h.replace('<h3 title="2026-07-29T00:36:30-07:00">', '<h3 title="11 days ago">'), "bad-value"),
         (lambda h: h.replace('<h3 title="248">248</h3>', '<h3 title="2,48">248</h3>'), "bad-value"),
         (lambda h: h.replace('data-merge-count="9" data-date="2026-07-25"', 'data-merge-count="nine" data-date="2026-07-25"'), "bad-value"),
-        # A row whose count is gone, and the page cut inside the versions list.
-        (lambda h: re.sub(r"\s2\s+(<span class=\"sr-only\">Version downloads)", r"\1", h, count=1), "not-found"),
+        # The page cut inside the versions list: the total and the chart come after it.
         (lambda h: h[: h.index("1061803495?tag=")], "not-found"),
     ],
-    ids=["no-total-label", "published-not-an-instant", "total-not-a-count", "bar-not-a-count", "row-without-count", "cut-in-versions"],
+    ids=["no-total-label", "total-not-a-count", "bar-not-a-count", "cut-in-versions"],
 )
 def test_broken_real_pages_are_errors(parser, edit, kind):
     html = edit(read(FULL))
@@ -108,3 +109,39 @@ def test_broken_real_pages_are_errors(parser, edit, kind):
     with pytest.raises(ParseError) as e:
         parser.parse_package_page(html)
     assert e.value.kind == kind
+
+
+LATEST = "c4ceb688093fd7a69caf99e7cb6730c1d92b2b66"
+
+
+@pytest.mark.parametrize(
+    "edit, field, changed",
+    [
+        # Last published as a human date, or its label gone.
+        (lambda h: h.replace('<h3 title="2026-07-29T00:36:30-07:00">', '<h3 title="Jul 29, 2026, 7:36 AM UTC">'), "last-published", {"published": None}),
+        (lambda h: h.replace("Last published", "Latest release"), "last-published", {"published": None}),
+        # No install command and no version tagged `latest`: nothing names the latest version.
+        (lambda h: h.replace("docker pull", "docker fetch").replace("?tag=latest", "?tag=newest"), "latest-version",
+         {"latest": None, "recent": [(RECENT[0][0], ["newest", LATEST], 2)] + RECENT[1:]}),
+        # A row whose count is gone, a row whose version id is no number: each skipped, the rest kept.
+        (lambda h: re.sub(r"\s2\s+(<span class=\"sr-only\">Version downloads)", r"\1", h, count=1), "recent-versions", {"recent": RECENT[1:]}),
+        (lambda h: h.replace("/1064871327?", "/99999999999999999999?"), "recent-versions", {"recent": RECENT[:1] + RECENT[2:]}),
+    ],
+    ids=["published-human-date", "published-missing", "latest-version-missing", "row-without-count", "row-id-overflows"],
+)
+def test_a_secondary_value_that_cannot_be_read_is_left_out_and_named(parser, edit, field, changed):
+    """The total and the 30 days still read exactly; the value is absent and the warning names it."""
+    html = edit(read(FULL))
+    assert html != read(FULL)
+    page = parser.parse_package_page(html)
+    want = {**EXPECTED[FULL], **changed, "warnings": [field]}
+    if want["published"] is None:
+        want["published_utc"] = None
+    assert_values(page, want)
+    assert R.package_page(html) == outcome(parser.parse_package_page, html)
+
+
+def test_a_missing_repository_is_no_warning(parser):
+    """A package need not be linked to a repository: its absence is not a change of markup."""
+    html = re.sub(r'href="(https://github\.com)?/ICICLE-ai/icicle-insights"', 'href="https://example.com/"', read(FULL))
+    assert_values(parser.parse_package_page(html), {**EXPECTED[FULL], "repository": None})

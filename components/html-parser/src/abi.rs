@@ -83,6 +83,10 @@ fn version(v: crate::TaggedVersion<'_>) -> wit::TaggedVersion {
     wit::TaggedVersion { id: v.id, tags: list(v.tags, string), downloads: v.downloads }
 }
 
+fn warning(w: crate::ParseWarning) -> wit::ParseWarning {
+    wit::ParseWarning { field: string(Cow::Borrowed(w.field)), message: string(Cow::Owned(w.message)) }
+}
+
 fn ok<T: Copy>(value: T) -> WitResult<T, wit::ParseError> {
     WitResult { tag: 0, payload: OkOrErr { ok: value } }
 }
@@ -108,6 +112,7 @@ pub extern "C" fn parse_package_page(ptr: *const u8, len: usize) -> *mut RetArea
             repository: option(page.repository),
             latest_version: option(page.latest_version),
             recent_versions: list(page.recent_versions, version),
+            warnings: list(page.warnings, warning),
         }),
         Err(e) => err(e),
     };
@@ -133,7 +138,11 @@ pub extern "C" fn parse_listing_page(ptr: *const u8, len: usize) -> *mut RetArea
 #[export_name = "ghcr-stats:html/parser@0.1.0#parse-versions-page"]
 pub extern "C" fn parse_versions_page(ptr: *const u8, len: usize) -> *mut RetArea {
     let result = match crate::parse_versions_page(input(ptr, len)) {
-        Ok(page) => ok(wit::VersionsPage { versions: list(page.versions, version), next_page: option(page.next_page) }),
+        Ok(page) => ok(wit::VersionsPage {
+            versions: list(page.versions, version),
+            next_page: option(page.next_page),
+            warnings: list(page.warnings, warning),
+        }),
         Err(e) => err(e),
     };
     ret(RetArea { versions: result })

@@ -8,6 +8,10 @@
 //! blobs, comments and templates are skipped by the tokenizer. A page that does not read as
 //! expected gives a `ParseError`, never a guessed number. Strings borrow from the input
 //! where no decoding was needed.
+//!
+//! Strict where it counts, lenient around it: the total and the 30-day series must read, or
+//! the page is an error; a secondary value that cannot be read (last published, the latest
+//! version, a row of tagged versions) is left out and named in the page's `warnings`.
 
 // Clippy's suggestions here (`is_some_and`, `is_multiple_of`) need Rust 1.70+; the crate
 // builds with Debian's 1.63.
@@ -58,6 +62,17 @@ pub struct PackagePage<'a> {
     pub latest_version: Option<Cow<'a, str>>,
     /// "Recent tagged image versions", as listed (newest first).
     pub recent_versions: Vec<TaggedVersion<'a>>,
+    /// The secondary values that could not be read, and why.
+    pub warnings: Vec<ParseWarning>,
+}
+
+/// A secondary value the page did not give as expected: left out, the page kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseWarning {
+    /// Which value: `last-published`, `latest-version`, `recent-versions`, `version-row`.
+    pub field: &'static str,
+    /// What was found instead, and why it could not be read.
+    pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +103,8 @@ pub struct TaggedVersion<'a> {
 pub struct VersionsPage<'a> {
     pub versions: Vec<TaggedVersion<'a>>,
     pub next_page: Option<Cow<'a, str>>,
+    /// The rows that could not be read (skipped).
+    pub warnings: Vec<ParseWarning>,
 }
 
 /// Why a page yielded no record; the text says what was expected.

@@ -16,6 +16,12 @@
 //!
 //! A label and what it labels may have only tags and whitespace between them: any other
 //! text cancels the label (so "total downloads" in prose never picks up a later heading).
+//!
+//! The total and the chart are what the page is read for: without them, or with them
+//! malformed, the page is an error. The rest is left out where it cannot be read, with a
+//! warning: last published (every package page has it), the latest version (where the page
+//! has no install command and no `latest` tag), each row of the recent versions. A missing
+//! repository is no warning: a package need not be linked to one.
 
 use crate::content::{is_blank, same_words, sub_str, text_is, Content, Node, TextOf};
 use crate::count::{parse_display, parse_exact, CountError};
@@ -24,7 +30,7 @@ pub use crate::install::install_command;
 use crate::paths::repo_link;
 use crate::tokenizer::Tag;
 use crate::version_rows::{version_name, Rows, LATEST_TAG};
-use crate::{DailyCount, PackagePage, ParseError};
+use crate::{DailyCount, PackagePage, ParseError, ParseWarning};
 use std::borrow::Cow;
 
 pub const TOTAL_LABEL: &str = "Total downloads";
@@ -116,7 +122,7 @@ impl<'a> Scan<'a> {
                 if tag.is(name) && !tag.self_closing {
                     self.recent = Recent::In(name, depth + 1);
                 }
-                self.rows.start(&tag)?;
+                self.rows.start(&tag);
             }
             Recent::Labelled if !tag.self_closing && is_list(&tag) => self.recent = Recent::In(tag.name, 1),
             _ => {}
@@ -192,7 +198,7 @@ impl<'a> Scan<'a> {
             if name.eq_ignore_ascii_case(list) {
                 if depth == 1 {
                     self.recent = Recent::Done;
-                    self.rows.close()?;
+                    self.rows.close();
                 } else {
                     self.recent = Recent::In(list, depth - 1);
                 }
@@ -228,7 +234,7 @@ impl<'a> Scan<'a> {
             return Ok(());
         }
         if let Recent::In(..) = self.recent {
-            self.rows.text(raw)?;
+            self.rows.text(raw);
         }
         if let Some(t) = self.total.as_mut() {
             if !t.closed {
@@ -274,7 +280,7 @@ impl<'a> Scan<'a> {
         Ok(())
     }
 
-    fn finish(self) -> Result<PackagePage<'a>, ParseError> {
+    fn finish(mut self) -> Result<PackagePage<'a>, ParseError> {
         if !self.package_page {
             return Err(ParseError::WrongPage(format!(
                 "not a package page: no \"{}\" label, no \"{}\" chart, no install command",
@@ -308,31 +314,52 @@ impl<'a> Scan<'a> {
             Chart::Labelled => return Err(ParseError::NotFound(format!("no svg right after \"{}\"", CHART_LABEL))),
             Chart::Unseen => return Err(ParseError::NotFound(format!("no \"{}\" chart", CHART_LABEL))),
         }
-        if let Recent::In(..) = self.recent {
-            return Err(ParseError::NotFound(format!("the \"{}\" list is not closed", VERSIONS_LABEL)));
-        }
         let mut daily = self.daily;
         daily.sort_by(|a, b| a.date.cmp(&b.date));
         if let Some(w) = daily.windows(2).find(|w| w[0].date == w[1].date) {
             return Err(ParseError::BadValue(format!("two chart bars for {}", w[0].date)));
         }
-        if let Some(when) = self.published.as_ref().filter(|w| !is_iso_instant(w)) {
-            return Err(ParseError::BadValue(format!("last published \"{}\" is not an ISO 8601 instant with an offset", when)));
+        let mut warnings = Vec::new();
+        let mut warn = |field: &'static str, message: String| warnings.push(ParseWarning { field, message });
+        if let Recent::In(..) = self.recent {
+            self.rows.abandon();
+            warn("recent-versions", format!("the \"{}\" list is not closed", VERSIONS_LABEL));
         }
+        for e in self.rows.skipped.drain(..) {
+            warn("recent-versions", format!("a row skipped: {}", e));
+        }
+        let last_published = match self.published {
+            Some(when) if is_iso_instant(&when) => Some(when),
+            Some(when) => {
+                warn("last-published", format!("\"{}\" is not an ISO 8601 instant with an offset", when));
+                None
+            }
+            None => {
+                warn("last-published", format!("no value after \"{}\"", PUBLISHED_LABEL));
+                None
+            }
+        };
         let recent = self.rows.versions;
-        let latest_version = match self.installed.flatten() {
-            Some(tag) => Some(Cow::Owned(tag)),
-            None => recent.iter().find(|v| v.tags.iter().any(|t| t == LATEST_TAG)).map(|v| version_name(v).clone()),
+        let latest_version = match self.installed {
+            Some(Some(tag)) => Some(Cow::Owned(tag)),
+            installed => {
+                let beside_latest = recent.iter().find(|v| v.tags.iter().any(|t| t == LATEST_TAG)).map(|v| version_name(v).clone());
+                if installed.is_none() && beside_latest.is_none() {
+                    warn("latest-version", "no install command, and no version tagged \"latest\"".into());
+                }
+                beside_latest
+            }
         };
         Ok(PackagePage {
             total_downloads,
             total_exact,
             display_total: Cow::Owned(display),
             daily_downloads: daily,
-            last_published: self.published,
+            last_published,
             repository: self.repository,
             latest_version,
             recent_versions: recent,
+            warnings,
         })
     }
 }
@@ -532,8 +559,47 @@ mod tests {
     fn last_published_from_the_h3_title() {
         let html = page(&SIDEBAR.replace(r#"<span>Last published</span> <relative-time datetime="2026-02-20T07:00:01Z">Feb 20</relative-time>"#, r#"<span>Last published</span><h3 title="2026-07-29T00:36:30-07:00">11 days ago</h3><span>Issues</span><h3 title="0">0</h3>"#));
         assert_eq!(parse(&html).unwrap().last_published.as_deref(), Some("2026-07-29T00:36:30-07:00"));
-        let bad = html.replace("2026-07-29T00:36:30-07:00", "yesterday");
-        assert!(matches!(parse(&bad), Err(ParseError::BadValue(m)) if m.contains("yesterday")));
+        assert!(parse(&html).unwrap().warnings.is_empty());
+    }
+
+    /// The fields of a page read whole, but for what each test changes.
+    fn fields(p: &PackagePage<'_>) -> (u64, bool, usize, Option<String>, Option<String>, usize) {
+        let opt = |s: &Option<Cow<'_, str>>| s.as_ref().map(|s| s.to_string());
+        (p.total_downloads, p.total_exact, p.daily_downloads.len(), opt(&p.repository), opt(&p.latest_version), p.recent_versions.len())
+    }
+
+    fn warned(p: &PackagePage<'_>) -> Vec<&'static str> {
+        p.warnings.iter().map(|w| w.field).collect()
+    }
+
+    #[test]
+    fn a_last_published_that_cannot_be_read_is_left_out_and_named() {
+        let html = page(SIDEBAR);
+        let whole = parse(&html).unwrap();
+        for (changed, says) in [
+            ("2026-02-20T07:00:01Z", "Nov 19, 2026, 3:04 PM UTC"),
+            (r#"datetime="2026-02-20T07:00:01Z""#, r#"data-x="1""#),
+            ("Last published", "Published"),
+        ] {
+            let html = page(&SIDEBAR.replace(changed, says));
+            let p = parse(&html).unwrap();
+            assert_eq!((fields(&p), p.last_published.clone()), (fields(&whole), None), "{}", says);
+            assert_eq!(warned(&p), vec!["last-published"], "{}", says);
+        }
+        let html = page(&SIDEBAR.replace("2026-02-20T07:00:01Z", "Nov 19, 2026, 3:04 PM UTC"));
+        let human = parse(&html).unwrap();
+        assert!(human.warnings[0].message.contains("Nov 19, 2026, 3:04 PM UTC"));
+    }
+
+    #[test]
+    fn a_latest_version_with_nothing_to_name_it_is_named_missing() {
+        let html = page(&SIDEBAR.replace("docker pull ghcr.io/fluxcd/flux-cli:v2.7.5", ""));
+        let p = parse(&html).unwrap();
+        assert_eq!((p.total_downloads, p.daily_downloads.len(), p.latest_version.clone()), (27_182_818_284, 2, None));
+        assert_eq!(warned(&p), vec!["latest-version"]);
+        // A digest is an install command with no tag: nothing is missing.
+        let digest = page(&SIDEBAR.replace("flux-cli:v2.7.5", "flux-cli@sha256:abc"));
+        assert!(parse(&digest).unwrap().warnings.is_empty());
     }
 
     #[test]
@@ -558,10 +624,17 @@ mod tests {
         // Without an install command, the tag beside `latest` names the latest version.
         let no_install = html.replace("docker pull ghcr.io/fluxcd/flux-cli:v2.7.5", "");
         assert_eq!(parse(&no_install).unwrap().latest_version.as_deref(), Some("v2.7.5"));
+        assert!(p.warnings.is_empty());
+        // A list cut short, a row without its count: the rows read are kept, the rest named.
         let cut = page(&format!("{}{}", recent.split("</ul>").next().unwrap(), SIDEBAR));
-        assert!(matches!(parse(&cut), Err(ParseError::NotFound(_))));
+        let cut = parse(&cut).unwrap();
+        assert_eq!((cut.total_downloads, cut.daily_downloads.len()), (27_182_818_284, 2));
+        assert_eq!(cut.recent_versions.iter().map(|v| v.id).collect::<Vec<_>>(), vec![9]);
+        assert_eq!(warned(&cut), vec!["recent-versions", "recent-versions"]);
         let uncounted = html.replace("<span>5</span>", "");
-        assert!(matches!(parse(&uncounted), Err(ParseError::NotFound(_))));
+        let uncounted = parse(&uncounted).unwrap();
+        assert_eq!(uncounted.recent_versions.iter().map(|v| v.id).collect::<Vec<_>>(), vec![9]);
+        assert!(matches!(&uncounted.warnings[..], [w] if w.field == "recent-versions" && w.message.contains("version 8")));
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //! (`…/<id>?tag=latest`, `…/<id>?tag=v1.2.3`); its downloads are the count text right before
 //! the label "Version downloads" (GitHub's screen-reader label), or, in rows without that
 //! label, the first count text outside its links ("1,234", "1,234 downloads").
+//!
+//! A row that cannot be read (a version id or a count that is no number, no count at all) is
+//! skipped, and why is kept in `skipped`: one odd row never costs the others.
 
 use crate::content::{collapse, sub_str, text_is};
 use crate::count::{parse_exact, CountError};
@@ -25,11 +28,15 @@ struct Row<'a> {
     last: Option<u64>,
     /// The count the "Version downloads" label names.
     labelled: Option<u64>,
+    /// Why the row cannot be read, once that is known.
+    broken: Option<ParseError>,
 }
 
 #[derive(Default)]
 pub struct Rows<'a> {
     pub versions: Vec<TaggedVersion<'a>>,
+    /// Why each row that could not be read was skipped, in page order.
+    pub skipped: Vec<ParseError>,
     row: Option<Row<'a>>,
     in_link: bool,
 }
@@ -51,19 +58,26 @@ impl<'a> Rows<'a> {
         self.row.is_some()
     }
 
-    pub fn start(&mut self, tag: &Tag<'a>) -> Result<(), ParseError> {
+    pub fn start(&mut self, tag: &Tag<'a>) {
         if !tag.is("a") {
-            return Ok(());
+            return;
         }
         let href = match tag.attr("href") {
             Some(h) => h,
-            None => return Ok(()),
+            None => return,
         };
         let (id, name) = match version_link(&href) {
             Some(v) => v,
-            None => return Ok(()),
+            None => return,
         };
-        let id = parse_exact(id).map_err(|e| bad_count(e, "version id", id))?;
+        let id = match parse_exact(id) {
+            Ok(id) => id,
+            Err(e) => {
+                self.close();
+                self.skipped.push(bad_count(e, "version id", id));
+                return;
+            }
+        };
         let name = match name {
             Cow::Borrowed(t) => sub_str(&href, t),
             Cow::Owned(t) => Cow::Owned(t),
@@ -73,11 +87,10 @@ impl<'a> Rows<'a> {
                 row.tags.push(name);
             }
         } else {
-            self.close()?;
-            self.row = Some(Row { id, tags: vec![name], first: None, last: None, labelled: None });
+            self.close();
+            self.row = Some(Row { id, tags: vec![name], first: None, last: None, labelled: None, broken: None });
         }
         self.in_link = true;
-        Ok(())
     }
 
     pub fn end(&mut self, name: &str) {
@@ -86,42 +99,51 @@ impl<'a> Rows<'a> {
         }
     }
 
-    pub fn text(&mut self, raw: &str) -> Result<(), ParseError> {
+    pub fn text(&mut self, raw: &str) {
         let row = match self.row.as_mut() {
-            Some(r) if !self.in_link => r,
-            _ => return Ok(()),
+            Some(r) if !self.in_link && r.broken.is_none() => r,
+            _ => return,
         };
         if crate::content::is_blank(raw) {
-            return Ok(());
+            return;
         }
         if text_is(raw, DOWNLOADS_LABEL) {
             match row.last {
                 Some(n) => row.labelled = Some(n),
-                None => return Err(ParseError::NotFound(format!("no count before \"{}\" for version {}", DOWNLOADS_LABEL, row.id))),
+                None => row.broken = Some(ParseError::NotFound(format!("no count before \"{}\" for version {}", DOWNLOADS_LABEL, row.id))),
             }
         } else {
             row.last = match count_text(raw) {
-                Some(n) => Some(n?),
+                Some(Ok(n)) => Some(n),
+                Some(Err(e)) => {
+                    row.broken = Some(e);
+                    None
+                }
                 None => None,
             };
             if row.first.is_none() {
                 row.first = row.last;
             }
         }
-        Ok(())
     }
 
-    /// Ends the open row, if any: its downloads must have been read.
-    pub fn close(&mut self) -> Result<(), ParseError> {
+    /// Ends the open row, if any: kept if its downloads were read, else skipped.
+    pub fn close(&mut self) {
         if let Some(row) = self.row.take() {
-            let downloads = match row.labelled.or(row.first) {
-                Some(n) => n,
-                None => return Err(ParseError::NotFound(format!("no download count for version {} (tag \"{}\")", row.id, row.tags[0]))),
-            };
-            self.versions.push(TaggedVersion { id: row.id, tags: row.tags, downloads });
+            match (row.broken, row.labelled.or(row.first)) {
+                (Some(e), _) => self.skipped.push(e),
+                (None, Some(downloads)) => self.versions.push(TaggedVersion { id: row.id, tags: row.tags, downloads }),
+                (None, None) => self.skipped.push(ParseError::NotFound(format!("no download count for version {} (tag \"{}\")", row.id, row.tags[0]))),
+            }
         }
         self.in_link = false;
-        Ok(())
+    }
+
+    /// Drops the open row, read only in part (its list was cut short).
+    pub fn abandon(&mut self) {
+        if let Some(row) = self.row.take() {
+            self.skipped.push(ParseError::NotFound(format!("the row of version {} is cut short", row.id)));
+        }
     }
 }
 
@@ -135,17 +157,38 @@ mod tests {
     use super::*;
     use crate::content::{Content, Node};
 
+    /// The rows read, or the first reason one was skipped.
     fn read(html: &str) -> Result<Vec<TaggedVersion<'_>>, ParseError> {
+        let rows = all(html);
+        match rows.skipped.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(rows.versions),
+        }
+    }
+
+    fn all(html: &str) -> Rows<'_> {
         let mut rows = Rows::default();
         for node in Content::new(html) {
             match node {
-                Node::Start(t) => rows.start(&t)?,
+                Node::Start(t) => rows.start(&t),
                 Node::End(n) => rows.end(n),
-                Node::Text(t) => rows.text(t)?,
+                Node::Text(t) => rows.text(t),
             }
         }
-        rows.close()?;
-        Ok(rows.versions)
+        rows.close();
+        rows
+    }
+
+    #[test]
+    fn a_row_that_cannot_be_read_is_skipped_and_the_others_kept() {
+        let html = REAL_ROW.replace("17,118", "n/a");
+        let rows = all(&html);
+        assert_eq!(rows.versions.iter().map(|v| (v.id, v.downloads)).collect::<Vec<_>>(), vec![(6, 3)]);
+        assert!(matches!(&rows.skipped[..], [ParseError::NotFound(m)] if m.contains("version 7")));
+        let big_id = REAL_ROW.replace("/7?tag=latest", "/99999999999999999999?tag=latest").replace("/7?tag=c4ce", "/99999999999999999999?tag=c4ce");
+        let rows = all(&big_id);
+        assert_eq!(rows.versions.iter().map(|v| v.id).collect::<Vec<_>>(), vec![6]);
+        assert_eq!(rows.skipped.len(), 2); // each of its two links
     }
 
     const REAL_ROW: &str = r#"<li class="Box-row"><a class="Label" href="/orgs/o/packages/container/n/7?tag=latest">latest</a>

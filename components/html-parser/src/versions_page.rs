@@ -6,7 +6,7 @@ use crate::listing_page::says_none;
 use crate::package_page::{install_command, TOTAL_LABEL};
 use crate::pagination::Pagination;
 use crate::version_rows::Rows;
-use crate::{ParseError, VersionsPage};
+use crate::{ParseError, ParseWarning, VersionsPage};
 
 pub fn parse(html: &str) -> Result<VersionsPage<'_>, ParseError> {
     let mut rows = Rows::default();
@@ -17,7 +17,7 @@ pub fn parse(html: &str) -> Result<VersionsPage<'_>, ParseError> {
         match node {
             Node::Start(tag) => {
                 pages.start(&tag);
-                rows.start(&tag)?;
+                rows.start(&tag);
             }
             Node::End(name) => {
                 pages.end(name);
@@ -31,18 +31,25 @@ pub fn parse(html: &str) -> Result<VersionsPage<'_>, ParseError> {
                 if rows.versions.is_empty() && !rows.open() && !empty_state {
                     empty_state = says_none(raw, &[b"no tagged versions", b"no versions"]);
                 }
-                rows.text(raw)?;
+                rows.text(raw);
             }
         }
     }
-    rows.close()?;
+    rows.close();
     if package_page {
         return Err(ParseError::WrongPage("a package page, not its versions".into()));
     }
-    if rows.versions.is_empty() && !empty_state {
-        return Err(ParseError::WrongPage("not a versions page: no links to tagged versions".into()));
+    if rows.versions.is_empty() {
+        // No row read: the page is not what it seems, whatever the reason for the first.
+        match rows.skipped.into_iter().next() {
+            Some(e) => return Err(e),
+            None if !empty_state => return Err(ParseError::WrongPage("not a versions page: no links to tagged versions".into())),
+            None => {}
+        }
+        return Ok(VersionsPage { versions: Vec::new(), next_page: pages.next()?, warnings: Vec::new() });
     }
-    Ok(VersionsPage { versions: rows.versions, next_page: pages.next()? })
+    let warnings = rows.skipped.into_iter().map(|e| ParseWarning { field: "version-row", message: format!("a row skipped: {}", e) }).collect();
+    Ok(VersionsPage { versions: rows.versions, next_page: pages.next()?, warnings })
 }
 
 #[cfg(test)]
@@ -64,9 +71,22 @@ mod tests {
     }
 
     #[test]
-    fn missing_or_bad_counts() {
-        assert!(matches!(parse(&ROWS.replace(" 1,234", " n/a")), Err(ParseError::NotFound(m)) if m.contains("v2.7.5")));
-        assert!(matches!(parse(&ROWS.replace("1,234", "99999999999999999999")), Err(ParseError::BadValue(_))));
+    fn a_row_that_cannot_be_read_is_skipped_and_named() {
+        let html = ROWS.replace(" 1,234", " n/a");
+        let page = parse(&html).unwrap();
+        assert_eq!(page.versions.iter().map(|v| v.id).collect::<Vec<_>>(), vec![9]);
+        assert!(matches!(&page.warnings[..], [ParseWarning { field: "version-row", message }] if message.contains("v2.7.5")));
+        let html = ROWS.replace("1,234", "99999999999999999999");
+        let page = parse(&html).unwrap();
+        assert!(matches!(&page.warnings[..], [w] if w.message.contains("overflows")));
+        assert!(parse(ROWS).unwrap().warnings.is_empty());
+    }
+
+    #[test]
+    fn with_no_row_readable_the_page_is_an_error() {
+        let none = ROWS.replace(" 1,234", " n/a").replace("27182818284 downloads", "many");
+        assert!(matches!(parse(&none), Err(ParseError::NotFound(m)) if m.contains("v2.7.5")));
+        assert!(matches!(parse(&ROWS.replace("1,234", "99999999999999999999").replace("27182818284 downloads", "")), Err(ParseError::BadValue(_))));
     }
 
     #[test]

@@ -62,3 +62,35 @@ fn full_page() {
         ]
     );
 }
+
+/// The real page with one secondary value broken: the total and the 30 days exact, the value
+/// left out, the warning naming it.
+fn secondary<'a>(html: &'a str, field: &str) -> PackagePage<'a> {
+    let p = parse_package_page(html).unwrap();
+    assert_eq!((p.total_downloads, p.total_exact), (248, true));
+    let nonzero = days(&[("07-13", 9), ("07-23", 4), ("07-25", 9), ("07-26", 2), ("07-28", 2), ("07-29", 3)]);
+    assert_eq!(series(&p), ("2026-07-10".into(), "2026-08-08".into(), 29, nonzero));
+    assert_eq!(p.warnings.iter().map(|w| w.field).collect::<Vec<_>>(), vec![field]);
+    p
+}
+
+#[test]
+fn a_human_date_for_last_published_is_left_out_and_named() {
+    let html = FULL.replace(r#"<h3 title="2026-07-29T00:36:30-07:00">"#, r#"<h3 title="Nov 19, 2026, 3:04 PM UTC">"#);
+    let p = secondary(&html, "last-published");
+    assert_eq!(p.last_published, None);
+    assert!(p.warnings[0].message.contains("Nov 19, 2026, 3:04 PM UTC"));
+    assert_eq!(p.recent_versions.len(), 5);
+}
+
+#[test]
+fn a_version_row_without_its_count_is_skipped_and_named() {
+    // The first row's count is the digits right before its first "Version downloads" label.
+    let at = FULL.find(r#"<span class="sr-only">Version downloads"#).unwrap();
+    let before = FULL[..at].trim_end();
+    let cut = before.trim_end_matches(|c: char| c.is_ascii_digit());
+    assert!(cut.len() < before.len(), "a count before the first label");
+    let html = format!("{}{}", cut, &FULL[at..]);
+    let p = secondary(&html, "recent-versions");
+    assert_eq!(p.recent_versions.iter().map(|v| v.id).collect::<Vec<_>>(), vec![1064871327, 1064843549, 1061842590, 1061803495]);
+}

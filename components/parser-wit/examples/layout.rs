@@ -43,13 +43,15 @@ fn main() {
                 last_published,
                 repository,
                 latest_version,
-                recent_versions
+                recent_versions,
+                warnings
             }
         ),
+        layout!("parse-warning", ParseWarning { field, message }),
         layout!("listed-package", ListedPackage { name, path, repository }),
         layout!("listing-page", ListingPage { packages, next_page }),
         layout!("tagged-version", TaggedVersion { id, tags, downloads }),
-        layout!("versions-page", VersionsPage { versions, next_page }),
+        layout!("versions-page", VersionsPage { versions, next_page, warnings }),
         layout!("parse-error", ParseError { tag, payload }),
         layout!("option<string>", StrOption { tag, payload }),
         layout!("result<package-page, parse-error>", PackagePageResult { tag, payload }),

@@ -74,6 +74,14 @@ pub struct PackagePage {
     pub repository: WitOption<WitStr>,
     pub latest_version: WitOption<WitStr>,
     pub recent_versions: WitList<TaggedVersion>,
+    pub warnings: WitList<ParseWarning>,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ParseWarning {
+    pub field: WitStr,
+    pub message: WitStr,
 }
 
 #[repr(C)]
@@ -104,6 +112,7 @@ pub struct TaggedVersion {
 pub struct VersionsPage {
     pub versions: WitList<TaggedVersion>,
     pub next_page: WitOption<WitStr>,
+    pub warnings: WitList<ParseWarning>,
 }
 
 /// `variant parse-error`: case 0 `wrong-page`, 1 `not-found`, 2 `bad-value`, each with a
