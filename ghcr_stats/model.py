@@ -134,6 +134,7 @@ class Versions:
     versions: list[tuple[str, int]]  # (tag, downloads), as the pages list them
     fetched_at: float
     complete: bool = True
+    warnings: list[ParseWarning] = field(default_factory=list)  # rows the pages gave that could not be read
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from . import urls
 from .host import Fetched, FetchError, Host, TooLarge
-from .model import AppError, ListingPage, NotFound, PackagePage, ParseError, VersionsPage
+from .model import AppError, ListingPage, NotFound, PackagePage, ParseError, ParseWarning, VersionsPage
 from .names import is_package
 
 MAX_PAGES = 50  # a listing longer than 50 pages is cut off, and marked incomplete
@@ -145,20 +145,22 @@ async def listing(host: Host, memory: Memory, owner: str) -> tuple[list[str], bo
     return names, complete and not refused
 
 
-async def versions(host: Host, memory: Memory, owner: str, package: str) -> tuple[list[tuple[str, int]], bool]:
-    """The package's tagged versions (tag, downloads) over all their pages, and whether
-    that is all of them."""
+async def versions(host: Host, memory: Memory, owner: str, package: str) -> tuple[list[tuple[str, int]], bool, list[ParseWarning]]:
+    """The package's tagged versions (tag, downloads) over all their pages, whether that is
+    all of them, and the rows skipped."""
     url, html = await _owner_page(
         host, memory, owner, lambda kind: urls.versions_url(host.settings.upstream, kind, owner, package),
         missing=f"no container package {package!r} for owner {owner!r}",
     )
     found: list[tuple[str, int]] = []
+    skipped: list[ParseWarning] = []
 
     def take(page: VersionsPage) -> None:
         found.extend((v.tag, v.downloads) for v in page.versions)
+        skipped.extend(page.warnings)
 
     complete = await _pages(host, memory, owner, url, html, host.parser.parse_versions_page, take)
-    return found, complete
+    return found, complete, skipped
 
 
 async def _owner_page(host: Host, memory: Memory, owner: str, url_of, missing: str) -> tuple[str, str]:

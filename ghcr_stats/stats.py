@@ -132,8 +132,8 @@ class Stats:
 
     def _versions(self, owner: str, name: str) -> Source[Versions]:
         async def fetch() -> Versions:
-            found, complete = await scrape.versions(self.host, self.memory, owner, name)
-            return Versions(owner, name, found, self.host.clock(), complete)
+            found, complete, skipped = await scrape.versions(self.host, self.memory, owner, name)
+            return Versions(owner, name, found, self.host.clock(), complete, skipped)
 
         return Source(
             f"versions:{owner}/{name}",

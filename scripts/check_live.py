@@ -4,7 +4,8 @@ changes its pages:
 
     make check-live PACKAGE=fluxcd/flux-cli
 
-Prints every field read and exits 1 when one is missing, 2 when the page could not be read.
+Prints every field read, and what the parser could not read and left out (its warnings);
+exits 1 when a field is missing or a warning was given, 2 when the page could not be read.
 `--upstream` points it elsewhere (the tests use a local stand-in for github.com).
 """
 
@@ -46,6 +47,8 @@ def main() -> int:
     print(f"{'url':>16}  {m.url}")
     missing = []
     for f in dataclasses.fields(m.page):
+        if f.name == "warnings":
+            continue
         value = getattr(m.page, f.name)
         if value is None or value == []:
             missing.append(f.name)
@@ -53,8 +56,10 @@ def main() -> int:
             days = [(d.date, d.count) for d in value]
             value = f"{len(days)} days, {days[0][0] if days else '-'} .. {days[-1][0] if days else '-'}, sum {m.page.last_30_days}"
         print(f"{f.name:>16}  {'MISSING' if f.name in missing else value}")
-    if missing:
-        print(f"check-live: missing: {', '.join(missing)}", file=sys.stderr)
+    for w in m.page.warnings:
+        print(f"{'warning':>16}  {w.field}: {w.message}")
+    if missing or m.page.warnings:
+        print(f"check-live: missing: {', '.join(missing)}; not read: {', '.join(w.field for w in m.page.warnings) or 'nothing'}", file=sys.stderr)
         return 1
     return 0
 

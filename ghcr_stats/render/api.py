@@ -29,6 +29,7 @@ def package(r: Reading, now: float) -> dict:
         "latest_version_downloads": latest.downloads if (latest := page.latest()) else None,
         "recent_versions": [asdict(v) for v in page.recent_versions],
         "last_published": page.last_published_utc(),
+        "parse_warnings": [asdict(w) for w in page.warnings],
         "url": m.url,
         "fetched_at": iso(m.fetched_at),
         "age_seconds": max(0, int(now - m.fetched_at)),
@@ -88,6 +89,7 @@ def versions(v: Versions, failure: AppError | None, now: float, histories: dict[
             for tag, n in v.versions
         ],
         "complete": v.complete,
+        "parse_warnings": [asdict(w) for w in v.warnings],
         "fetched_at": iso(v.fetched_at),
         "age_seconds": max(0, int(now - v.fetched_at)),
         "stale": failure is not None,

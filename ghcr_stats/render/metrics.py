@@ -14,6 +14,7 @@ _FAMILIES = (
     ("ghcr_stats_downloads_fell", "gauge", "1 if the last exact total read was lower than one read before (kept, but suspect)."),
     ("ghcr_stats_recent_downloads", "gauge", "Downloads over the 30 days of the package page's chart, today's included."),
     ("ghcr_stats_fetch_failures_total", "counter", "Failed reads of the package page, by reason."),
+    ("ghcr_stats_parse_warnings", "gauge", "Values the last read of the package page could not read and left out, by field (absent: none)."),
     ("ghcr_stats_last_success_timestamp_seconds", "gauge", "Unix time of the last successful read."),
 )
 
@@ -28,6 +29,9 @@ def render(tracked: list[Tracked]) -> str:
             samples["ghcr_stats_downloads_fell"].append(f"{labels} {int(m.total_fell)}")
             samples["ghcr_stats_recent_downloads"].append(f"{labels} {m.page.last_30_days}")
             samples["ghcr_stats_last_success_timestamp_seconds"].append(f"{labels} {m.fetched_at:.3f}")
+            fields = [w.field for w in m.page.warnings]
+            for f in sorted(set(fields)):
+                samples["ghcr_stats_parse_warnings"].append(labels[:-1] + f',field="{_escape(f)}"}} {fields.count(f)}')
         for reason, count in sorted(t.failures.by_reason.items()):
             reason_labels = labels[:-1] + f',reason="{_escape(reason)}"}}'
             samples["ghcr_stats_fetch_failures_total"].append(f"{reason_labels} {count}")

@@ -480,8 +480,12 @@ def _stats(st: _Style, pkg: Package, exact: bool, comma_title: bool) -> str:
     column, the 30-day chart."""
     first = []
     if pkg.last_published:
-        days = (END_DATE - _dt.date.fromisoformat(pkg.last_published[:10])).days
-        first.append(_stat(st, "label", "\n                Last published\n            ", _published_on_page(pkg, st.seed), f"{days} days ago"))
+        try:
+            days = (END_DATE - _dt.date.fromisoformat(pkg.last_published[:10])).days
+            title, text = _published_on_page(pkg, st.seed), f"{days} days ago"
+        except ValueError:  # GitHub changed how it writes the date: as given
+            title, text = pkg.last_published, "recently"
+        first.append(_stat(st, "label", "\n                Last published\n            ", title, text))
     first.append(_stat(st, "label", "Issues", "0", "0"))
     title = (_grouped(pkg.total) if comma_title else str(pkg.total)) if exact else None
     total = _stat(st, "total-label", "Total downloads", title, display_count(pkg.total))

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def upstream():
     catalog = fluxcd_catalog()
     catalog[1] = replace(catalog[1], repository=None)  # a page that lost a field
+    catalog[2] = replace(catalog[2], last_published="Nov 19, 2026, 3:04 PM UTC")  # one the parser cannot read
     with FakeGitHub(catalog) as gh:
         yield gh
 
@@ -47,6 +48,16 @@ def test_a_missing_field_is_named_and_exits_1(upstream):
     assert r.returncode == 1
     assert re.search(r"^ *repository  MISSING$", r.stdout, re.M)
     assert "missing: repository" in r.stderr
+
+
+def test_a_value_the_parser_left_out_is_printed_with_why_and_exits_1(upstream):
+    pkg = fluxcd_catalog()[2]
+    r = check_live(upstream, f"fluxcd/{pkg.name}")
+    assert r.returncode == 1
+    fields = dict(line.split(None, 1) for line in r.stdout.splitlines())
+    assert fields["total_downloads"] == str(pkg.total) and fields["last_published"] == "MISSING"
+    assert re.search(r'^ *warning  last-published: "Nov 19, 2026, 3:04 PM UTC" is not an ISO 8601 instant', r.stdout, re.M)
+    assert "not read: last-published" in r.stderr
 
 
 def test_an_unreadable_package_exits_2(upstream):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ghcr_stats.model import (
-    AppError, DailyCount, Failures, Listing, Measurement, OwnerReading, PackagePage, Reading,
+    AppError, DailyCount, Failures, Listing, Measurement, OwnerReading, PackagePage, ParseWarning, Reading,
     TaggedVersion, Tracked, Versions,
 )
 from ghcr_stats.render import api, badge, charts, dashboard, layout, metrics, package_view, qr, text_view
@@ -38,9 +38,14 @@ FLUX_CLI = Measurement(
                 [TaggedVersion(1002, ["latest", "v2.7.5"], 120_345), TaggedVersion(1001, ["v2.7.4"], 998_001)]),
     "https://github.com/fluxcd/flux2/pkgs/container/flux-cli", AT,
 )
-# GitHub's rounded total only, no repository or latest version, and markup-breaking text.
+# GitHub's rounded total only, no repository or latest version, and markup-breaking text;
+# two values the page gave that could not be read.
 ROUNDED = Measurement(
-    "fluxcd", "charts/flagger", PackagePage(1_200_000, False, "1.2M<&>", daily(14_200)),
+    "fluxcd", "charts/flagger",
+    PackagePage(1_200_000, False, "1.2M<&>", daily(14_200), warnings=[
+        ParseWarning("last-published", '"Nov 19, 2026, 3:04 PM <UTC>" is not an ISO 8601 instant with an offset'),
+        ParseWarning("latest-version", 'no install command, and no version tagged "latest"'),
+    ]),
     "https://github.com/orgs/fluxcd/packages/container/package/charts%2Fflagger", AT - 7200,
 )
 FELL = Measurement("fluxcd", "source-watcher", PackagePage(950, True, "950", daily(31)), "https://github.com/x", AT - 60, total_fell=True)
