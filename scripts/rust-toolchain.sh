@@ -11,15 +11,22 @@ if command -v rustup >/dev/null 2>&1 \
   exit 0
 fi
 
-# lld-14 provides /usr/bin/rust-lld, the wasm linker; libstd-rust-dev-wasm32 only recommends it.
-if "$(dirname "$0")/apt-install.sh" rustc cargo libstd-rust-dev-wasm32 lld-14; then
+# The wasm linker is /usr/bin/rust-lld, a link to Debian's LLVM lld: on Debian 12 the rustc
+# package makes it (to lld-14, which libstd-rust-dev-wasm32 only recommends), on Debian 13 the
+# rust-llvm package (to lld-19). Whatever it names is installed by that name.
+if "$(dirname "$0")/apt-install.sh" rustc cargo libstd-rust-dev-wasm32; then
+  [ -L /usr/bin/rust-lld ] || "$(dirname "$0")/apt-install.sh" rust-llvm || true
+  lld=$(readlink /usr/bin/rust-lld || true)
+  if [ -n "$lld" ] && [ ! -x /usr/bin/rust-lld ]; then
+    "$(dirname "$0")/apt-install.sh" "$(basename "$lld")" || true
+  fi
   if [ ! -x /usr/bin/rust-lld ]; then
-    echo "no wasm linker: /usr/bin/rust-lld is missing (Debian: apt-get install lld-14)" >&2
+    echo "no wasm linker: /usr/bin/rust-lld${lld:+ -> $lld} is missing (Debian: apt-get install ${lld:-lld})" >&2
     exit 1
   fi
   echo "CARGO=/usr/bin/cargo RUSTC=/usr/bin/rustc"
   exit 0
 fi
 echo "no Rust toolchain for wasm32-unknown-unknown: run 'rustup target add wasm32-unknown-unknown'" \
-     "or install Debian's rustc, cargo, libstd-rust-dev-wasm32 and lld-14" >&2
+     "or install Debian's rustc, cargo and libstd-rust-dev-wasm32 (and the lld that /usr/bin/rust-lld names)" >&2
 exit 1
