@@ -47,3 +47,18 @@ def test_the_edges_of_what_is_accepted():
     s = Settings.load({**DEFAULTS, **ints, "upstream": "http://127.0.0.1:8080", "clock": "store"}.__getitem__)
     assert (s.cache_ttl, s.max_concurrency, s.upstream, s.clock) == (1, 1, "http://127.0.0.1:8080", "store")
     assert Settings.load({**DEFAULTS, "upstream": "https://github.com/"}.__getitem__).upstream == "https://github.com/"
+
+
+def test_spin_watch_covers_every_source_make_build_reads():
+    import glob
+    import subprocess
+    import tomllib
+
+    with open("spin.toml", "rb") as f:
+        watch = tomllib.load(f)["component"]["ghcr-stats"]["build"]["watch"]
+    watched = {p for pattern in watch for p in glob.glob(pattern, recursive=True)}
+    tracked = subprocess.run(["git", "ls-files", "app.py", "ghcr_stats", "wit", "components"], capture_output=True, text=True, check=True).stdout.split()
+    # What the components' builds read: their sources, manifests and WIT (not their tests or examples).
+    built = [p for p in tracked if p.endswith((".py", ".rs", ".wit", "Cargo.toml")) and "/tests/" not in p and "/examples/" not in p]
+    assert len(built) > 30
+    assert [p for p in built if p not in watched] == []

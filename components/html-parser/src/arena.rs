@@ -20,7 +20,8 @@ pub struct Arena {
     end: Cell<usize>,
 }
 
-// wasm32-unknown-unknown runs one thread.
+// SAFETY: wasm32-unknown-unknown runs one thread, so the `Cell`s are never touched from two
+// at once.
 unsafe impl Sync for Arena {}
 
 #[global_allocator]
@@ -28,6 +29,7 @@ pub static ARENA: Arena = Arena { next: Cell::new(0), end: Cell::new(0) };
 
 impl Arena {
     fn base() -> usize {
+        // SAFETY: only the address of the linker's symbol is taken; nothing reads through it.
         unsafe { &__heap_base as *const u8 as usize }
     }
 
@@ -53,6 +55,9 @@ impl Arena {
     }
 }
 
+// SAFETY: every block handed out lies in addressable memory (`reserve`), is aligned as asked,
+// and does not overlap another live block: `next` only moves back over the latest block
+// (`dealloc`, `realloc`) or to the base at post-return, when the host holds none.
 unsafe impl GlobalAlloc for Arena {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if self.next.get() == 0 {
@@ -93,8 +98,12 @@ unsafe impl GlobalAlloc for Arena {
             self.next.set(end);
             return ptr;
         }
+        // SAFETY: `layout.align()` came from a valid `Layout`, and `GlobalAlloc::realloc`'s
+        // contract makes `new_size`, rounded up to it, no larger than `isize::MAX`.
         let new = self.alloc(Layout::from_size_align_unchecked(new_size, layout.align()));
         if !new.is_null() {
+            // SAFETY: `ptr` holds `layout.size()` bytes of a live block; `new` is a fresh block of
+            // `new_size` after every live one, so the two do not overlap.
             core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
         }
         new

@@ -1,12 +1,22 @@
 //! Download counts as GitHub writes them: exact ("1234", "1,234,567") and rounded for
 //! display ("950", "1.2K", "123M", "2.4B").
 
+use crate::ParseError;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CountError {
     /// Not a count at all.
     Invalid,
     /// More than `u64::MAX`.
     Overflow,
+}
+
+/// The parse error of a count (`what`, read as `value`) that is not one.
+pub fn bad_count(e: CountError, what: &str, value: &str) -> ParseError {
+    match e {
+        CountError::Overflow => ParseError::BadValue(format!("{} \"{}\" overflows 64 bits", what, value)),
+        CountError::Invalid => ParseError::BadValue(format!("{} \"{}\" is not a count", what, value)),
+    }
 }
 
 /// A rounded display value expanded: `value` is what it says, `step` the size of its last

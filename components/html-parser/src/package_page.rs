@@ -24,7 +24,7 @@
 //! repository is no warning: a package need not be linked to one.
 
 use crate::content::{is_blank, same_words, sub_str, text_is, Content, Node, TextOf};
-use crate::count::{parse_display, parse_exact, CountError};
+use crate::count::{bad_count, parse_display, parse_exact};
 use crate::install::Install;
 pub use crate::install::install_command;
 use crate::paths::repo_link;
@@ -361,13 +361,6 @@ impl<'a> Scan<'a> {
             recent_versions: recent,
             warnings,
         })
-    }
-}
-
-pub fn bad_count(e: CountError, what: &str, value: &str) -> ParseError {
-    match e {
-        CountError::Overflow => ParseError::BadValue(format!("{} \"{}\" overflows 64 bits", what, value)),
-        CountError::Invalid => ParseError::BadValue(format!("{} \"{}\" is not a count", what, value)),
     }
 }
 

@@ -8,8 +8,7 @@
 //! skipped, and why is kept in `skipped`: one odd row never costs the others.
 
 use crate::content::{collapse, sub_str, text_is};
-use crate::count::{parse_exact, CountError};
-use crate::package_page::bad_count;
+use crate::count::{bad_count, parse_exact, CountError};
 use crate::paths::version_link;
 use crate::tokenizer::Tag;
 use crate::{ParseError, TaggedVersion};
