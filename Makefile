@@ -39,7 +39,7 @@ COLLECT     ?= 300
 # 1.63 with its wasm32 std and linker, installed when missing); fails in one line when there is none.
 RUST_ENV     = rust_env=$$(scripts/rust-toolchain.sh) && export $$rust_env
 
-.PHONY: all setup setup-test build run test test-rust test-python golden mutation mutation-rust check-live screenshots bench bench-parser bench-service bench-versions bench-stale clean
+.PHONY: all setup setup-test build run demo test test-rust test-python golden mutation mutation-rust check-live screenshots bench bench-parser bench-service bench-versions bench-stale clean
 all: build
 
 ## Set-up ---------------------------------------------------------------------------------
@@ -111,6 +111,10 @@ $(SERVED_CWASM): $(SERVED)
 # SPIN_VARIABLE_<NAME> overrides a variable either way.
 run: setup build
 	$(PY) scripts/serve.py --listen $(ADDRESS):$(PORT) --state $(STATE) --collect $(COLLECT)
+
+# The app offline, against the tests' fake GitHub with a week of history (scripts/demo.py).
+demo: setup build
+	PYTHONPATH=$(CURDIR) $(PY) scripts/demo.py --listen $(ADDRESS):$(PORT)
 
 ## Test -----------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from urllib.parse import quote
 
 from ghcr_stats import service
 from ghcr_stats.config import Settings
@@ -22,7 +23,7 @@ def seed(store: KeyValue, upstream, parser, now: float, days: dict[str, list[int
     """For each package, one reading a day with the totals given (the last one `now`), then
     the owner page and each package's versions as of `now`. The upstream is left as it was."""
     clock = Clock(now - DAY * (max(len(t) for t in days.values()) - 1))
-    host = Host(Settings(upstream=upstream.url), HttpxHttp(), store, parser, clock)
+    host = Host(Settings(upstream=upstream.url, upstream_budget=1_000_000), HttpxHttp(), store, parser, clock)  # many reads in one (moved) minute
     original = dict(upstream.packages)
     try:
         for day in range(max(len(t) for t in days.values())):
@@ -30,13 +31,13 @@ def seed(store: KeyValue, upstream, parser, now: float, days: dict[str, list[int
                 if day < len(totals):
                     key = ("fluxcd", name)
                     upstream.packages[key] = replace(original[key], total=totals[day])
-                    _ok(host, f"/stats/{name}")
+                    _ok(host, f"/stats/{quote(name, safe='')}")
             clock.advance(DAY)
         clock.now = now
         upstream.packages.update(original)
         _ok(host, "/stats")
         for name in days:
-            _ok(host, f"/stats/{name}/versions")
+            _ok(host, f"/stats/{quote(name, safe='')}/versions")
     finally:
         upstream.packages.update(original)
 
