@@ -14,20 +14,21 @@ import re
 import sys
 import traceback
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import Awaitable, Callable
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from .config import Settings
 from .host import Host, StoreError
 from .model import AppError, OwnerReading, Reading
 from .names import InvalidName, check_owner, check_package
 from .numbers import short
-from .render import api, badge, dashboard, history_csv, layout, metrics, package_view, text_view
+from .render import api, badge, dashboard, layout, metrics, package_view, text_view
+from .render import history_csv as history_csv_view
 from .stats import Stats
 
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 STALE_MAX_AGE = 60  # seconds a client may keep a stale answer before asking again
-NEGOTIATED = ("", "packages")  # the first segments of the pages: HTML or text by `Accept`
 
 
 @dataclass(frozen=True)
@@ -44,32 +45,137 @@ class Response:
     body: bytes
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """A request, its target parsed once: the path, its segments (no empty ends) and the query."""
+
+    request: Request
+    url: SplitResult
+    segments: list[str]
+    query: dict[str, list[str]]
+
+    @classmethod
+    def parse(cls, request: Request) -> "Incoming":
+        url = urlsplit(request.uri)  # ValueError for "//[": an authority no URL can have
+        path = url.path.strip("/")
+        return cls(request, url, path.split("/") if path else [], parse_qs(url.query))
+
+    def wants_html(self) -> bool:
+        # Browsers name text/html; curl sends */*, and gets the text view.
+        return "text/html" in self.request.headers.get("accept", "")
+
+
+@dataclass
+class Context:
+    """What a handler is given: the host, the use cases, the parsed request, the route's params."""
+
+    host: Host
+    stats: Stats
+    incoming: Incoming
+    params: dict[str, list[str]]
+
+    @property
+    def owner(self) -> str:
+        return self.host.settings.owner
+
+    @property
+    def now(self) -> float:
+        return self.host.clock()
+
+
+Handler = Callable[[Context], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Route:
+    """A path template, the handler it leads to, the methods it takes, and the format of its
+    answers, errors included: `json` (the API), `page` (HTML or text by `Accept`), `badge`
+    (SVG), `shields` (shields.io's JSON).
+
+    A template is `/`-separated segments: literal ones; `{name}`, one segment; `{name:path}`,
+    one or more (a nested package name); the last may end in a literal suffix (`.svg`). A
+    template ending in `/` matches only a path that does; the others ignore a trailing `/`.
+    """
+
+    name: str
+    template: str
+    handler: Handler
+    format: str = "json"
+    methods: tuple[str, ...] = ("GET", "HEAD")
+
+    def match(self, incoming: Incoming) -> dict[str, list[str]] | None:
+        if self.template != "/" and self.template.endswith("/") and not incoming.url.path.endswith("/"):
+            return None
+        return _match(_pattern(self.template), incoming.segments)
+
+
+def _pattern(template: str) -> list[str]:
+    stripped = template.strip("/")
+    return stripped.split("/") if stripped else []
+
+
+def _match(pattern: list[str], segments: list[str]) -> dict[str, list[str]] | None:
+    """{param: the segments it took}, or None; literal suffixes are taken off what they end."""
+    if not pattern:
+        return {} if not segments else None
+    head, rest = pattern[0], pattern[1:]
+    if not head.startswith("{"):
+        return _match(rest, segments[1:]) if segments and segments[0] == head else None
+    name, _, suffix = head[1:].partition("}")
+    name, _, kind = name.partition(":")
+    widths = range(1, len(segments) - len(rest) + 1) if kind == "path" else [1]
+    for width in widths:
+        taken = segments[:width]
+        if len(taken) < width or (suffix and not taken[-1].endswith(suffix)):
+            continue
+        if (params := _match(rest, segments[width:])) is not None:
+            return {name: taken[:-1] + [taken[-1].removesuffix(suffix)], **params}
+    return None
+
+
 async def handle(host: Host, request: Request) -> Response:
     try:
-        urlsplit(request.uri)
-    except ValueError as e:  # "//[": an authority no URL can have; every reading of the URI would raise
+        incoming = Incoming.parse(request)
+    except ValueError as e:  # every reading of the URI would raise
         r = error(400, "bad-request", f"the request target cannot be read: {e}")
         return Response(r.status, r.headers, b"" if request.method == "HEAD" else r.body)
-    allowed = ("POST",) if _first_segment(request) == "refresh" else ("GET", "HEAD")
+    route, params = _route_of(incoming)
+    form = route.format if route else _format_of(incoming)
+    allowed = route.methods if route else ("GET", "HEAD")
     if request.method not in allowed:
-        r = _failure(request, 405, "method-not-allowed", f"{request.method} is not supported here; use {' or '.join(allowed)}")
+        r = _failure(incoming, form, 405, "method-not-allowed", f"{request.method} is not supported here; use {' or '.join(allowed)}")
         r.headers["allow"] = ", ".join(allowed)
         return r
     try:
-        response = await _route(host, Stats(host), request)
+        if route is None:
+            raise AppError(404, "no-route", f"no route for {incoming.url.path}; see README for the endpoints")
+        response = await route.handler(Context(host, Stats(host), incoming, params))
     except AppError as e:
-        response = _failure(request, e.status, e.code, e.message)
+        response = _failure(incoming, form, e.status, e.code, e.message)
     except StoreError as e:  # nothing stored could be read, or a write that no answer can do without
-        response = _failure(request, 503, "store-unavailable", str(e))
+        response = _failure(incoming, form, 503, "store-unavailable", str(e))
     except Exception:  # a bug must still answer: a handler that raises leaves the client hanging
         log_unexpected(request)
-        response = _failure(request, *INTERNAL_ERROR)
-    if _first_segment(request) in NEGOTIATED:
+        response = _failure(incoming, form, *INTERNAL_ERROR)
+    if form == "page":
         response.headers["vary"] = "Accept"  # HTML for a browser, text for curl: a cache must tell them apart
     response = _conditional(request, response)
     if request.method == "HEAD":
         response = Response(response.status, response.headers, b"")
     return response
+
+
+def _route_of(incoming: Incoming) -> tuple[Route | None, dict[str, list[str]]]:
+    for route in ROUTES:
+        if (params := route.match(incoming)) is not None:
+            return route, params
+    return None, {}
+
+
+def _format_of(incoming: Incoming) -> str:
+    """The format of a path no route matches: that of the routes under its first segment."""
+    head = incoming.segments[0] if incoming.segments else ""
+    return next((r.format for r in ROUTES if (_pattern(r.template) or [""])[0] == head), "json")
 
 
 async def after(host: Host) -> None:
@@ -92,84 +198,123 @@ async def after(host: Host) -> None:
         await asyncio.gather(*(run(w) for w in work))
 
 
-async def _route(host: Host, stats: Stats, request: Request) -> Response:
-    path = urlsplit(request.uri).path
-    segments = path.strip("/").split("/") if path.strip("/") else []
-    now = host.clock()
-    owner = host.settings.owner
-    match segments:
-        case []:
-            o = await stats.owner(owner)
-            by, rows = dashboard.sort(o.readings, parse_qs(urlsplit(request.uri).query).get("sort", [None])[0])
-            if _wants_html(request):
-                return _owner_ok(HTML, dashboard.render(o, by, rows, _self_url(request, host.settings)).encode(), host, o)
-            return _owner_ok(TEXT, text_view.owner(o, rows).encode(), host, o)
-        case ["packages", *rest] if len(rest) >= 2:
-            o, name = _package_path(owner, rest)
-            reading = await stats.package(o, name)
-            points, versions = stats.history(o, name), await _versions_if_any(stats, o, name)
-            me = _self_url(request, host.settings)
-            if _wants_html(request):
-                base = me.removesuffix(urlsplit(request.uri).path)
-                page = package_view.render(reading, points, versions, self_url=me, base_url=base)
-                return _package_ok(HTML, page.encode(), host, reading)
-            return _package_ok(TEXT, text_view.package(reading, points, versions, me).encode(), host, reading)
-        case ["livez"]:
-            return _alive()
-        case ["healthz"]:
-            # The store is written to, not only read: a full one is what an operator must see.
-            try:
-                stats.store.probe(now)
-            except StoreError as e:
-                return _json(503, {"status": "store-unwritable", "message": str(e)})
-            return _alive()
-        case ["metrics"]:
-            try:
-                await stats.owner(owner)
-            except AppError:
-                pass  # counted as fetch failures; /metrics still shows what is stored
-            body = metrics.render(stats.tracked()).encode()
-            return Response(200, {"content-type": metrics.CONTENT_TYPE, "cache-control": "no-store"}, body)
-        case ["refresh"]:
-            # Measurements due in this period of refresh_interval, made after this answer: asked
-            # again and again, it asks nothing more of the upstream.
-            due = stats.collect()
-            return _json(202, {"status": "accepted", "due": due, "refresh_interval": host.settings.refresh_interval})
-        case ["stats"]:
-            o = await stats.owner(owner)
-            return _owner_ok("application/json", _dump(api.owner(o, now)), host, o)
-        case ["stats", segment] if path.endswith("/"):
-            if (other := _owner(segment)) != owner and host.settings.other_owners != "all":
-                # Every package of any owner a stranger names: a cost without a bound.
-                raise AppError(404, "not-served", f"owner-wide views are served for {owner!r} only (the setting other_owners)")
-            o = await stats.owner(other)
-            return _owner_ok("application/json", _dump(api.owner(o, now)), host, o)
-        case ["stats", *rest] if len(rest) >= 2 and rest[-1] == "history.csv":
-            o, name = _package_path(owner, rest[:-1])
-            reading = await stats.package(o, name)
-            return _package_ok("text/csv; charset=utf-8", history_csv.render(stats.history(o, name)).encode(), host, reading)
-        case ["stats", *rest] if len(rest) >= 2 and rest[-1] == "history":
-            o, name = _package_path(owner, rest[:-1])
-            reading = await stats.package(o, name)  # measures once if never measured
-            points = stats.history(o, name)
-            body = _dump(api.history(o, name, points, host.settings.history_limit))
-            return _package_ok("application/json", body, host, reading)
-        case ["stats", *rest] if len(rest) >= 2 and rest[-1] == "versions":
-            o, name = _package_path(owner, rest[:-1])
-            v, failure = await stats.versions(o, name)
-            stale = failure is not None
-            body = _dump(api.versions(v, failure, now, stats.tag_histories(o, name)))
-            return _ok("application/json", body, host, f"{o}/{name}@{v.fetched_at}:{stale}", v.fetched_at, stale)
-        case ["stats", *rest]:
-            reading = await stats.package(*_package_path(owner, rest))
-            return _package_ok("application/json", _dump(api.package(reading, now)), host, reading)
-        case ["badge", *rest] if rest and rest[-1].endswith(".svg"):
-            label, message, stale, version, fetched_at = await _badge(stats, owner, rest[:-1] + [rest[-1].removesuffix(".svg")])
-            return _ok("image/svg+xml", badge.render(label, message, stale).encode(), host, version, fetched_at, stale)
-        case ["shields", *rest] if rest:
-            label, message, stale, version, fetched_at = await _badge(stats, owner, rest)
-            return _ok("application/json", _dump(api.shields(label, message, stale)), host, version, fetched_at, stale)
-    raise AppError(404, "no-route", f"no route for {path}; see README for the endpoints")
+# --- the handlers ---------------------------------------------------------------------------
+
+
+async def owner_page(c: Context) -> Response:
+    o = await c.stats.owner(c.owner)
+    by, rows = dashboard.sort(o.readings, c.incoming.query.get("sort", [None])[0])
+    if c.incoming.wants_html():
+        return _owner_ok(HTML, dashboard.render(o, by, rows, _self_url(c.incoming, c.host.settings)).encode(), c.host, o)
+    return _owner_ok(TEXT, text_view.owner(o, rows).encode(), c.host, o)
+
+
+async def package_page(c: Context) -> Response:
+    o, name = _package_path(c.owner, c.params["owner"] + c.params["name"])
+    reading = await c.stats.package(o, name)
+    points, versions = c.stats.history(o, name), await _versions_if_any(c.stats, o, name)
+    me = _self_url(c.incoming, c.host.settings)
+    if c.incoming.wants_html():
+        base = me.removesuffix(c.incoming.url.path)
+        page = package_view.render(reading, points, versions, self_url=me, base_url=base)
+        return _package_ok(HTML, page.encode(), c.host, reading)
+    return _package_ok(TEXT, text_view.package(reading, points, versions, me).encode(), c.host, reading)
+
+
+async def livez(c: Context) -> Response:
+    return _alive()
+
+
+async def healthz(c: Context) -> Response:
+    # The store is written to, not only read: a full one is what an operator must see.
+    try:
+        c.stats.store.probe(c.now)
+    except StoreError as e:
+        return _json(503, {"status": "store-unwritable", "message": str(e)})
+    return _alive()
+
+
+async def metrics_page(c: Context) -> Response:
+    try:
+        await c.stats.owner(c.owner)
+    except AppError:
+        pass  # counted as fetch failures; /metrics still shows what is stored
+    body = metrics.render(c.stats.tracked()).encode()
+    return Response(200, {"content-type": metrics.CONTENT_TYPE, "cache-control": "no-store"}, body)
+
+
+async def refresh(c: Context) -> Response:
+    # Measurements due in this period of refresh_interval, made after this answer: asked
+    # again and again, it asks nothing more of the upstream.
+    due = c.stats.collect()
+    return _json(202, {"status": "accepted", "due": due, "refresh_interval": c.host.settings.refresh_interval})
+
+
+async def owner_stats(c: Context) -> Response:
+    o = await c.stats.owner(c.owner)
+    return _owner_ok("application/json", _dump(api.owner(o, c.now)), c.host, o)
+
+
+async def other_owner_stats(c: Context) -> Response:
+    if (other := _owner(c.params["owner"][0])) != c.owner and c.host.settings.other_owners != "all":
+        # Every package of any owner a stranger names: a cost without a bound.
+        raise AppError(404, "not-served", f"owner-wide views are served for {c.owner!r} only (the setting other_owners)")
+    o = await c.stats.owner(other)
+    return _owner_ok("application/json", _dump(api.owner(o, c.now)), c.host, o)
+
+
+async def history_csv(c: Context) -> Response:
+    o, name = _package_path(c.owner, c.params["ref"])
+    reading = await c.stats.package(o, name)
+    return _package_ok("text/csv; charset=utf-8", history_csv_view.render(c.stats.history(o, name)).encode(), c.host, reading)
+
+
+async def history(c: Context) -> Response:
+    o, name = _package_path(c.owner, c.params["ref"])
+    reading = await c.stats.package(o, name)  # measures once if never measured
+    body = _dump(api.history(o, name, c.stats.history(o, name), c.host.settings.history_limit))
+    return _package_ok("application/json", body, c.host, reading)
+
+
+async def versions(c: Context) -> Response:
+    o, name = _package_path(c.owner, c.params["ref"])
+    v, failure = await c.stats.versions(o, name)
+    stale = failure is not None
+    body = _dump(api.versions(v, failure, c.now, c.stats.tag_histories(o, name)))
+    return _ok("application/json", body, c.host, f"{o}/{name}@{v.fetched_at}:{stale}", v.fetched_at, stale)
+
+
+async def package(c: Context) -> Response:
+    reading = await c.stats.package(*_package_path(c.owner, c.params["ref"]))
+    return _package_ok("application/json", _dump(api.package(reading, c.now)), c.host, reading)
+
+
+async def badge_svg(c: Context) -> Response:
+    label, message, stale, version, fetched_at = await _badge(c.stats, c.owner, c.params["ref"])
+    return _ok("image/svg+xml", badge.render(label, message, stale).encode(), c.host, version, fetched_at, stale)
+
+
+async def shields_json(c: Context) -> Response:
+    label, message, stale, version, fetched_at = await _badge(c.stats, c.owner, c.params["ref"])
+    return _ok("application/json", _dump(api.shields(label, message, stale)), c.host, version, fetched_at, stale)
+
+
+ROUTES = [
+    Route("owner-page", "/", owner_page, "page"),
+    Route("package-page", "/packages/{owner}/{name:path}", package_page, "page"),
+    Route("livez", "/livez", livez),
+    Route("healthz", "/healthz", healthz),
+    Route("metrics", "/metrics", metrics_page),
+    Route("refresh", "/refresh", refresh, methods=("POST",)),
+    Route("owner", "/stats", owner_stats),
+    Route("other-owner", "/stats/{owner}/", other_owner_stats),
+    Route("history-csv", "/stats/{ref:path}/history.csv", history_csv),
+    Route("history", "/stats/{ref:path}/history", history),
+    Route("versions", "/stats/{ref:path}/versions", versions),
+    Route("package", "/stats/{ref:path}", package),
+    Route("badge", "/badge/{ref:path}.svg", badge_svg, "badge"),
+    Route("shields", "/shields/{ref:path}", shields_json, "shields"),
+]
 
 
 async def _badge(stats: Stats, owner: str, segments: list[str]) -> tuple[str, str, bool, str, float]:
@@ -203,27 +348,17 @@ async def _versions_if_any(stats: Stats, owner: str, name: str):
         return None
 
 
-def _first_segment(request: Request) -> str:
-    return urlsplit(request.uri).path.strip("/").split("/")[0]
-
-
-def _wants_html(request: Request) -> bool:
-    # Browsers name text/html; curl sends */*, and gets the text view.
-    return "text/html" in request.headers.get("accept", "")
-
-
-def _failure(request: Request, status: int, code: str, message: str) -> Response:
+def _failure(incoming: Incoming, form: str, status: int, code: str, message: str) -> Response:
     """An error in the format of the endpoint asked for: an SVG badge for /badge, shields'
     error JSON for /shields, a page (or text) for the pages, JSON for the API."""
-    first = _first_segment(request)
     headers = {"cache-control": "no-store"}
-    if first == "badge":
+    if form == "badge":
         return Response(status, {**headers, "content-type": "image/svg+xml"}, badge.render("downloads", "unavailable", why=f"{code}: {message}").encode())
-    if first == "shields":
+    if form == "shields":
         return Response(status, {**headers, "content-type": "application/json"}, _dump(api.shields_error("downloads")))
-    if first in NEGOTIATED and _wants_html(request):
+    if form == "page" and incoming.wants_html():
         return Response(status, {**headers, "content-type": HTML}, layout.error_page(status, code, message).encode())
-    if first in NEGOTIATED:
+    if form == "page":
         return Response(status, {**headers, "content-type": TEXT}, f"{status} {code}: {message}\n".encode())
     return error(status, code, message)
 
@@ -252,20 +387,20 @@ def _package_path(default_owner: str, segments: list[str]) -> tuple[str, str]:
         raise AppError(400, "invalid-name", str(e)) from None
 
 
-def _self_url(request: Request, settings: Settings) -> str:
+def _self_url(incoming: Incoming, settings: Settings) -> str:
     """The URL the client asked for, as it would type it (for a page's QR code and links).
 
     X-Forwarded-Host and -Proto only where a proxy sets them (`forwarded_headers`): anyone can
     send them, and a shared cache would keep a page whose links point where they said. A host
     that is not a host name, with a port perhaps, is not used.
     """
-    url = urlsplit(request.uri)
+    url, headers = incoming.url, incoming.request.headers
     forwarded = settings.forwarded_headers == "trust"
-    scheme = (forwarded and request.headers.get("x-forwarded-proto", "").strip().lower()) or url.scheme or "http"
+    scheme = (forwarded and headers.get("x-forwarded-proto", "").strip().lower()) or url.scheme or "http"
     if scheme not in ("http", "https"):
         scheme = "http"
-    hosts = [request.headers.get("x-forwarded-host", "").split(",")[0].strip()] if forwarded else []
-    hosts += [request.headers.get("host", ""), url.netloc]
+    hosts = [headers.get("x-forwarded-host", "").split(",")[0].strip()] if forwarded else []
+    hosts += [headers.get("host", ""), url.netloc]
     host = next((h for h in hosts if _HOST.fullmatch(h)), "localhost")
     return f"{scheme}://{host}{url.path}" + (f"?{url.query}" if url.query else "")
 
