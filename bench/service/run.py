@@ -14,6 +14,7 @@ median over the rounds.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -73,6 +74,9 @@ def wrk(url: str, connections: int, seconds: float) -> dict:
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": ms("50%"), "p99": ms("99%")}
 
 
+QUIET_PER_CORE = 0.5  # the most load average a core may carry for a run to count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5)
@@ -89,20 +93,31 @@ def main() -> None:
             for path in PATHS:  # every answer measured is a cached one
                 assert httpx.get(app.url + path, timeout=60).status_code == 200
             upstream.reset_counts()
+            load_before = os.getloadavg()[0]
             for _ in range(args.rounds):
                 for c in CONNECTIONS:
                     runs.setdefault(("hello", c), []).append(wrk(hello.url + "/", c, args.seconds))
                     for path in PATHS:
                         runs.setdefault((path, c), []).append(wrk(app.url + path, c, args.seconds))
             assert upstream.count() == 0, "a measured request reached the upstream"
+            load_after = os.getloadavg()[0]
         finally:
             hello.stop()
 
     def median(key, field):
         return statistics.median(r[field] for r in runs[key])
 
+    cores = os.cpu_count() or 1
+    # The load before is the machine's; the load after is mostly this run's own (wrk and the
+    # server keep both cores busy), so it is printed, not judged.
+    quiet = load_before / cores <= QUIET_PER_CORE
     print(f"\nwasmtime serve, a fresh instance per request; {args.rounds} rounds of {args.seconds:g} s "
-          f"per cell, medians; owner of {len(owner_packages)} packages, all stored\n")
+          f"per cell, medians; owner of {len(owner_packages)} packages, all stored; "
+          f"load average {load_before:.2f} before, {load_after:.2f} after, {cores} cores")
+    if not quiet:
+        print(f"NOT REPRESENTATIVE: the load average was above {QUIET_PER_CORE} a core, which slows the "
+              "hello-world most and pushes every ratio towards 1; run it again on a quiet machine")
+    print()
     print("| handler | connections | requests/s | p50 ms | p99 ms | ÷ hello-world |")
     print("|---|---|---|---|---|---|")
     for c in CONNECTIONS:
