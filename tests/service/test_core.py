@@ -12,8 +12,6 @@ from ghcr_stats import service
 from testkit.parser import WasmtimeParser
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Fetched, Host
-from ghcr_stats.scrape import MAX_REDIRECTS
-from ghcr_stats.stats import FAILURES_BEFORE_BACKOFF
 from testkit.fakegithub.pages import Package, fluxcd_catalog, tagged_versions
 from testkit.fakegithub.server import FakeGitHub
 from testkit.cpython import Clock, DictKV, HttpxHttp, serve, sleeper
@@ -268,7 +266,7 @@ def test_stale_answers_expire_quickly_and_fresh_ones_with_the_ttl(host, upstream
     upstream.fail("helm-controller", "503")
     stale = get(host, "/stats/helm-controller")
     assert body(stale)["stale"] is True and body(stale)["age_seconds"] == host.settings.cache_ttl + 5
-    assert stale.headers["cache-control"] == f"public, max-age={service.STALE_MAX_AGE}"
+    assert stale.headers["cache-control"] == "public, max-age=60"
     assert stale.headers["etag"] != fresh.headers["etag"]
 
 
@@ -290,7 +288,7 @@ def test_versions_over_every_page_cached_and_stale_on_failure(host, upstream):
     stale = body(stale_r)
     assert stale["stale"] is True and stale["versions"] == v["versions"]
     assert stale["stale_reason"]["code"] == "upstream-status"
-    assert stale_r.headers["cache-control"] == f"public, max-age={service.STALE_MAX_AGE}"
+    assert stale_r.headers["cache-control"] == "public, max-age=60"
     assert stale_r.headers["etag"] != r.headers["etag"]
 
 
@@ -438,12 +436,12 @@ def test_during_an_outage_an_expired_package_asks_a_few_times_per_failure_backof
     for _ in range(20):
         r = body(get(host, "/stats/flux-cli"))
         assert r["stale"] is True
-    assert upstream.count() == FAILURES_BEFORE_BACKOFF  # not 20
+    assert upstream.count() == 3  # three failures start the back-off; not 20
     assert r["stale_reason"]["code"] == "upstream-backoff"
     assert r["stale_reason"]["message"].startswith(reason)
     assert re.search(r"; not asking the upstream again for \d+ s$", r["stale_reason"]["message"])
     assert get(host, "/stats/helm-controller").status == 502  # nothing stored: the outage, said
-    assert upstream.count() == FAILURES_BEFORE_BACKOFF
+    assert upstream.count() == 3
     host.clock.advance(host.settings.failure_backoff)
     upstream.heal()
     last = {"500": "upstream-status", "503": "upstream-status", "reset": "upstream-unreachable"}[mode]
@@ -580,7 +578,7 @@ def test_an_owner_answers_etag_follows_its_data_and_a_stale_one_expires_quickly(
     upstream.fail("flagger", "503")
     stale = get(host, "/stats")
     assert body(stale)["stale"] is True and stale.headers["etag"] != changed.headers["etag"]
-    assert stale.headers["cache-control"] == f"public, max-age={service.STALE_MAX_AGE}"
+    assert stale.headers["cache-control"] == "public, max-age=60"
 
 
 @pytest.mark.parametrize(
@@ -677,7 +675,6 @@ def test_a_listing_keeps_container_packages_once_each(host):
 
 @pytest.mark.parametrize("method,path", [("parse_listing_page", "/stats"), ("parse_versions_page", "/stats/flux-cli/versions")])
 def test_a_list_longer_than_max_pages_is_cut_off_and_marked_incomplete(host, upstream, method, path):
-    from ghcr_stats.scrape import MAX_PAGES
 
     host.settings = replace(host.settings, upstream_budget=100_000)  # fifty pages in one minute
     parsed = []
@@ -691,7 +688,7 @@ def test_a_list_longer_than_max_pages_is_cut_off_and_marked_incomplete(host, ups
     host.parser = Rewritten(host.parser, change)
     r = body(get(host, path))
     assert r["complete"] is False
-    assert len(parsed) == MAX_PAGES
+    assert len(parsed) == 50  # docs/operations.md: cut off at 50 pages
 
 
 def test_a_relative_next_link_on_a_versions_page_is_read_from_that_page(host, upstream):
@@ -729,7 +726,7 @@ class Hops:
         return Fetched(302, {"location": f"{self.upstream}/fluxcd/flux2/pkgs/container/flux-cli" if last else nxt}, b"")
 
 
-@pytest.mark.parametrize("n,status", [(MAX_REDIRECTS, 200), (MAX_REDIRECTS + 1, 502)])
+@pytest.mark.parametrize("n,status", [(5, 200), (6, 502)])  # "at most 5 in a row"
 def test_redirects_are_followed_up_to_the_limit(host, upstream, n, status):
     host.http = Hops(host.http, upstream.url, n)
     r = get(host, "/stats/flux-cli")
@@ -737,7 +734,7 @@ def test_redirects_are_followed_up_to_the_limit(host, upstream, n, status):
     if status == 502:
         assert body(r)["error"] == {
             "code": "too-many-redirects",
-            "message": f"{upstream.url}/orgs/fluxcd/packages/container/package/flux-cli: more than {MAX_REDIRECTS} redirects",
+            "message": f"{upstream.url}/orgs/fluxcd/packages/container/package/flux-cli: more than 5 redirects",
         }
 
 

@@ -11,7 +11,6 @@ import pytest
 from ghcr_stats.host import StoreError
 from ghcr_stats.model import Versions
 from ghcr_stats.store import SCHEMA, Store
-from ghcr_stats.stats import FAILURES_BEFORE_BACKOFF
 from testkit.cpython import DictKV
 from tests.service.test_core import body, get, host, parser, upstream  # noqa: F401 (fixtures)
 
@@ -127,7 +126,7 @@ def test_a_store_that_cannot_be_read_answers_503_in_the_endpoints_format(host):
 @pytest.mark.parametrize("mode, reason", [("huge", "too-large"), ("gzip", "undecodable-encoding")])
 def test_an_unusable_page_is_its_own_reason_and_trips_no_back_off(host, upstream, mode, reason):
     upstream.fail("flagger", mode)
-    for _ in range(FAILURES_BEFORE_BACKOFF + 1):
+    for _ in range(3 + 1):  # three failures start the back-off
         r = get(host, "/stats/flagger")
         assert r.status == 502 and body(r)["error"]["code"] == reason
     assert get(host, "/stats/flux-cli").status == 200  # every other package is still read

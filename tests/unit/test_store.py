@@ -1,7 +1,9 @@
 import json
 
 from ghcr_stats.model import Backoff, DailyCount, Measurement, PackagePage, TaggedVersion
-from ghcr_stats.store import MISSING_LIMIT, SCHEMA, Store
+from ghcr_stats.store import SCHEMA, Store
+
+MISSING_LIMIT = 256  # docs/operations.md: 404s "kept in one map of at most 256 names"
 from testkit.cpython import DictKV
 
 
