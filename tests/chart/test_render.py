@@ -103,6 +103,9 @@ def test_defaults_make_one_replica_on_spins_default_store(rendered):
     assert "runtimeConfig" not in spec  # Spin's default store
     assert r.kinds() == {"SpinApp", "CronJob", "Pod"}  # the schedule; the Pod is the `helm test` hook
     assert r.one("Pod")["metadata"]["annotations"]["helm.sh/hook"] == "test"
+    # `helm test` asks /healthz through the Service the operator makes for the SpinApp.
+    env = {e["name"]: e["value"] for e in r.one("Pod")["spec"]["containers"][0]["env"]}
+    assert env["URL"] == f"http://{RELEASE}:80/healthz"
     # Not /healthz: a full store must not take every replica out of the Service, nor restart it.
     assert spec["checks"]["readiness"]["httpGet"]["path"] == spec["checks"]["liveness"]["httpGet"]["path"] == "/livez"
 
@@ -191,6 +194,12 @@ def test_three_replicas_with_the_bundled_redis(rendered):
     policy = r.one("NetworkPolicy", "ghcr-stats-redis")
     allowed = policy["spec"]["ingress"][0]["from"][0]["podSelector"]["matchLabels"]
     assert allowed.items() <= r.spinapp["spec"]["podLabels"].items()
+    # The port it opens is the one Redis listens on, named in its container.
+    (port,) = policy["spec"]["ingress"][0]["ports"]
+    container = r.one("Deployment", "ghcr-stats-redis")["spec"]["template"]["spec"]["containers"][0]
+    assert {(p["name"], p["containerPort"]) for p in container["ports"]} == {(port["port"], 6379)}
+    assert port["protocol"] == "TCP"
+    assert policy["spec"]["podSelector"]["matchLabels"].items() <= r.one("Deployment", "ghcr-stats-redis")["spec"]["template"]["metadata"]["labels"].items()
     assert not r.of("PersistentVolumeClaim")
 
 
@@ -252,6 +261,7 @@ def test_the_charts_own_service_when_asked(rendered):
     r = rendered["own-service-and-ingress"]
     svc = r.one("Service", "ghcr-stats-http")
     assert svc["spec"]["type"] == "LoadBalancer"
+    assert svc["spec"]["loadBalancerSourceRanges"] == ["10.0.0.0/8"]  # only those may reach it
     assert svc["spec"]["ports"][0]["targetPort"] == 80
     backend = r.one("Ingress")["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
     assert backend == {"name": "ghcr-stats-http", "port": {"number": 80}}
