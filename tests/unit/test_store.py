@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 
 from ghcr_stats.model import Backoff, DailyCount, Measurement, PackagePage, TaggedVersion
 from ghcr_stats.store import SCHEMA, Store
@@ -89,6 +90,16 @@ def test_a_falling_exact_total_is_kept_and_flagged():
     assert kept.total_fell is True and store.latest("fluxcd", "flux-cli") == kept
     assert store.history("fluxcd", "flux-cli") == [(1.0, 950), (2.0, 10, True)]
     assert store.record(measurement(960, 3.0)).total_fell is False
+
+
+def test_a_rounded_total_below_an_exact_one_has_not_fallen():
+    """GitHub rounds "1.2K" down from 1,249: only an exact total can be said to fall (what
+    feeds ghcr_stats_downloads_fell, and so a page)."""
+    store = Store(DictKV(), history_limit=10)
+    store.record(measurement(1249, 1.0))
+    rounded = replace(measurement(1200, 2.0), page=PackagePage(1200, False, "1.2K", [DailyCount("2026-11-01", 3)]))
+    assert store.record(rounded).total_fell is False
+    assert store.history("fluxcd", "flux-cli") == [(1.0, 1249), (2.0, 1200)]
 
 
 def test_an_unchanged_total_has_not_fallen():
