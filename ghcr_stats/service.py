@@ -8,6 +8,7 @@ them alike.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import re
@@ -109,12 +110,14 @@ class Route:
         return _match(_pattern(self.template), incoming.segments)
 
 
-def _pattern(template: str) -> list[str]:
+@functools.cache
+def _pattern(template: str) -> tuple[str, ...]:
+    """A template's segments, split once (the router matches each request against every route)."""
     stripped = template.strip("/")
-    return stripped.split("/") if stripped else []
+    return tuple(stripped.split("/")) if stripped else ()
 
 
-def _match(pattern: list[str], segments: list[str]) -> dict[str, list[str]] | None:
+def _match(pattern: tuple[str, ...], segments: list[str]) -> dict[str, list[str]] | None:
     """{param: the segments it took}, or None; literal suffixes are taken off what they end."""
     if not pattern:
         return {} if not segments else None

@@ -95,10 +95,11 @@ class Stats:
             return value is None or not since <= value.fetched_at <= now
 
         listing = self.store.listing(s.owner)
-        mine = [(s.owner, n) for n in listing.packages] if listing else []
+        latest = {(s.owner, n): self.store.latest(s.owner, n) for n in (listing.packages if listing else [])}
         others = (tuple(key.split("/", 1)) for key in self.store.index() if not key.startswith(f"{s.owner}/"))
-        ever_read = islice((o for o in others if self.store.latest(*o) is not None), SCHEDULED_OTHERS)
-        todo = [(o, n) for o, n in mine + list(ever_read) if due(self.store.latest(o, n))]
+        read = ((o, self.store.latest(*o)) for o in others)
+        latest.update(islice(((o, m) for o, m in read if m is not None), SCHEDULED_OTHERS))
+        todo = [(o, n) for (o, n), m in latest.items() if due(m)]
         for o, n in todo:
             self._claim_behind(self._package(o, n))
         if due(listing) and (token := self._claim(f"listing:{s.owner}")):
@@ -213,7 +214,7 @@ class Stats:
             # Kept before the lease is given back: a waiter that sees it gone reads the value.
             kept = source.keep(value := await source.fetch()) or value
         except NotFound:
-            self._remember_missing(key)
+            self.memory.found_missing(key)
             raise
         except StoreError as e:
             raise _unwritable(e) from None
@@ -227,11 +228,9 @@ class Stats:
         if backoff := self.memory.leave_alone():
             return backoff
         try:
-            token = self._claim(source.key)
+            self._claim_behind(source)
         except StoreError as e:
             return _unwritable(e)
-        if token is not None:
-            self._behind(source, token)
         last = self.store.last_failure(source.key)
         if last is not None and last[0] >= fetched_at:
             return last[1]  # the last refresh failed; this one may too
@@ -264,7 +263,7 @@ class Stats:
             try:
                 source.keep(await source.fetch())
             except NotFound:
-                self._remember_missing(key)
+                self.memory.found_missing(key)
             except AppError as e:
                 self.store.set_last_failure(key, now, e)
                 source.failed(e)
@@ -272,10 +271,6 @@ class Stats:
                 lease.give_back(self.store, key, token)
         except StoreError as e:
             print(f"ghcr-stats: the refresh of {key!r} could not be kept: {e}", file=sys.stderr)
-
-    def _remember_missing(self, key: str) -> None:
-        now = self.host.clock()
-        self.store.set_missing(key, now, forget_before=now - self.host.settings.cache_ttl)
 
     def _from_store(self, key: str, stored: T | None, gone: str) -> tuple[T, AppError | None] | None:
         """The answer the store holds without asking the upstream: a fresh value, or a 404 it
@@ -326,8 +321,12 @@ class UpstreamMemory:
         return 0 <= self.host.clock() - self.store.missing_since(f"owner:{owner}") < self.host.settings.cache_ttl
 
     def found_no_owner(self, owner: str) -> None:
+        self.found_missing(f"owner:{owner}")
+
+    def found_missing(self, key: str) -> None:
+        """The upstream answered 404 for `key`: remembered for the TTL (the older ones forgotten)."""
         now = self.host.clock()
-        self.store.set_missing(f"owner:{owner}", now, forget_before=now - self.host.settings.cache_ttl)
+        self.store.set_missing(key, now, forget_before=now - self.host.settings.cache_ttl)
 
     def leave_alone(self) -> AppError | None:
         s = self.host.settings
