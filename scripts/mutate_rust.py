@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
-"""Hand-made mutations of the parser crate (components/html-parser/src) and of the layout its
-results are written through (components/parser-wit/src), each a bug the tests
+"""Hand-made mutations of the parser crate (components/html-parser/src), each a bug the tests
 must catch: `make test-rust` (the crate's own tests) and the parser's Python tests against the
-component rebuilt with the mutation (`make build/html-parser.wasm`, then pytest on tests/parser
-and the WIT layout test). Writes the result to tests/mutation/rust-report.md and exits 1 if a
+component rebuilt with the mutation (`make build/html-parser.wasm`, then pytest on tests/parser). Writes the result to tests/mutation/rust-report.md and exits 1 if a
 mutation survives both, 2 if one no longer applies or does not compile.
 
 Each mutation is one exact replacement that must match exactly once, so a refactor that moves
@@ -24,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# Mutated files are named from here: `html-parser/src/…`, `parser-wit/src/…`.
+# Mutated files are named from here: `html-parser/src/…`.
 SRC = ROOT / "components"
 REPORT = ROOT / "tests/mutation/rust-report.md"
 MAKE = os.environ.get("MAKE", "make")
-PYTHON_TESTS = ["tests/parser", "tests/build/test_wit_layout.py"]
+PYTHON_TESTS = ["tests/parser"]
 # A mutation that makes a suite loop counts as caught, after this long.
 TIMEOUT = 900
 
@@ -116,22 +114,16 @@ MUTATIONS = [
         "n = n.wrapping_mul(10).wrapping_add((c - b'0') as u64);",
     ),
     Mutation(
-        "abi-fields-swapped", "the lowering puts the repository where last-published goes, and back",
-        "html-parser/src/abi.rs",
-        "last_published: option(page.last_published),\n            repository: option(page.repository),",
-        "last_published: option(page.repository),\n            repository: option(page.last_published),",
+        "export-fields-swapped", "the export puts the repository where last-published goes, and back",
+        "html-parser/src/component.rs",
+        "last_published: page.last_published.map(Cow::into_owned),\n            repository: page.repository.map(Cow::into_owned),",
+        "last_published: page.repository.map(Cow::into_owned),\n            repository: page.last_published.map(Cow::into_owned),",
     ),
     Mutation(
-        "abi-layout-reordered", "the package-page mirror's first two fields swap places (offsets move)",
-        "parser-wit/src/lib.rs",
-        "pub total_downloads: u64,\n    pub total_exact: bool,",
-        "pub total_exact: bool,\n    pub total_downloads: u64,",
-    ),
-    Mutation(
-        "abi-error-case", "`not-found` is lowered as case 2 (`bad-value`)",
-        "html-parser/src/abi.rs",
-        "ParseError::NotFound(m) => (1, m),",
-        "ParseError::NotFound(m) => (2, m),",
+        "export-error-case", "`not-found` is exported as `bad-value`",
+        "html-parser/src/component.rs",
+        "crate::ParseError::NotFound(m) => wit::ParseError::NotFound(m),",
+        "crate::ParseError::NotFound(m) => wit::ParseError::BadValue(m),",
     ),
 ]
 
@@ -173,7 +165,7 @@ def report(results: list[dict], seconds: float) -> str:
         "# Mutations of the Rust parser",
         "",
         "The last run of `make mutation-rust` (`scripts/mutate_rust.py`): each mutation of",
-        "`components/html-parser/src` (and of the layout in `components/parser-wit/src`) against the",
+        "`components/html-parser/src` against the",
         "crate's tests (`make test-rust`) and the Python tests on the rebuilt component",
         f"(`pytest {' '.join(PYTHON_TESTS)}`).",
         "",

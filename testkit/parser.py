@@ -2,7 +2,7 @@
 
 Tests, benchmarks and tools use it where the app runs outside Spin. The component is compiled
 once and one instance serves every call (the parser keeps no state between calls: its
-post-return empties the memory a call used); `fresh()` instantiates per call instead, as Spin
+post-return frees what a call returned); `fresh()` instantiates per call instead, as Spin
 does per request. wasmtime-py hands results over as records with the WIT's hyphenated field
 names; `ghcr_stats.model.build` makes the model's records of them, as it does inside Spin.
 """

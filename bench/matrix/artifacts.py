@@ -106,24 +106,6 @@ def hello_browser() -> Path:
 
 
 @cache
-def _wasi_rust() -> tuple[dict, str]:
-    """(environment, target) of a Rust toolchain with the std for WASI preview 1."""
-    rustup = shutil.which("rustup")
-    if rustup:
-        installed = subprocess.run([rustup, "target", "list", "--installed"], capture_output=True, text=True).stdout.split()
-        for target in ("wasm32-wasip1", "wasm32-wasi"):
-            if target in installed:
-                which = lambda tool: _run([rustup, "which", tool]).strip()  # noqa: E731
-                return {"CARGO": which("cargo"), "RUSTC": which("rustc")}, target
-    if not Path("/usr/lib/rustlib/wasm32-wasi").is_dir():
-        # Installs Debian's rustc and wasm32 std when run as root (see the script).
-        subprocess.run([ROOT / "scripts" / "rust-toolchain.sh"], capture_output=True)
-    if Path("/usr/lib/rustlib/wasm32-wasi").is_dir() and Path("/usr/bin/cargo").exists():
-        return {"CARGO": "/usr/bin/cargo", "RUSTC": "/usr/bin/rustc"}, "wasm32-wasi"
-    raise Missing("Rust std for wasm32-wasi (rustup target add wasm32-wasip1, or Debian's libstd-rust-dev-wasm32)")
-
-
-@cache
 def native_rust() -> dict:
     """The toolchain the project builds its parser with (scripts/rust-toolchain.sh), used natively."""
     done = subprocess.run([ROOT / "scripts" / "rust-toolchain.sh"], capture_output=True, text=True)
@@ -135,19 +117,19 @@ def native_rust() -> dict:
 def _cargo(crate: Path, env: dict, target: str | None) -> Path:
     """`cargo build --release` of `crate` into build/bench/target; returns the target's release dir."""
     target_dir = _out("target")
-    argv = [env["CARGO"], "build", "--offline", "--release", "--quiet", "--target-dir", target_dir]
+    argv = [env["CARGO"], "build", "--locked", "--release", "--quiet", "--target-dir", target_dir]
     if target:
-        argv += ["--target", target]
+        argv += ["--target", target, *env.get("WASM_BUILD_STD", "").split()]
     _run(argv, cwd=crate, env={**os.environ, **env})
     return target_dir / (target or "") / "release"
 
 
 def hello_rs() -> Path:
-    env, target = _wasi_rust()
-    built = _cargo(SRC / "hello-rs", env, target) / "hello-rs.wasm"
+    """Hello World in Rust as a `wasi:cli/command` component (`hello-rs/`: wasip2's bindings)."""
+    core = _cargo(SRC / "hello-rs", native_rust(), "wasm32-unknown-unknown") / "hello_rs.wasm"
     out = _out("hello-rs.wasm")
-    if not _fresh(out, [built]):
-        shutil.copyfile(built, out)
+    if not _fresh(out, [core]):
+        _run([_wasm_tools(), "component", "new", core, "-o", out])
     return out
 
 
@@ -226,19 +208,10 @@ def parse_cli() -> Path:
     out = _out("parse-cli.wasm")
     if _fresh(out, [core, parser, SRC / "parse-cli" / "wit", ROOT / "wit"]):
         return out
-    wit = _out("parse-cli-wit")
-    shutil.rmtree(wit, ignore_errors=True)
-    (wit / "deps" / "html").mkdir(parents=True)
-    shutil.copy(SRC / "parse-cli" / "wit" / "world.wit", wit)
-    shutil.copy(ROOT / "wit" / "parser.wit", wit / "deps" / "html")
-    shutil.copytree(ROOT / "wit" / "deps" / "spin", wit / "deps" / "spin")  # parser.wit's app world names them
-    for dep in ("cli", "clocks", "filesystem", "io", "random", "sockets"):
-        shutil.copytree(_wasi_cli_wit() / "deps" / dep, wit / "deps" / dep)
-    tool, driver = _wasm_tools(), _out("parse-cli-driver.wasm")
-    _run([tool, "component", "embed", wit, "--world", "parse-cli", core, "-o", driver])
-    _run([tool, "component", "new", driver, "-o", driver])
+    driver = _out("parse-cli-driver.wasm")
+    _run([_wasm_tools(), "component", "new", core, "-o", driver])
     # (wasm-tools notes that compose is deprecated in favour of wac, which is not on PyPI.)
-    _run([tool, "compose", driver, "-d", parser, "-o", out])
+    _run([_wasm_tools(), "compose", driver, "-d", parser, "-o", out])
     return out
 
 

@@ -165,7 +165,7 @@ BUILDERS = {
     (H, "CPython", ""): lambda: Cell(H, "CPython", argv=[PY, "-c", 'print("Hello, World!")']),
     (H, "Ruby", ""): lambda: Cell(H, "Ruby", argv=_ruby("-e", 'puts "Hello, World!"')),
 }
-BUILDERS.update({(H, "Rust → wasm", h): lambda h=h: _wasm(H, "Rust → wasm", "module", art.hello_rs(), h) for h in HOSTS})
+BUILDERS.update({(H, "Rust → wasm", h): lambda h=h: _wasm(H, "Rust → wasm", "command", art.hello_rs(), h) for h in HOSTS})
 BUILDERS.update({(H, "WAT → wasm", h): lambda h=h: _wasm(H, "WAT → wasm", "module", art.hello_wat(), h) for h in HOSTS})
 BUILDERS.update({(H, WASM_PY, h): lambda h=h: _wasm(H, WASM_PY, "command", art.hello_py(), h) for h in HOSTS})
 BUILDERS.update({

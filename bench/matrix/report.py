@@ -144,7 +144,7 @@ WHAT = {
     ("hello", "native C"): "gcc -O2, `puts`",
     ("hello", "CPython"): "`python3 -c 'print(…)'`",
     ("hello", "Ruby"): "`ruby -e 'puts …'`",
-    ("hello", "Rust → wasm"): "`println!`, wasm32-wasi module",
+    ("hello", "Rust → wasm"): "`writeln!` to stdout in a `wasi:cli/command` component (wasip2 bindings)",
     ("hello", "WAT → wasm"): "hand-written WAT, WASI `fd_write`, wat2wasm",
     ("hello", COLUMNS[5]): "`print()` in a `wasi:cli/command` component",
     ("hello", "Rust native"): "the same crate, x86-64",

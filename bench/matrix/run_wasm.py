@@ -4,8 +4,8 @@
 
 KIND says what the artifact is and how it is called:
 
-  module      a WASI preview-1 command module (the WAT and Rust Hello Worlds): `_start`
-  command     a `wasi:cli/command` component (the componentize-py Hello World): `run`
+  module      a WASI preview-1 command module (the WAT Hello World): `_start`
+  command     a `wasi:cli/command` component (the Rust and componentize-py Hello Worlds): `run`
   rust-parser the parser component (`ghcr-stats:html/parser`): `parse-package-page(PAGE)`
   py-parser   the componentize-py parser (`bench:matrix/extract`): `parse-package-page(PAGE)`
   none        nothing: start CPython, import wasmtime, make an engine, exit (the host's floor)

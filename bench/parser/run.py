@@ -41,7 +41,8 @@ from ghcr_stats.model import ParseError  # noqa: E402
 from testkit.fakegithub import pages as P  # noqa: E402
 
 CRATE = ROOT / "components" / "html-parser"
-CORE = CRATE / "target" / "wasm32-unknown-unknown" / "release" / "ghcr_html_parser.wasm"
+TARGET = ROOT / "target"  # the Cargo workspace's
+CORE = TARGET / "wasm32-unknown-unknown" / "release" / "ghcr_html_parser.wasm"
 TOTAL, CHART = "Total downloads", P.CHART_LABEL
 
 Extracted = tuple[int, list[tuple[str, int]]]
@@ -152,8 +153,8 @@ def build_native() -> Path:
     for kv in subprocess.run([str(ROOT / "scripts" / "rust-toolchain.sh")], capture_output=True, text=True, check=True).stdout.split():
         k, _, v = kv.partition("=")
         env[k] = v
-    subprocess.run([env.get("CARGO", "cargo"), "build", "--offline", "--release", "--quiet", "--example", "bench"], cwd=CRATE, env=env, check=True)
-    return CRATE / "target" / "release" / "examples" / "bench"
+    subprocess.run([env.get("CARGO", "cargo"), "build", "--locked", "--release", "--quiet", "--example", "bench"], cwd=CRATE, env=env, check=True)
+    return TARGET / "release" / "examples" / "bench"
 
 
 def native_run(binary: Path, html: str, iterations: int) -> dict:

@@ -1,7 +1,7 @@
 //! Reads GitHub's container-package pages: the package page (total downloads, the last 30
 //! days, last published, repository, latest version, recent tagged versions), an owner's
-//! package listing and a package's tagged versions. The same shapes as `wit/parser.wit`; `abi` exports them as a
-//! WebAssembly component.
+//! package listing and a package's tagged versions. The same shapes as
+//! `wit/parser.wit`; `component` exports them as a WebAssembly component.
 //!
 //! Values are found by visible text labels, `aria-label`s, `data-*` attributes, link shapes
 //! and element order, never by class names, and only in rendered content: scripts, JSON
@@ -12,10 +12,6 @@
 //! Strict where it counts, lenient around it: the total and the 30-day series must read, or
 //! the page is an error; a secondary value that cannot be read (last published, the latest
 //! version, a row of tagged versions) is left out and named in the page's `warnings`.
-
-// Clippy's suggestions here (`is_some_and`, `is_multiple_of`) need Rust 1.70+; the crate
-// builds with Debian's 1.63.
-#![allow(clippy::unnecessary_map_or, clippy::manual_is_multiple_of)]
 
 use std::borrow::Cow;
 use std::fmt;
@@ -34,9 +30,9 @@ mod version_rows;
 mod versions_page;
 
 #[cfg(target_arch = "wasm32")]
-mod abi;
-#[cfg(target_arch = "wasm32")]
 mod arena;
+#[cfg(target_arch = "wasm32")]
+mod component;
 
 /// One bar of the "Downloads for the last 30 days" chart.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -315,7 +315,16 @@ impl<'a> Scan<'a> {
             Chart::Unseen => return Err(ParseError::NotFound(format!("no \"{}\" chart", CHART_LABEL))),
         }
         let mut daily = self.daily;
-        daily.sort_by(|a, b| a.date.cmp(&b.date));
+        // Unstable is enough: two bars of one date are an error below.
+        // The page draws the bars oldest first: an insertion sort is one pass over them, and
+        // far smaller code than the standard library's sort.
+        for i in 1..daily.len() {
+            let mut j = i;
+            while j > 0 && daily[j - 1].date > daily[j].date {
+                daily.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         if let Some(w) = daily.windows(2).find(|w| w[0].date == w[1].date) {
             return Err(ParseError::BadValue(format!("two chart bars for {}", w[0].date)));
         }
