@@ -31,6 +31,7 @@ from testkit.served import BUILD, Served, free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import serve  # noqa: E402  (scripts/serve.py: the flags `make run` gives wasmtime)
+from bench.quiet import QUIET_PER_CORE  # noqa: E402
 
 HELLO = BUILD / "bench/hello-http.cwasm"
 PATHS = ["/stats/flux-cli", "/badge/flux-cli.svg", "/metrics", "/"]
@@ -72,9 +73,6 @@ def wrk(url: str, connections: int, seconds: float) -> dict:
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": ms("50%"), "p99": ms("99%")}
-
-
-QUIET_PER_CORE = 0.5  # the most load average a core may carry for a run to count
 
 
 def main() -> None:
