@@ -209,6 +209,15 @@ class OwnerReading:
     def stale(self) -> bool:
         return self.listing_error is not None or any(r.stale for r in self.readings)
 
+    @property
+    def total_downloads(self) -> int:
+        """Over the packages read; a lower bound when there are `gaps`."""
+        return sum(r.measurement.page.total_downloads for r in self.readings)
+
+    @property
+    def last_30_days(self) -> int:
+        return sum(r.measurement.page.last_30_days for r in self.readings)
+
     def gaps(self) -> list[str]:
         """Why the owner's totals are only a lower bound, in words; none when they count every
         listed package exactly."""

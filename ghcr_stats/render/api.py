@@ -45,8 +45,8 @@ def owner(o: OwnerReading, now: float) -> dict:
     body = {
         "owner": o.owner,
         "package_count": len(o.listing.packages),
-        "total_downloads": sum(p["total_downloads"] for p in packages),
-        "last_30_days_total": sum(p["last_30_days_total"] for p in packages),
+        "total_downloads": o.total_downloads,
+        "last_30_days_total": o.last_30_days,
         # Sums over every listed package, each read exactly; otherwise a lower bound.
         "complete": not o.gaps(),
         "stale": o.stale,

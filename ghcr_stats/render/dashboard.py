@@ -54,8 +54,7 @@ def render(o: OwnerReading, by: str, rows: list[Reading], self_url: str) -> str:
             f'<tr><td data-label="Package">{escape(name)}</td>'
             f'<td class="err" colspan="4" data-label="Error">{escape(e.message)}</td></tr>'
         )
-    total = sum(r.measurement.page.total_downloads for r in o.readings)
-    recent = sum(r.measurement.page.last_30_days for r in o.readings)
+    total, recent = o.total_downloads, o.last_30_days
     if o.listing_error:
         stale = f' <span class="stale">(stale: {escape(o.listing_error.message)})</span>'
     elif o.stale:

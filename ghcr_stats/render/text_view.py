@@ -25,8 +25,7 @@ def owner(o: OwnerReading, rows: list[Reading]) -> str:
         total = f"{page.total_downloads:,}" if page.total_exact else f"~{page.display_total}"
         table.append((m.package, total, f"{page.last_30_days:,}", sparkline([d.count for d in page.daily_downloads]),
                       iso(m.fetched_at) + (" stale" if r.stale else "")))
-    total = sum(r.measurement.page.total_downloads for r in o.readings)
-    recent = sum(r.measurement.page.last_30_days for r in o.readings)
+    total, recent = o.total_downloads, o.last_30_days
     lines = [f"{o.owner}: {len(o.listing.packages)} packages, {total:,} downloads ({short(total)}), {recent:,} in the last 30 days"]
     if o.listing_error:
         lines.append(f"listing read at {iso(o.listing.fetched_at)}  STALE: {o.listing_error.message}")
