@@ -468,6 +468,24 @@ mod tests {
     }
 
     #[test]
+    fn text_between_the_chart_label_and_an_svg_unlabels_it() {
+        let labelled = r#"<div aria-label="Downloads for the last 30 days"><svg>"#;
+        let heading = r#"<div><h4>Downloads for the last 30 days</h4><svg aria-hidden="true">"#;
+        assert!(parse(&page(&SIDEBAR.replace(labelled, heading))).is_ok());
+        let apart = r#"<div><h4>Downloads for the last 30 days</h4><p>No data yet</p><svg aria-hidden="true">"#;
+        assert_eq!(
+            parse(&page(&SIDEBAR.replace(labelled, apart))),
+            Err(ParseError::NotFound(format!("no \"{}\" chart", CHART_LABEL)))
+        );
+    }
+
+    #[test]
+    fn the_total_label_is_the_whole_text_not_a_part() {
+        let longer = page(&SIDEBAR.replace(">Total downloads<", ">Total downloads of the org<"));
+        assert_eq!(parse(&longer), Err(ParseError::NotFound(format!("no \"{}\" label", TOTAL_LABEL))));
+    }
+
+    #[test]
     fn reads_every_value() {
         let html = page(SIDEBAR);
         let p = parse(&html).unwrap();
