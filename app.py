@@ -4,6 +4,9 @@ import gc
 
 from spin_sdk import http
 from spin_sdk.http.poll_loop import PollLoop
+from spin_sdk.wit.imports.streams import StreamError_Closed
+from spin_sdk.wit.imports.types import Fields, IncomingBody, Method_Other, OutgoingBody, OutgoingResponse, ResponseOutparam
+from spin_sdk.wit.types import Err, Ok
 
 from ghcr_stats import service
 from ghcr_stats.adapters import spin
@@ -14,13 +17,20 @@ from ghcr_stats.host import Host
 
 class IncomingHandler(http.IncomingHandler):
     def handle(self, request, response_out) -> None:
+        # spin-sdk's handle, but for a client that hangs up before the whole body is written
+        # (a schedule's ask that reads only the status, a timeout): spin-sdk's raises there and
+        # the instance traps, losing what was left to do behind the answer.
         # spin-sdk's Request keeps the path, not the authority, and Wasmtime moves the Host
         # header into it: keep it, for the URLs a page shows of itself.
         self._authority = request.authority()
         self._host = None
-        super().handle(request, response_out)
-        # The body is sent and finished: the client has its answer, and what was answered
-        # stale is refreshed now, while the host keeps this instance until `handle` returns.
+        method = request.method()
+        name = method.value if isinstance(method, Method_Other) else type(method).__name__.removeprefix("Method_").upper()
+        headers = {k: str(v, "utf-8") for k, v in request.headers().entries()}
+        body = _read_body(request)
+        _send(self.handle_request(http.Request(name, request.path_with_query() or "/", headers, body)), response_out)
+        # The client has its answer (or has gone): what was answered stale is refreshed now,
+        # while the host keeps this instance until `handle` returns.
         if self._host is not None and self._host.behind:
             PollLoop().run_until_complete(service.after(self._host))
 
@@ -52,6 +62,41 @@ class IncomingHandler(http.IncomingHandler):
             headers["host"] = self._authority
         # wasi:http is polled, not threaded: Spin's poll loop runs the async service.
         return PollLoop().run_until_complete(service.handle(host, service.Request(request.method, request.uri, headers)))
+
+
+def _read_body(request) -> bytes:
+    body, incoming = bytearray(), request.consume()
+    stream = incoming.stream()
+    while True:
+        try:
+            body += stream.blocking_read(16 * 1024)
+        except Err as e:
+            if not isinstance(e.value, StreamError_Closed):
+                raise
+            stream.__exit__(None, None, None)
+            IncomingBody.finish(incoming)
+            return bytes(body)
+
+
+def _send(r: http.Response, response_out) -> None:
+    content = r.body or b""
+    headers = {"content-length": str(len(content)), **r.headers}
+    response = OutgoingResponse(Fields.from_list([(k, v.encode()) for k, v in headers.items()]))
+    response.set_status_code(r.status)
+    body = response.body()
+    ResponseOutparam.set(response_out, Ok(response))
+    stream = body.write()
+    try:
+        for at in range(0, len(content), 4096):  # blocking-write-and-flush takes at most 4096 bytes
+            stream.blocking_write_and_flush(content[at:at + 4096])
+    except Err:
+        # The client has gone: the stream is dropped before its body (a body dropped first, with
+        # its stream alive, traps), and the body unfinished, which tells the host it was cut short.
+        stream.__exit__(None, None, None)
+        body.__exit__(None, None, None)
+        return
+    stream.__exit__(None, None, None)
+    OutgoingBody.finish(body, None)
 
 
 # componentize-py snapshots the interpreter once this module is imported, and every request
