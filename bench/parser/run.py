@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -189,7 +190,7 @@ def rust_host_extract(html: str) -> Extracted:
 
 def rust_host_per_call(html: str, calls: int = 400) -> float:
     """Seconds per call: the fastest of three medians of `calls` calls (one instance each run)."""
-    return min(sorted(ns := rust_host_run(html, calls)["call_ns"])[len(ns) // 2] for _ in range(3)) * 1e-9
+    return min(statistics.median_high(rust_host_run(html, calls)["call_ns"]) for _ in range(3)) * 1e-9
 
 
 def native_extract(binary: Path) -> Callable[[str], Extracted]:

@@ -14,7 +14,6 @@ median over the rounds.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import statistics
@@ -31,7 +30,7 @@ from testkit.served import BUILD, Served, free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import serve  # noqa: E402  (scripts/serve.py: the flags `make run` gives wasmtime)
-from bench.quiet import QUIET_PER_CORE  # noqa: E402
+from bench import quiet  # noqa: E402
 
 HELLO = BUILD / "bench/hello-http.cwasm"
 PATHS = ["/stats/flux-cli", "/badge/flux-cli.svg", "/metrics", "/"]
@@ -91,30 +90,25 @@ def main() -> None:
             for path in PATHS:  # every answer measured is a cached one
                 assert httpx.get(app.url + path, timeout=60).status_code == 200
             upstream.reset_counts()
-            load_before = os.getloadavg()[0]
+            load_before = quiet.load()
             for _ in range(args.rounds):
                 for c in CONNECTIONS:
                     runs.setdefault(("hello", c), []).append(wrk(hello.url + "/", c, args.seconds))
                     for path in PATHS:
                         runs.setdefault((path, c), []).append(wrk(app.url + path, c, args.seconds))
             assert upstream.count() == 0, "a measured request reached the upstream"
-            load_after = os.getloadavg()[0]
+            load_after = quiet.load()
         finally:
             hello.stop()
 
     def median(key, field):
         return statistics.median(r[field] for r in runs[key])
 
-    cores = os.cpu_count() or 1
     # The load before is the machine's; the load after is mostly this run's own (wrk and the
     # server keep both cores busy), so it is printed, not judged.
-    quiet = load_before / cores <= QUIET_PER_CORE
     print(f"\nwasmtime serve, a fresh instance per request; {args.rounds} rounds of {args.seconds:g} s "
-          f"per cell, medians; owner of {len(owner_packages)} packages, all stored; "
-          f"load average {load_before:.2f} before, {load_after:.2f} after, {cores} cores")
-    if not quiet:
-        print(f"NOT REPRESENTATIVE: the load average was above {QUIET_PER_CORE} a core, which slows the "
-              "hello-world most and pushes every ratio towards 1; run it again on a quiet machine")
+          f"per cell, medians; owner of {len(owner_packages)} packages, all stored")
+    print(quiet.said(load_before, load_after))
     print()
     print("| handler | connections | requests/s | p50 ms | p99 ms | ÷ hello-world |")
     print("|---|---|---|---|---|---|")
