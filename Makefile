@@ -65,8 +65,12 @@ $(VENV)/.installed: requirements.txt constraints.txt
 
 build: $(PARSER) $(APP) $(SERVED_CWASM)
 
-$(PARSER_CORE): $(RUST_SRC) $(wildcard components/html-parser/Cargo.toml components/html-parser/src/*.rs)
-	$(WASM_BUILD) ghcr-html-parser
+# Both components' core modules in one cargo run, so that what they share (wit-bindgen and, on
+# Debian 12's path, the wasm32 standard library) is built once; both are touched, as make expects
+# of a grouped target, though cargo leaves an unchanged one alone.
+$(PARSER_CORE) $(SHIM_CORE) &: $(RUST_SRC) $(wildcard components/*/Cargo.toml components/*/src/*.rs $(SHIM_CRATE)/wit/*.wit)
+	$(WASM_BUILD) ghcr-html-parser -p ghcr-spin-shim
+	touch $(PARSER_CORE) $(SHIM_CORE)
 
 # Core module (its WIT world embedded by wit-bindgen) -> component. It imports nothing.
 $(PARSER): $(PARSER_CORE) $(VENV)/.installed
@@ -79,9 +83,6 @@ $(APP): app.py $(wildcard ghcr_stats/*.py ghcr_stats/*/*.py) $(wildcard wit/*.wi
 	  -p . -p $(VENV)/$(SITE) app -o $@
 
 # The Spin interfaces the app imports, for hosts without Spin: a Rust crate over WASI 0.2.
-$(SHIM_CORE): $(RUST_SRC) $(wildcard $(SHIM_CRATE)/Cargo.toml $(SHIM_CRATE)/src/*.rs $(SHIM_CRATE)/wit/*.wit)
-	$(WASM_BUILD) ghcr-spin-shim
-
 $(SHIM): $(SHIM_CORE) $(VENV)/.installed
 	@mkdir -p $(BUILD)
 	$(WASM_TOOLS) component new $(SHIM_CORE) -o $@
