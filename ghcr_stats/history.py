@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from .model import Point
 from .numbers import day
 
 
-def daily_deltas(points: list[tuple]) -> list[tuple[str, int]]:
+def daily_deltas(points: list[Point]) -> list[tuple[str, int]]:
     """(date, downloads added since the previous day's last measurement), oldest first.
 
     The first measured day has no predecessor and so no delta; days without a measurement
@@ -13,8 +14,8 @@ def daily_deltas(points: list[tuple]) -> list[tuple[str, int]]:
     the highest total before it: a day's delta is never negative.
     """
     last_of_day: dict[str, int] = {}
-    for ts, total, *_ in sorted(points):
-        last_of_day[day(ts)] = total
+    for p in sorted(points):
+        last_of_day[day(p.at)] = p.total
     deltas, highest = [], None
     for d, total in last_of_day.items():
         if highest is not None:

@@ -13,7 +13,7 @@ import functools
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar, Union
+from typing import Any, Callable, NamedTuple, TypeVar, Union
 
 from .numbers import utc
 
@@ -107,6 +107,32 @@ class ParseError(Exception):
 # --- what the app keeps ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True, order=True)
+class PackageRef:
+    """A container package on GitHub: its owner and its name, perhaps nested (`charts/flagger`).
+    As text, and in the store's keys, it is `owner/name`."""
+
+    owner: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    @classmethod
+    def parse(cls, text: str) -> "PackageRef":
+        owner, _, name = text.partition("/")
+        return cls(owner, name)
+
+
+class Point(NamedTuple):
+    """A measured total in a package's history; `fell`: below a total measured before it."""
+
+    at: float
+    total: int
+    fell: bool = False
+
+
+
 @dataclass(frozen=True)
 class Measurement:
     """One successful reading of a package page: the page as the parser read it, where, when."""
@@ -117,6 +143,10 @@ class Measurement:
     url: str  # where the page was found, after redirects
     fetched_at: float
     total_fell: bool = False  # an exact total lower than one read before: kept, and flagged
+
+    @property
+    def ref(self) -> PackageRef:
+        return PackageRef(self.owner, self.package)
 
 
 @dataclass(frozen=True)
@@ -135,6 +165,10 @@ class Versions:
     fetched_at: float
     complete: bool = True
     warnings: list[ParseWarning] = field(default_factory=list)  # rows the pages gave that could not be read
+
+    @property
+    def ref(self) -> PackageRef:
+        return PackageRef(self.owner, self.package)
 
 
 @dataclass(frozen=True)
@@ -235,8 +269,7 @@ class OwnerReading:
 class Tracked:
     """A package the store knows of: its last measurement, if any, and its failed reads."""
 
-    owner: str
-    package: str
+    ref: PackageRef
     measurement: Measurement | None
     failures: Failures
 

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from . import urls
 from .host import Fetched, FetchError, Host, TooLarge
-from .model import AppError, ListingPage, NotFound, PackagePage, ParseError, ParseWarning, VersionsPage
+from .model import AppError, ListingPage, NotFound, PackagePage, PackageRef, ParseError, ParseWarning, VersionsPage
 from .names import is_package
 
 MAX_PAGES = 50  # a listing longer than 50 pages is cut off, and marked incomplete
@@ -102,8 +102,8 @@ async def _get(host: Host, memory: Memory, owner: str, url: str) -> Fetched:
     return r
 
 
-async def package(host: Host, memory: Memory, owner: str, package: str, known_url: str | None = None) -> tuple[str, PackagePage]:
-    """(url, page) of `owner`'s package page; raise NotFound or AppError.
+async def package(host: Host, memory: Memory, ref: PackageRef, known_url: str | None = None) -> tuple[str, PackagePage]:
+    """(url, page) of the package's page; raise NotFound or AppError.
 
     `known_url` is where the page was found last time (after redirects): asked first, so a
     package linked to a repository costs one request, not two. Should it have gone, the
@@ -112,12 +112,12 @@ async def package(host: Host, memory: Memory, owner: str, package: str, known_ur
     found = None
     if known_url and urls.on_upstream(host.settings.upstream, known_url):
         try:
-            found = await fetch_html(host, memory, owner, known_url)
+            found = await fetch_html(host, memory, ref.owner, known_url)
         except NotFound:
             pass
     url, html = found or await _owner_page(
-        host, memory, owner, lambda kind: urls.package_url(host.settings.upstream, kind, owner, package),
-        missing=f"no container package {package!r} for owner {owner!r}",
+        host, memory, ref.owner, lambda kind: urls.package_url(host.settings.upstream, kind, ref),
+        missing=f"no container package {ref.name!r} for owner {ref.owner!r}",
     )
     return url, _parse(host.parser.parse_package_page, html, url)
 
@@ -145,12 +145,12 @@ async def listing(host: Host, memory: Memory, owner: str) -> tuple[list[str], bo
     return names, complete and not refused
 
 
-async def versions(host: Host, memory: Memory, owner: str, package: str) -> tuple[list[tuple[str, int]], bool, list[ParseWarning]]:
+async def versions(host: Host, memory: Memory, ref: PackageRef) -> tuple[list[tuple[str, int]], bool, list[ParseWarning]]:
     """The package's tagged versions (tag, downloads) over all their pages, whether that is
     all of them, and the rows skipped."""
     url, html = await _owner_page(
-        host, memory, owner, lambda kind: urls.versions_url(host.settings.upstream, kind, owner, package),
-        missing=f"no container package {package!r} for owner {owner!r}",
+        host, memory, ref.owner, lambda kind: urls.versions_url(host.settings.upstream, kind, ref),
+        missing=f"no container package {ref.name!r} for owner {ref.owner!r}",
     )
     found: list[tuple[str, int]] = []
     skipped: list[ParseWarning] = []
@@ -159,7 +159,7 @@ async def versions(host: Host, memory: Memory, owner: str, package: str) -> tupl
         found.extend((v.tag, v.downloads) for v in page.versions)
         skipped.extend(page.warnings)
 
-    complete = await _pages(host, memory, owner, url, html, host.parser.parse_versions_page, take)
+    complete = await _pages(host, memory, ref.owner, url, html, host.parser.parse_versions_page, take)
     return found, complete, skipped
 
 

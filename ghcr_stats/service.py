@@ -8,7 +8,6 @@ them alike.
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import json
 import re
@@ -20,11 +19,12 @@ from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from .config import Settings
 from .host import Host, StoreError
-from .model import AppError, OwnerReading, Reading
+from .model import AppError, OwnerReading, PackageRef, Reading
 from .names import InvalidName, check_owner, check_package
 from .numbers import short
 from .render import api, badge, dashboard, layout, metrics, package_view, text_view
 from .render import history_csv as history_csv_view
+from .routing import Route, Router
 from .stats import Stats
 
 HTML = "text/html; charset=utf-8"
@@ -87,63 +87,14 @@ class Context:
 Handler = Callable[[Context], Awaitable[Response]]
 
 
-@dataclass(frozen=True)
-class Route:
-    """A path template, the handler it leads to, the methods it takes, and the format of its
-    answers, errors included: `json` (the API), `page` (HTML or text by `Accept`), `badge`
-    (SVG), `shields` (shields.io's JSON).
-
-    A template is `/`-separated segments: literal ones; `{name}`, one segment; `{name:path}`,
-    one or more (a nested package name); the last may end in a literal suffix (`.svg`). A
-    template ending in `/` matches only a path that does; the others ignore a trailing `/`.
-    """
-
-    name: str
-    template: str
-    handler: Handler
-    format: str = "json"
-    methods: tuple[str, ...] = ("GET", "HEAD")
-
-    def match(self, incoming: Incoming) -> dict[str, list[str]] | None:
-        if self.template != "/" and self.template.endswith("/") and not incoming.url.path.endswith("/"):
-            return None
-        return _match(_pattern(self.template), incoming.segments)
-
-
-@functools.cache
-def _pattern(template: str) -> tuple[str, ...]:
-    """A template's segments, split once (the router matches each request against every route)."""
-    stripped = template.strip("/")
-    return tuple(stripped.split("/")) if stripped else ()
-
-
-def _match(pattern: tuple[str, ...], segments: list[str]) -> dict[str, list[str]] | None:
-    """{param: the segments it took}, or None; literal suffixes are taken off what they end."""
-    if not pattern:
-        return {} if not segments else None
-    head, rest = pattern[0], pattern[1:]
-    if not head.startswith("{"):
-        return _match(rest, segments[1:]) if segments and segments[0] == head else None
-    name, _, suffix = head[1:].partition("}")
-    name, _, kind = name.partition(":")
-    widths = range(1, len(segments) - len(rest) + 1) if kind == "path" else [1]
-    for width in widths:
-        taken = segments[:width]
-        if len(taken) < width or (suffix and not taken[-1].endswith(suffix)):
-            continue
-        if (params := _match(rest, segments[width:])) is not None:
-            return {name: taken[:-1] + [taken[-1].removesuffix(suffix)], **params}
-    return None
-
-
 async def handle(host: Host, request: Request) -> Response:
     try:
         incoming = Incoming.parse(request)
     except ValueError as e:  # every reading of the URI would raise
         r = error(400, "bad-request", f"the request target cannot be read: {e}")
         return Response(r.status, r.headers, b"" if request.method == "HEAD" else r.body)
-    route, params = _route_of(incoming)
-    form = route.format if route else _format_of(incoming)
+    route, params = ROUTES.match(incoming.url.path, incoming.segments)
+    form = route.format if route else ROUTES.format_of(incoming.segments)
     allowed = route.methods if route else ("GET", "HEAD")
     if request.method not in allowed:
         r = _failure(incoming, form, 405, "method-not-allowed", f"{request.method} is not supported here; use {' or '.join(allowed)}")
@@ -166,19 +117,6 @@ async def handle(host: Host, request: Request) -> Response:
     if request.method == "HEAD":
         response = Response(response.status, response.headers, b"")
     return response
-
-
-def _route_of(incoming: Incoming) -> tuple[Route | None, dict[str, list[str]]]:
-    for route in ROUTES:
-        if (params := route.match(incoming)) is not None:
-            return route, params
-    return None, {}
-
-
-def _format_of(incoming: Incoming) -> str:
-    """The format of a path no route matches: that of the routes under its first segment."""
-    head = incoming.segments[0] if incoming.segments else ""
-    return next((r.format for r in ROUTES if (_pattern(r.template) or [""])[0] == head), "json")
 
 
 async def after(host: Host) -> None:
@@ -208,18 +146,18 @@ async def owner_page(c: Context) -> Response:
     o = await c.stats.owner(c.owner)
     by, rows = dashboard.sort(o.readings, c.incoming.query.get("sort", [None])[0])
     if c.incoming.wants_html():
-        return _owner_ok(HTML, dashboard.render(o, by, rows, _self_url(c.incoming, c.host.settings)).encode(), c.host, o)
+        return _owner_ok(HTML, dashboard.render(o, by, rows, _self_url(c.incoming, c.host.settings), ROUTES.url_for).encode(), c.host, o)
     return _owner_ok(TEXT, text_view.owner(o, rows).encode(), c.host, o)
 
 
 async def package_page(c: Context) -> Response:
-    o, name = _package_path(c.owner, c.params["owner"] + c.params["name"])
-    reading = await c.stats.package(o, name)
-    points, versions = c.stats.history(o, name), await _versions_if_any(c.stats, o, name)
+    ref = _package_path(c.owner, c.params["owner"] + c.params["name"])
+    reading = await c.stats.package(ref)
+    points, versions = c.stats.history(ref), await _versions_if_any(c.stats, ref)
     me = _self_url(c.incoming, c.host.settings)
     if c.incoming.wants_html():
         base = me.removesuffix(c.incoming.url.path)
-        page = package_view.render(reading, points, versions, self_url=me, base_url=base)
+        page = package_view.render(reading, points, versions, self_url=me, base_url=base, url_for=ROUTES.url_for)
         return _package_ok(HTML, page.encode(), c.host, reading)
     return _package_ok(TEXT, text_view.package(reading, points, versions, me).encode(), c.host, reading)
 
@@ -249,7 +187,7 @@ async def metrics_page(c: Context) -> Response:
 async def refresh(c: Context) -> Response:
     # Measurements due in this period of refresh_interval, made after this answer: asked
     # again and again, it asks nothing more of the upstream.
-    due = c.stats.collect()
+    due = [str(ref) for ref in c.stats.collect()]
     return _json(202, {"status": "accepted", "due": due, "refresh_interval": c.host.settings.refresh_interval})
 
 
@@ -267,28 +205,28 @@ async def other_owner_stats(c: Context) -> Response:
 
 
 async def history_csv(c: Context) -> Response:
-    o, name = _package_path(c.owner, c.params["ref"])
-    reading = await c.stats.package(o, name)
-    return _package_ok("text/csv; charset=utf-8", history_csv_view.render(c.stats.history(o, name)).encode(), c.host, reading)
+    ref = _package_path(c.owner, c.params["ref"])
+    reading = await c.stats.package(ref)
+    return _package_ok("text/csv; charset=utf-8", history_csv_view.render(c.stats.history(ref)).encode(), c.host, reading)
 
 
 async def history(c: Context) -> Response:
-    o, name = _package_path(c.owner, c.params["ref"])
-    reading = await c.stats.package(o, name)  # measures once if never measured
-    body = _dump(api.history(o, name, c.stats.history(o, name), c.host.settings.history_limit))
+    ref = _package_path(c.owner, c.params["ref"])
+    reading = await c.stats.package(ref)  # measures once if never measured
+    body = _dump(api.history(ref, c.stats.history(ref), c.host.settings.history_limit))
     return _package_ok("application/json", body, c.host, reading)
 
 
 async def versions(c: Context) -> Response:
-    o, name = _package_path(c.owner, c.params["ref"])
-    v, failure = await c.stats.versions(o, name)
+    ref = _package_path(c.owner, c.params["ref"])
+    v, failure = await c.stats.versions(ref)
     stale = failure is not None
-    body = _dump(api.versions(v, failure, c.now, c.stats.tag_histories(o, name)))
-    return _ok("application/json", body, c.host, f"{o}/{name}@{v.fetched_at}:{stale}", v.fetched_at, stale)
+    body = _dump(api.versions(v, failure, c.now, c.stats.tag_histories(ref)))
+    return _ok("application/json", body, c.host, f"{ref}@{v.fetched_at}:{stale}", v.fetched_at, stale)
 
 
 async def package(c: Context) -> Response:
-    reading = await c.stats.package(*_package_path(c.owner, c.params["ref"]))
+    reading = await c.stats.package(_package_path(c.owner, c.params["ref"]))
     return _package_ok("application/json", _dump(api.package(reading, c.now)), c.host, reading)
 
 
@@ -302,7 +240,7 @@ async def shields_json(c: Context) -> Response:
     return _ok("application/json", _dump(api.shields(label, message, stale)), c.host, version, fetched_at, stale)
 
 
-ROUTES = [
+ROUTES: Router[Handler] = Router([
     Route("owner-page", "/", owner_page, "page"),
     Route("package-page", "/packages/{owner}/{name:path}", package_page, "page"),
     Route("livez", "/livez", livez),
@@ -317,7 +255,7 @@ ROUTES = [
     Route("package", "/stats/{ref:path}", package),
     Route("badge", "/badge/{ref:path}.svg", badge_svg, "badge"),
     Route("shields", "/shields/{ref:path}", shields_json, "shields"),
-]
+])
 
 
 async def _badge(stats: Stats, owner: str, segments: list[str]) -> tuple[str, str, bool, str, float]:
@@ -325,28 +263,28 @@ async def _badge(stats: Stats, owner: str, segments: list[str]) -> tuple[str, st
     (`<package>`), its latest version (`<package>/version`) or one tag's downloads
     (`<package>/tag/<tag>`)."""
     if len(segments) >= 3 and segments[-2] == "tag":
-        o, name = _package_path(owner, segments[:-2])
+        ref = _package_path(owner, segments[:-2])
         tag = unquote(segments[-1])
-        v, failure = await stats.versions(o, name)
+        v, failure = await stats.versions(ref)
         found = dict(v.versions)
         if tag not in found:
-            raise AppError(404, "no-such-tag", f"{o}/{name} lists no tagged version {tag!r}")
+            raise AppError(404, "no-such-tag", f"{ref} lists no tagged version {tag!r}")
         stale = failure is not None
-        return tag, short(found[tag]), stale, f"{o}/{name}:{tag}@{v.fetched_at}:{stale}", v.fetched_at
+        return tag, short(found[tag]), stale, f"{ref}:{tag}@{v.fetched_at}:{stale}", v.fetched_at
     latest = len(segments) >= 2 and segments[-1] == "version"
-    o, name = _package_path(owner, segments[:-1] if latest else segments)
-    r = await stats.package(o, name)
+    ref = _package_path(owner, segments[:-1] if latest else segments)
+    r = await stats.package(ref)
     m = r.measurement
     if latest and not m.page.latest_version:
-        raise AppError(404, "no-version", f"the page of {o}/{name} shows no latest version")
+        raise AppError(404, "no-version", f"the page of {ref} shows no latest version")
     label, message = ("version", m.page.latest_version) if latest else ("downloads", m.page.display_total)
-    return label, message, r.stale, f"{o}/{name}:{label}@{m.fetched_at}:{r.stale}", m.fetched_at
+    return label, message, r.stale, f"{ref}:{label}@{m.fetched_at}:{r.stale}", m.fetched_at
 
 
-async def _versions_if_any(stats: Stats, owner: str, name: str):
+async def _versions_if_any(stats: Stats, ref: PackageRef):
     """The package's versions for its page, or None when they cannot be had: the page still shows."""
     try:
-        return (await stats.versions(owner, name))[0]
+        return (await stats.versions(ref))[0]
     except AppError:
         return None
 
@@ -360,7 +298,7 @@ def _failure(incoming: Incoming, form: str, status: int, code: str, message: str
     if form == "shields":
         return Response(status, {**headers, "content-type": "application/json"}, _dump(api.shields_error("downloads")))
     if form == "page" and incoming.wants_html():
-        return Response(status, {**headers, "content-type": HTML}, layout.error_page(status, code, message).encode())
+        return Response(status, {**headers, "content-type": HTML}, layout.error_page(status, code, message, ROUTES.url_for("owner-page")).encode())
     if form == "page":
         return Response(status, {**headers, "content-type": TEXT}, f"{status} {code}: {message}\n".encode())
     return error(status, code, message)
@@ -368,7 +306,7 @@ def _failure(incoming: Incoming, form: str, status: int, code: str, message: str
 
 def _package_ok(content_type: str, body: bytes, host: Host, r: Reading) -> Response:
     m = r.measurement
-    return _ok(content_type, body, host, f"{m.owner}/{m.package}@{m.fetched_at}:{r.stale}", m.fetched_at, r.stale)
+    return _ok(content_type, body, host, f"{m.ref}@{m.fetched_at}:{r.stale}", m.fetched_at, r.stale)
 
 
 def _owner_ok(content_type: str, body: bytes, host: Host, o: OwnerReading) -> Response:
@@ -378,14 +316,14 @@ def _owner_ok(content_type: str, body: bytes, host: Host, o: OwnerReading) -> Re
     return _ok(content_type, body, host, version, oldest, o.stale)
 
 
-def _package_path(default_owner: str, segments: list[str]) -> tuple[str, str]:
+def _package_path(default_owner: str, segments: list[str]) -> PackageRef:
     """`[package]` (default owner; nested names percent-encoded) or `[owner, *package]`; the
     routes never pass an empty list."""
     decoded = [unquote(s) for s in segments]
     try:
         if len(decoded) == 1:
-            return default_owner, check_package(decoded[0])
-        return check_owner(decoded[0]), check_package("/".join(decoded[1:]))
+            return PackageRef(default_owner, check_package(decoded[0]))
+        return PackageRef(check_owner(decoded[0]), check_package("/".join(decoded[1:])))
     except InvalidName as e:
         raise AppError(400, "invalid-name", str(e)) from None
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Awaitable, Callable, Generic, TypeVar
 
-from . import lease, scrape
+from . import keys, lease, scrape
 from .host import Host, StoreError
-from .model import AppError, Backoff, Listing, Measurement, NotFound, OwnerReading, Reading, Tracked, Versions
+from .model import AppError, Backoff, Listing, Measurement, NotFound, OwnerReading, PackageRef, Point, Reading, Tracked, Versions
 from .store import Store
 
 T = TypeVar("T")
@@ -48,19 +48,19 @@ class Stats:
         self.store = Store(host.kv, host.settings.history_limit)
         self.memory = UpstreamMemory(host, self.store)
 
-    async def package(self, owner: str, name: str) -> Reading:
+    async def package(self, ref: PackageRef) -> Reading:
         try:
-            measurement, error = await self._read_through(self._package(owner, name))
+            measurement, error = await self._read_through(self._package(ref))
         except NotFound:
             raise
         except AppError as e:
-            self._count_failure(owner, name, e, known=False)
+            self._count_failure(ref, e, known=False)
             raise
         return Reading(measurement, error is not None, error)
 
-    async def versions(self, owner: str, name: str) -> tuple[Versions, AppError | None]:
+    async def versions(self, ref: PackageRef) -> tuple[Versions, AppError | None]:
         """The package's tagged versions and their downloads (stale with the error, if it is)."""
-        return await self._read_through(self._versions(owner, name))
+        return await self._read_through(self._versions(ref))
 
     async def owner(self, owner: str) -> OwnerReading:
         """Every package of `owner`; those never read are fetched concurrently, with a bounded
@@ -71,7 +71,7 @@ class Stats:
         async def one(name: str) -> Reading | AppError:
             async with limit:
                 try:
-                    return await self.package(owner, name)
+                    return await self.package(PackageRef(owner, name))
                 except AppError as e:
                     return e
 
@@ -82,7 +82,7 @@ class Stats:
 
     def collect(self) -> list[str]:
         """Leave for after the response a measurement of every package due one, and return
-        their names (`owner/package`). Due: not measured in the current period of
+        their references. Due: not measured in the current period of
         `refresh_interval`, periods counted from the epoch, so that however often this is asked
         within one, each package is measured once in it (again only if that failed). Which: the
         configured owner's, by its listing (itself read again when due), and the first
@@ -95,53 +95,54 @@ class Stats:
             return value is None or not since <= value.fetched_at <= now
 
         listing = self.store.listing(s.owner)
-        latest = {(s.owner, n): self.store.latest(s.owner, n) for n in (listing.packages if listing else [])}
-        others = (tuple(key.split("/", 1)) for key in self.store.index() if not key.startswith(f"{s.owner}/"))
-        read = ((o, self.store.latest(*o)) for o in others)
-        latest.update(islice(((o, m) for o, m in read if m is not None), SCHEDULED_OTHERS))
-        todo = [(o, n) for (o, n), m in latest.items() if due(m)]
-        for o, n in todo:
-            self._claim_behind(self._package(o, n))
-        if due(listing) and (token := self._claim(f"listing:{s.owner}")):
+        mine = [PackageRef(s.owner, n) for n in (listing.packages if listing else [])]
+        latest = {ref: self.store.latest(ref) for ref in mine}
+        others = (ref for ref in self.store.index() if ref.owner != s.owner)
+        read = ((ref, self.store.latest(ref)) for ref in others)
+        latest.update(islice(((ref, m) for ref, m in read if m is not None), SCHEDULED_OTHERS))
+        todo = [ref for ref, m in latest.items() if due(m)]
+        for ref in todo:
+            self._claim_behind(self._package(ref))
+        if due(listing) and (token := self._claim(keys.fetched_listing(s.owner))):
 
             async def listing_then_new_packages() -> None:
                 await self._refresh(self._listing(s.owner), token)
                 listed = self.store.listing(s.owner)
-                for n in listed.packages if listed else []:
-                    if (s.owner, n) not in todo and due(self.store.latest(s.owner, n)):
-                        self._behind(self._package(s.owner, n))
+                for ref in (PackageRef(s.owner, n) for n in (listed.packages if listed else [])):
+                    if ref not in todo and due(self.store.latest(ref)):
+                        self._behind(self._package(ref))
 
-            self.host.behind[f"listing:{s.owner}"] = listing_then_new_packages
-        return [f"{o}/{n}" for o, n in todo]
+            self.host.behind[keys.fetched_listing(s.owner)] = listing_then_new_packages
+        return todo
 
     # -- what is read, and how --------------------------------------------------------------
 
-    def _package(self, owner: str, name: str) -> Source[Measurement]:
+    def _package(self, ref: PackageRef) -> Source[Measurement]:
         async def fetch() -> Measurement:
-            known = self.store.latest(owner, name)
-            url, page = await scrape.package(self.host, self.memory, owner, name, known.url if known else None)
-            return Measurement(owner, name, page, url, self.host.clock())
+            known = self.store.latest(ref)
+            url, page = await scrape.package(self.host, self.memory, ref, known.url if known else None)
+            return Measurement(ref.owner, ref.name, page, url, self.host.clock())
 
         return Source(
-            f"package:{owner}/{name}",
-            lambda: self.store.latest(owner, name),
+            keys.fetched_package(ref),
+            lambda: self.store.latest(ref),
             fetch,
             self.store.record,
-            f"no container package {name!r} for owner {owner!r}",
-            lambda e: self._count_failure(owner, name, e, known=True),
+            _no_package(ref),
+            lambda e: self._count_failure(ref, e, known=True),
         )
 
-    def _versions(self, owner: str, name: str) -> Source[Versions]:
+    def _versions(self, ref: PackageRef) -> Source[Versions]:
         async def fetch() -> Versions:
-            found, complete, skipped = await scrape.versions(self.host, self.memory, owner, name)
-            return Versions(owner, name, found, self.host.clock(), complete, skipped)
+            found, complete, skipped = await scrape.versions(self.host, self.memory, ref)
+            return Versions(ref.owner, ref.name, found, self.host.clock(), complete, skipped)
 
         return Source(
-            f"versions:{owner}/{name}",
-            lambda: self.store.versions(owner, name),
+            keys.fetched_versions(ref),
+            lambda: self.store.versions(ref),
             fetch,
             self.store.record_versions,
-            f"no container package {name!r} for owner {owner!r}",
+            _no_package(ref),
         )
 
     def _listing(self, owner: str) -> Source[Listing]:
@@ -149,36 +150,35 @@ class Stats:
             names, complete = await scrape.listing(self.host, self.memory, owner)
             return Listing(owner, names, self.host.clock(), complete)
 
-        return Source(f"listing:{owner}", lambda: self.store.listing(owner), fetch, self.store.record_listing, f"no owner {owner!r} on the upstream")
+        return Source(keys.fetched_listing(owner), lambda: self.store.listing(owner), fetch, self.store.record_listing, f"no owner {owner!r} on the upstream")
 
-    def _count_failure(self, owner: str, name: str, e: AppError, known: bool) -> None:
+    def _count_failure(self, ref: PackageRef, e: AppError, known: bool) -> None:
         """Count a failed read, for /metrics, of a package that GitHub has shown: read before, or
         in its owner's listing. Names nobody has seen on GitHub are any client's to invent, and
         would make a series each."""
-        listing = self.store.listing(owner)
-        if not isinstance(e, NotFound) and (known or (listing is not None and name in listing.packages)):
+        listing = self.store.listing(ref.owner)
+        if not isinstance(e, NotFound) and (known or (listing is not None and ref.name in listing.packages)):
             try:
-                self.store.note_failure(owner, name, e.reason)
+                self.store.note_failure(ref, e.reason)
             except StoreError:
                 pass  # the count is lost; the answer is not
 
-    def history(self, owner: str, name: str) -> list[tuple]:
-        """(time, total) points, oldest first; (time, total, True) where the total fell."""
-        return self.store.history(owner, name)
+    def history(self, ref: PackageRef) -> list[Point]:
+        """The package's measured totals, oldest first."""
+        return self.store.history(ref)
 
-    def tag_histories(self, owner: str, name: str) -> dict[str, list[tuple[float, int]]]:
-        return self.store.tag_histories(owner, name)
+    def tag_histories(self, ref: PackageRef) -> dict[str, list[tuple[float, int]]]:
+        return self.store.tag_histories(ref)
 
     def tracked(self) -> list[Tracked]:
         """Every package ever measured or tried, in name order: the configured owner's, and other
         owners' only where `other_owners` is `all` (any client can name them)."""
-        result = []
-        for key in self.store.index():
-            owner, package = key.split("/", 1)
-            if owner != self.host.settings.owner and self.host.settings.other_owners != "all":
-                continue
-            result.append(Tracked(owner, package, self.store.latest(owner, package), self.store.failures(owner, package)))
-        return result
+        s = self.host.settings
+        return [
+            Tracked(ref, self.store.latest(ref), self.store.failures(ref))
+            for ref in self.store.index()
+            if ref.owner == s.owner or s.other_owners == "all"
+        ]
 
     async def _read_through(self, source: Source[T]) -> tuple[T, AppError | None]:
         """The stored value, at once: fresh while younger than the TTL, else stale with why (a
@@ -288,6 +288,10 @@ class Stats:
         return stored, NotFound(f"{gone} (the upstream answered 404 {now - since:.0f} s ago)")
 
 
+def _no_package(ref: PackageRef) -> str:
+    return f"no container package {ref.name!r} for owner {ref.owner!r}"
+
+
 def _unwritable(e: StoreError) -> AppError:
     return AppError(503, "store-unwritable", f"{e}; what is stored is served, nothing is fetched")
 
@@ -318,10 +322,10 @@ class UpstreamMemory:
             )
 
     def owner_missing(self, owner: str) -> bool:
-        return 0 <= self.host.clock() - self.store.missing_since(f"owner:{owner}") < self.host.settings.cache_ttl
+        return 0 <= self.host.clock() - self.store.missing_since(keys.fetched_owner(owner)) < self.host.settings.cache_ttl
 
     def found_no_owner(self, owner: str) -> None:
-        self.found_missing(f"owner:{owner}")
+        self.found_missing(keys.fetched_owner(owner))
 
     def found_missing(self, key: str) -> None:
         """The upstream answered 404 for `key`: remembered for the TTL (the older ones forgotten)."""

@@ -8,21 +8,23 @@ from __future__ import annotations
 
 from urllib.parse import quote, urljoin, urlsplit
 
+from .model import PackageRef
+
 OWNER_KINDS = ("orgs", "users")
 
 
-def package_url(upstream: str, kind: str, owner: str, package: str) -> str:
+def package_url(upstream: str, kind: str, ref: PackageRef) -> str:
     # Nested names are one path segment on GitHub: `charts/flagger` -> `charts%2Fflagger`.
-    return f"{_base(upstream)}/{kind}/{owner}/packages/container/package/{quote(package, safe='')}"
+    return f"{_base(upstream)}/{kind}/{ref.owner}/packages/container/package/{quote(ref.name, safe='')}"
 
 
 def listing_url(upstream: str, kind: str, owner: str) -> str:
     return f"{_base(upstream)}/{kind}/{owner}/packages"
 
 
-def versions_url(upstream: str, kind: str, owner: str, package: str) -> str:
+def versions_url(upstream: str, kind: str, ref: PackageRef) -> str:
     return (
-        f"{_base(upstream)}/{kind}/{owner}/packages/container/{quote(package, safe='')}/versions"
+        f"{_base(upstream)}/{kind}/{ref.owner}/packages/container/{quote(ref.name, safe='')}/versions"
         "?filters%5Bversion_type%5D=tagged"
     )
 

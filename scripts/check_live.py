@@ -19,7 +19,7 @@ import time
 
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Host
-from ghcr_stats.model import AppError
+from ghcr_stats.model import AppError, PackageRef
 from ghcr_stats.names import InvalidName, check_owner, check_package
 from ghcr_stats.stats import Stats
 from testkit.cpython import DictKV, HttpxHttp
@@ -40,7 +40,7 @@ def main() -> int:
     settings = Settings(owner=owner, upstream=a.upstream)
     host = Host(settings, HttpxHttp(), DictKV(), WasmtimeParser(), time.time)
     try:
-        m = asyncio.run(Stats(host).package(owner, name)).measurement
+        m = asyncio.run(Stats(host).package(PackageRef(owner, name))).measurement
     except AppError as e:
         print(f"check-live: {e.code}: {e.message}", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 
+from ghcr_stats import keys
 from ghcr_stats.clock import KEY as CLOCK_KEY
 from testkit.stores import DirKV, RedisKV, SqliteKV
 
@@ -119,7 +120,7 @@ class Served:
     def settled(self, key: str) -> None:
         """Until the refresh of `key` (`package:fluxcd/flux-cli`) left behind an answer is over:
         its lease, claimed as the answer was made, given back."""
-        eventually(lambda: self.store.get(f"lease:{key}") is None)
+        eventually(lambda: self.store.get(keys.lease(key)) is None)
 
     def clear_store(self) -> None:
         """Forget everything the app keeps (the clock stays where it is): as if never asked."""

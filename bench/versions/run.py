@@ -22,7 +22,7 @@ import time
 from ghcr_stats import service
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Host
-from ghcr_stats.model import Versions
+from ghcr_stats.model import PackageRef, Versions
 from ghcr_stats.render import api
 from ghcr_stats.store import Store
 from testkit.cpython import Clock, DictKV
@@ -64,8 +64,8 @@ def main() -> None:
 
     def reference() -> None:
         store = Store(kv, args.readings)
-        v = store.versions("fluxcd", "flux-cli")
-        per_tag = {tag: Store(kv, args.readings).tag_histories("fluxcd", "flux-cli").get(tag, []) for tag, _ in v.versions}
+        v = store.versions(PackageRef("fluxcd", "flux-cli"))
+        per_tag = {tag: Store(kv, args.readings).tag_histories(PackageRef("fluxcd", "flux-cli")).get(tag, []) for tag, _ in v.versions}
         json.dumps(api.versions(v, None, clock(), per_tag), separators=(",", ":"))
 
     app = timed(now, args.rounds)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from ..history import daily_deltas
-from ..model import AppError, OwnerReading, Reading, Versions
+from ..model import AppError, OwnerReading, PackageRef, Point, Reading, Versions
 from ..numbers import iso
 
 
@@ -59,15 +59,12 @@ def owner(o: OwnerReading, now: float) -> dict:
     return body
 
 
-def history(owner: str, name: str, points: list[tuple], limit: int) -> dict:
+def history(ref: PackageRef, points: list[Point], limit: int) -> dict:
     return {
-        "owner": owner,
-        "package": name,
+        "owner": ref.owner,
+        "package": ref.name,
         "limit": limit,
-        "points": [
-            {"time": iso(ts), "total_downloads": total, "total_fell": bool(fell and fell[0])}
-            for ts, total, *fell in points
-        ],
+        "points": [{"time": iso(p.at), "total_downloads": p.total, "total_fell": p.fell} for p in points],
         "daily_deltas": [{"date": d, "downloads": delta} for d, delta in daily_deltas(points)],
     }
 

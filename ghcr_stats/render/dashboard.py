@@ -5,6 +5,7 @@ a phone."""
 from __future__ import annotations
 
 from html import escape
+from typing import Callable
 
 from ..model import OwnerReading, Reading
 from ..numbers import iso, short
@@ -36,14 +37,15 @@ def sparkline(counts: list[int], width: int = 120, height: int = 24) -> str:
     )
 
 
-def render(o: OwnerReading, by: str, rows: list[Reading], self_url: str) -> str:
+def render(o: OwnerReading, by: str, rows: list[Reading], self_url: str, url_for: Callable[..., str]) -> str:
+    """`url_for(route name, **params)`: the app's path of a route."""
     body = []
     for r in rows:
         m, page = r.measurement, r.measurement.page
         total = f"{page.total_downloads:,}" if page.total_exact else f"≈{escape(page.display_total)}"
         note = f' <span class="stale" title="{escape(r.error.message)}">stale</span>' if r.stale and r.error else ""
         body.append(
-            f'<tr><td data-label="Package"><a href="/packages/{escape(m.owner)}/{escape(m.package)}">{escape(m.package)}</a>{note}</td>'
+            f'<tr><td data-label="Package"><a href="{escape(url_for("package-page", owner=m.owner, name=m.package))}">{escape(m.package)}</a>{note}</td>'
             f'<td class="num" data-label="Downloads" title="{escape(page.display_total)}">{total}</td>'
             f'<td class="num" data-label="Last 30 days">{page.last_30_days:,}</td>'
             f'<td data-label="Trend">{sparkline([d.count for d in page.daily_downloads])}</td>'
@@ -87,5 +89,5 @@ def render(o: OwnerReading, by: str, rows: list[Reading], self_url: str) -> str:
         + header("name", "Package") + header("total", "Downloads", ' class="num"')
         + header("recent", "Last 30 days", ' class="num"') + "<th>Trend</th><th>Read</th>"
         + f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
-        '<p><a href="/stats">JSON</a> · <a href="/metrics">Prometheus metrics</a></p>',
+        + f'<p><a href="{url_for("owner")}">JSON</a> · <a href="{url_for("metrics")}">Prometheus metrics</a></p>',
     )

@@ -39,8 +39,9 @@ def page(title: str, body: str) -> str:
     )
 
 
-def error_page(status: int, code: str, message: str) -> str:
+def error_page(status: int, code: str, message: str, home: str) -> str:
+    """`home`: the path of the owner's page."""
     return page(
         f"{status} · ghcr-stats",
-        f'<h1>{status}: {escape(code)}</h1><p class="err">{escape(message)}</p><p><a href="/">All packages</a></p>',
+        f'<h1>{status}: {escape(code)}</h1><p class="err">{escape(message)}</p><p><a href="{escape(home)}">All packages</a></p>',
     )

@@ -22,7 +22,7 @@ _FAMILIES = (
 def render(tracked: list[Tracked]) -> str:
     samples: dict[str, list[str]] = {name: [] for name, _, _ in _FAMILIES}
     for t in tracked:
-        labels = f'{{owner="{_escape(t.owner)}",package="{_escape(t.package)}"}}'
+        labels = f'{{owner="{_escape(t.ref.owner)}",package="{_escape(t.ref.name)}"}}'
         if (m := t.measurement) is not None:
             samples["ghcr_stats_downloads_total"].append(f"{labels} {m.page.total_downloads}")
             samples["ghcr_stats_downloads_exact"].append(f"{labels} {int(m.page.total_exact)}")

@@ -4,23 +4,27 @@ versions, the badge ready to copy, and a QR code of the page."""
 from __future__ import annotations
 
 from html import escape
+from typing import Callable
 from urllib.parse import quote
 
 from ..history import daily_deltas
-from ..model import Reading, Versions
+from ..model import Point, Reading, Versions
 from ..numbers import iso
 from . import charts, layout, qr
 
 
-def render(r: Reading, points: list[tuple[float, int]], versions: Versions | None, *, self_url: str, base_url: str) -> str:
+def render(
+    r: Reading, points: list[Point], versions: Versions | None, *, self_url: str, base_url: str, url_for: Callable[..., str]
+) -> str:
+    """`url_for(route name, **params)`: the app's path of a route; `base_url` what it is under."""
     m, page = r.measurement, r.measurement.page
-    name = f"{m.owner}/{m.package}"
+    ref = m.ref
     stale = f' <span class="stale">stale: {escape(r.error.message)}</span>' if r.stale and r.error else ""
     exact = f"{page.total_downloads:,}" if page.total_exact else f"≈{escape(page.display_total)} (GitHub shows only a rounded value)"
-    badge = f"{base_url}/badge/{name}.svg"
-    shields = f"https://img.shields.io/endpoint?url={quote(f'{base_url}/shields/{name}', safe='')}"
+    badge = base_url + url_for("badge", ref=ref)
+    shields = f"https://img.shields.io/endpoint?url={quote(base_url + url_for('shields', ref=ref), safe='')}"
     heading = (
-        f'<p><a href="/">All packages</a></p><h1>{escape(name)}</h1>'
+        f'<p><a href="{escape(url_for("owner-page"))}">All packages</a></p><h1>{escape(str(ref))}</h1>'
         f'<p class="big" id="total">{exact}</p>'
         f'<p>GitHub shows <strong id="display">{escape(page.display_total)}</strong> · read {iso(m.fetched_at)}{stale}'
         f' · <a href="{escape(m.url)}">on GitHub</a>'
@@ -40,17 +44,17 @@ def render(r: Reading, points: list[tuple[float, int]], versions: Versions | Non
         f'<p><img src="{escape(badge)}" alt="downloads badge"></p>'
         f"<p>Markdown: <code>![downloads]({escape(badge)})</code></p>"
         f"<p>shields.io: <code>{escape(shields)}</code></p>"
-        + _versions(versions, name)
-        + f"<p><code>{escape(self_url)}</code> · <a href=\"/stats/{escape(name)}\">JSON</a>"
-        f' · <a href="/stats/{escape(name)}/history.csv">history as CSV</a></p>'
+        + _versions(versions, url_for("versions", ref=ref))
+        + f'<p><code>{escape(self_url)}</code> · <a href="{escape(url_for("package", ref=ref))}">JSON</a>'
+        f' · <a href="{escape(url_for("history-csv", ref=ref))}">history as CSV</a></p>'
     )
-    return layout.page(f"{name} · GHCR downloads", body)
+    return layout.page(f"{ref} · GHCR downloads", body)
 
 
 SHOWN_VERSIONS = 15  # the newest; the JSON has them all
 
 
-def _versions(v: Versions | None, name: str) -> str:
+def _versions(v: Versions | None, all_versions: str) -> str:
     if not v or not v.versions:
         return "<h2>Versions</h2><p>No tagged versions read yet.</p>"
     listed = sum(n for _, n in v.versions) or 1
@@ -65,5 +69,5 @@ def _versions(v: Versions | None, name: str) -> str:
         " which never add up to the total.</p>"
         f'<table class="keep"><thead><tr><th>Tag</th><th class="num">Downloads</th><th class="num">Share</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>"
-        + (f'<p>And {more} more: <a href="/stats/{escape(name)}/versions">all versions</a>.</p>' if more > 0 else "")
+        + (f'<p>And {more} more: <a href="{escape(all_versions)}">all versions</a>.</p>' if more > 0 else "")
     )

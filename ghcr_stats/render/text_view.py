@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..history import daily_deltas
-from ..model import OwnerReading, Reading, Versions
+from ..model import OwnerReading, Point, Reading, Versions
 from ..numbers import iso, short
 from . import qr
 
@@ -37,11 +37,11 @@ def owner(o: OwnerReading, rows: list[Reading]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def package(r: Reading, points: list[tuple[float, int]], versions: Versions | None, self_url: str) -> str:
+def package(r: Reading, points: list[Point], versions: Versions | None, self_url: str) -> str:
     m, page = r.measurement, r.measurement.page
     deltas = daily_deltas(points)
     lines = [
-        f"{m.owner}/{m.package}",
+        str(m.ref),
         f"total downloads  {page.total_downloads:,}" + ("" if page.total_exact else " (rounded by GitHub)") + f"  (GitHub shows {page.display_total})",
         f"last 30 days     {page.last_30_days:,}  {sparkline([d.count for d in page.daily_downloads])}",
         f"per day, here    {sparkline([d for _, d in deltas])}  ({len(deltas)} days measured)" if deltas else "per day, here    (measured on one day so far)",

@@ -13,6 +13,7 @@ from ghcr_stats import service
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Host
 from ghcr_stats.store import Store
+from ghcr_stats.model import PackageRef
 from testkit.cpython import Clock, DictKV, HttpxHttp, serve, sleeper
 from testkit.fakegithub.pages import Package, fluxcd_catalog
 from testkit.fakegithub.server import FakeGitHub
@@ -96,7 +97,7 @@ def test_many_clients_that_see_it_stale_make_one_refresh(host, upstream):
 
     asyncio.run(all_behind())
     assert upstream.count() == asked + 1  # the lease: one refresh, not thirty
-    assert len(Store(host.kv, 10).history("fluxcd", "flux-cli")) == 2
+    assert len(Store(host.kv, 10).history(PackageRef("fluxcd", "flux-cli"))) == 2
 
 
 def test_a_package_never_read_is_the_one_request_that_waits(host, upstream):
@@ -147,11 +148,11 @@ class Gathering:
 def test_a_refresh_that_fails_behind_changes_nothing_stored_is_counted_and_said(host, upstream):
     get(host, "/stats/flux-cli")
     store = Store(host.kv, 10)
-    kept = (store.latest("fluxcd", "flux-cli"), store.history("fluxcd", "flux-cli"))
+    kept = (store.latest(PackageRef("fluxcd", "flux-cli")), store.history(PackageRef("fluxcd", "flux-cli")))
     host.clock.advance(host.settings.cache_ttl)
     upstream.fail("flux-cli", "garbage")
     assert body(get(host, "/stats/flux-cli"))["stale_reason"]["code"] == "refreshing"
-    assert (store.latest("fluxcd", "flux-cli"), store.history("fluxcd", "flux-cli")) == kept
+    assert (store.latest(PackageRef("fluxcd", "flux-cli")), store.history(PackageRef("fluxcd", "flux-cli"))) == kept
     said = body(get(host, "/stats/flux-cli"))  # and asked again behind this one, failing again
     assert said["stale"] is True and said["stale_reason"]["code"] == "unparseable"
     assert "wrong-page" in said["stale_reason"]["message"]
@@ -231,7 +232,7 @@ def test_asked_again_within_a_period_the_schedule_asks_nothing_more(host, upstre
     first = refresh(host)
     assert first["due"] == [] and first["refresh_interval"] == 3600  # nothing known yet: the listing first
     store = Store(host.kv, 10)
-    assert [n for n in listed(upstream) if store.latest("fluxcd", n) is None] == []  # then each package it lists
+    assert [n for n in listed(upstream) if store.latest(PackageRef("fluxcd", n)) is None] == []  # then each package it lists
     asked = upstream.count()
     for _ in range(20):
         host.clock.advance(150)

@@ -13,6 +13,7 @@ from testkit.parser import WasmtimeParser
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Fetched, Host
 from ghcr_stats.store import Store
+from ghcr_stats.model import PackageRef
 from testkit.fakegithub.pages import Package, fluxcd_catalog, tagged_versions
 from testkit.fakegithub.server import FakeGitHub
 from testkit.cpython import Clock, DictKV, HttpxHttp, serve, sleeper
@@ -406,7 +407,7 @@ def test_a_404_after_a_good_read_is_remembered_and_the_stored_value_served_stale
         assert get(host, path).status == 200
     # A 404 is an answer, not a failure of the upstream: it counts as no fetch failure (which
     # feeds /metrics and the alerts).
-    assert Store(host.kv, 10).failures("fluxcd", "flux-cli").by_reason == {}
+    assert Store(host.kv, 10).failures(PackageRef("fluxcd", "flux-cli")).by_reason == {}
     history = get(host, "/stats/flux-cli/history")
     assert history.status == 200 and len(body(history)["points"]) == 1  # still reachable
     assert upstream.count() == asked  # the 404 is remembered for the TTL

@@ -15,6 +15,7 @@ from ghcr_stats import service
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Fetched, Host
 from ghcr_stats.store import Store
+from ghcr_stats.model import PackageRef
 from testkit.cpython import Clock, DictKV, HttpxHttp, serve, sleeper
 from testkit.fakegithub.pages import fluxcd_catalog
 from testkit.fakegithub.server import FakeGitHub
@@ -70,7 +71,7 @@ def test_no_request_leaves_the_upstream(upstream, shape, how):
     if how == "stored":
         serve(host, service.Request("GET", "/stats/flux-cli"))
         store = Store(host.kv, 10)
-        store.record(replace(store.latest("fluxcd", "flux-cli"), url=target))
+        store.record(replace(store.latest(PackageRef("fluxcd", "flux-cli")), url=target))
         clock.advance(host.settings.cache_ttl)  # stale: the refresh asks the URL it found last
     for path in PATHS:
         r = serve(host, service.Request("GET", path))

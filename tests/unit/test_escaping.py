@@ -3,8 +3,9 @@ only escaped: each field in turn, and all at once, filled with markup, never sho
 
 import pytest
 
-from ghcr_stats.model import AppError, DailyCount, Listing, Measurement, OwnerReading, PackagePage, Reading, TaggedVersion, Versions
+from ghcr_stats.model import AppError, DailyCount, Listing, Measurement, OwnerReading, PackagePage, Point, Reading, TaggedVersion, Versions
 from ghcr_stats.render import badge, dashboard, layout, package_view
+from ghcr_stats.service import ROUTES
 
 AT = 1_780_000_000.0
 MARKUP = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'onmouseover='x", "&amp;<b>", "]]><svg/onload=1>"]
@@ -30,9 +31,12 @@ def pages(mark: str, field: str | None = None) -> list[str]:
     )
     by, rows = dashboard.sort(owner.readings, None)
     return [
-        package_view.render(reading, [(AT - 86400, 100), (AT, 123)], versions, self_url=m("self", "http://h/p"), base_url=m("self", "http://h")),
-        dashboard.render(owner, by, rows, m("self", "http://h/")),
-        layout.error_page(404, m("reason", "c"), m("reason", "msg")),
+        package_view.render(
+            reading, [Point(AT - 86400, 100), Point(AT, 123)], versions,
+            self_url=m("self", "http://h/p"), base_url=m("self", "http://h"), url_for=ROUTES.url_for,
+        ),
+        dashboard.render(owner, by, rows, m("self", "http://h/"), ROUTES.url_for),
+        layout.error_page(404, m("reason", "c"), m("reason", "msg"), "/"),
         badge.render("version", m("latest_version", "v1"), True, why=m("reason", "w")),
         badge.render(m("tag", "t2"), "5"),
     ]

@@ -2,6 +2,7 @@ import pytest
 
 from ghcr_stats.history import daily_deltas
 from ghcr_stats.numbers import iso, short, utc
+from ghcr_stats.model import Point
 
 
 @pytest.mark.parametrize(
@@ -58,13 +59,13 @@ DAY = 86400.0
 
 def test_daily_deltas_use_each_days_last_measurement():
     t0 = 1_780_000_000.0 - 1_780_000_000.0 % DAY  # a UTC midnight
-    points = [(t0 + 10, 100), (t0 + 3600, 150), (t0 + DAY + 5, 260), (t0 + 3 * DAY, 400)]
+    points = [Point(t0 + 10, 100), Point(t0 + 3600, 150), Point(t0 + DAY + 5, 260), Point(t0 + 3 * DAY, 400)]
     assert daily_deltas(points) == [(iso(t0 + DAY)[:10], 110), (iso(t0 + 3 * DAY)[:10], 140)]
 
 
 def test_daily_deltas_need_two_days():
     assert daily_deltas([]) == []
-    assert daily_deltas([(0.0, 5), (10.0, 7)]) == []
+    assert daily_deltas([Point(0.0, 5), Point(10.0, 7)]) == []
 
 
 @pytest.mark.parametrize(
@@ -90,5 +91,5 @@ def test_utc_refuses_what_is_not_an_instant(bad):
 
 def test_daily_deltas_never_go_negative_when_a_total_falls():
     t0 = 1_780_000_000.0
-    points = [(t0, 950), (t0 + DAY, 10, True), (t0 + 2 * DAY, 20), (t0 + 3 * DAY, 990)]
+    points = [Point(t0, 950), Point(t0 + DAY, 10, True), Point(t0 + 2 * DAY, 20), Point(t0 + 3 * DAY, 990)]
     assert [d for _, d in daily_deltas(points)] == [0, 0, 40]  # counted from the highest, 950

@@ -16,9 +16,10 @@ import pytest
 
 from ghcr_stats.model import (
     AppError, DailyCount, Failures, Listing, Measurement, OwnerReading, PackagePage, ParseWarning, Reading,
-    TaggedVersion, Tracked, Versions,
+    PackageRef, Point, TaggedVersion, Tracked, Versions,
 )
 from ghcr_stats.render import api, badge, charts, dashboard, layout, metrics, package_view, qr, text_view
+from ghcr_stats.service import ROUTES
 
 GOLDEN = Path(__file__).parent / "golden"
 AT = 1_780_000_000.0  # 2026-05-28T20:26:40Z
@@ -51,8 +52,8 @@ ROUNDED = Measurement(
 FELL = Measurement("fluxcd", "source-watcher", PackagePage(950, True, "950", daily(31)), "https://github.com/x", AT - 60, total_fell=True)
 FAILED = AppError(502, "upstream-status", "the upstream answered 503 <Service Unavailable>")
 
-POINTS = [(AT - 4 * DAY, 409_100_000), (AT - 3 * DAY, 410_050_123), (AT - 2 * DAY + 3600, 411_000_000, True),
-          (AT - DAY, 411_800_500), (AT, 412_733_118)]
+POINTS = [Point(AT - 4 * DAY, 409_100_000), Point(AT - 3 * DAY, 410_050_123), Point(AT - 2 * DAY + 3600, 411_000_000, True),
+          Point(AT - DAY, 411_800_500), Point(AT, 412_733_118)]
 # One more than the page shows.
 VERSIONS = Versions("fluxcd", "flux-cli", [(f"v2.{7 - i // 10}.{9 - i % 10}", 2_000_000 - 97_531 * i) for i in range(16)], AT - 300)
 # New packages: a chart of two days, and none yet.
@@ -82,19 +83,19 @@ def as_json(body: dict) -> str:
 
 PAGES = {
     "package.html": lambda: package_view.render(
-        Reading(FLUX_CLI), POINTS, VERSIONS, self_url=f"{BASE}/packages/fluxcd/flux-cli", base_url=BASE),
+        Reading(FLUX_CLI), POINTS, VERSIONS, self_url=f"{BASE}/packages/fluxcd/flux-cli", base_url=BASE, url_for=ROUTES.url_for),
     "package-stale-rounded.html": lambda: package_view.render(
         Reading(ROUNDED, stale=True, error=FAILED), POINTS[:1], Versions("fluxcd", "charts/flagger", [("v1", 0)], AT),
-        self_url="https://Stats.eXample/packages/fluxcd/charts/flagger", base_url="https://Stats.eXample"),  # as the client spelled it
+        self_url="https://Stats.eXample/packages/fluxcd/charts/flagger", base_url="https://Stats.eXample", url_for=ROUTES.url_for),  # as the client spelled it
     "package-few-versions.html": lambda: package_view.render(
         Reading(FELL), [], Versions("fluxcd", "source-watcher", VERSIONS.versions[:15], AT),
-        self_url=f"{BASE}/packages/fluxcd/source-watcher", base_url=BASE),
+        self_url=f"{BASE}/packages/fluxcd/source-watcher", base_url=BASE, url_for=ROUTES.url_for),
     "package-no-versions.html": lambda: package_view.render(
-        Reading(FELL), POINTS[:2], None, self_url=f"{BASE}/packages/fluxcd/source-watcher", base_url=BASE),
-    "owner-by-total.html": lambda: dashboard.render(OWNER, *dashboard.sort(OWNER.readings, None), f"{BASE}/"),
-    "owner-by-name.html": lambda: dashboard.render(OWNER, *dashboard.sort(OWNER.readings, "name"), f"{BASE}/?sort=name"),
-    "owner-empty.html": lambda: dashboard.render(OwnerReading("nobody", Listing("nobody", [], AT), []), "recent", [], f"{BASE}/"),
-    "error.html": lambda: layout.error_page(404, "not-found", "no container package 'x<y>' for owner 'fluxcd'"),
+        Reading(FELL), POINTS[:2], None, self_url=f"{BASE}/packages/fluxcd/source-watcher", base_url=BASE, url_for=ROUTES.url_for),
+    "owner-by-total.html": lambda: dashboard.render(OWNER, *dashboard.sort(OWNER.readings, None), f"{BASE}/", ROUTES.url_for),
+    "owner-by-name.html": lambda: dashboard.render(OWNER, *dashboard.sort(OWNER.readings, "name"), f"{BASE}/?sort=name", ROUTES.url_for),
+    "owner-empty.html": lambda: dashboard.render(OwnerReading("nobody", Listing("nobody", [], AT), []), "recent", [], f"{BASE}/", ROUTES.url_for),
+    "error.html": lambda: layout.error_page(404, "not-found", "no container package 'x<y>' for owner 'fluxcd'", "/"),
     "owner.txt": lambda: text_view.owner(OWNER, dashboard.sort(OWNER.readings, "recent")[1]),
     "package.txt": lambda: text_view.package(Reading(FLUX_CLI), POINTS, VERSIONS, f"{BASE}/packages/fluxcd/flux-cli"),
     "package-stale-rounded.txt": lambda: text_view.package(
@@ -107,15 +108,15 @@ PAGES = {
     "bars-one-day.svg": lambda: charts.bars([("2026-05-27", 5)], label="one day"),
     "line-one-point.svg": lambda: charts.line([(AT, 5)], label="one point"),
     "metrics.txt": lambda: metrics.render([
-        Tracked("fluxcd", "charts/flagger", ROUNDED, Failures({"upstream-status": 2, "parse-not-found": 1})),
-        Tracked("fluxcd", "flux-cli", FLUX_CLI, Failures()),
-        Tracked("fluxcd", "source-watcher", FELL, Failures()),
-        Tracked('my"org\\x', "ghost\n", None, Failures({"truncated": 1})),
+        Tracked(PackageRef("fluxcd", "charts/flagger"), ROUNDED, Failures({"upstream-status": 2, "parse-not-found": 1})),
+        Tracked(PackageRef("fluxcd", "flux-cli"), FLUX_CLI, Failures()),
+        Tracked(PackageRef("fluxcd", "source-watcher"), FELL, Failures()),
+        Tracked(PackageRef('my"org\\x', "ghost\n"), None, Failures({"truncated": 1})),
     ]),
     "package.json": lambda: as_json(api.package(Reading(FLUX_CLI), AT + 90)),
     "package-stale-rounded.json": lambda: as_json(api.package(Reading(ROUNDED, stale=True, error=FAILED), AT)),
     "owner.json": lambda: as_json(api.owner(OWNER, AT)),
-    "history.json": lambda: as_json(api.history("fluxcd", "flux-cli", POINTS, 5)),
+    "history.json": lambda: as_json(api.history(PackageRef("fluxcd", "flux-cli"), POINTS, 5)),
     "versions.json": lambda: as_json(api.versions(VERSIONS, None, AT, {"v2.7.9": [(AT - DAY, 5), (AT, 7)]})),
     # Read by a replica whose clock is ahead of this one's: an age of 0, never negative.
     "versions-stale.json": lambda: as_json(api.versions(Versions("fluxcd", "flux-cli", [("v1", 3)], AT - 10, complete=False), FAILED, AT - 20, {})),

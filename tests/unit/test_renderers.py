@@ -3,7 +3,7 @@ import xml.etree.ElementTree as ET
 from prometheus_client.parser import text_string_to_metric_families
 
 from ghcr_stats.render import badge, metrics
-from ghcr_stats.model import DailyCount, Failures, Measurement, PackagePage, Tracked
+from ghcr_stats.model import DailyCount, Failures, Measurement, PackagePage, PackageRef, Tracked
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -31,9 +31,9 @@ def test_stale_badge_says_so():
 def test_metrics_parse_with_prometheus_client():
     page = PackagePage(2**40, True, "1.1T", [DailyCount("d1", 3), DailyCount("d2", 4)])
     tracked = [
-        Tracked("fluxcd", "charts/flagger", Measurement("fluxcd", "charts/flagger", page, "u", 1.5),
+        Tracked(PackageRef("fluxcd", "charts/flagger"), Measurement("fluxcd", "charts/flagger", page, "u", 1.5),
                 Failures({"parse-not-found": 2, "upstream-status": 1})),
-        Tracked('my"org', "gone", None, Failures({"truncated": 1})),
+        Tracked(PackageRef('my"org', "gone"), None, Failures({"truncated": 1})),
     ]
     families = {f.name: f for f in text_string_to_metric_families(metrics.render(tracked))}
     samples = {

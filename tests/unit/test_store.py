@@ -1,7 +1,7 @@
 import json
 from dataclasses import replace
 
-from ghcr_stats.model import Backoff, DailyCount, Measurement, PackagePage, TaggedVersion
+from ghcr_stats.model import Backoff, DailyCount, Measurement, PackagePage, PackageRef, Point, TaggedVersion
 from ghcr_stats.store import SCHEMA, Store
 
 MISSING_LIMIT = 256  # docs/operations.md: 404s "kept in one map of at most 256 names"
@@ -16,9 +16,9 @@ def test_record_keeps_latest_and_bounded_history():
     store = Store(DictKV(), history_limit=3)
     for i in range(5):
         store.record(measurement(1000 + i, float(i)))
-    assert store.latest("fluxcd", "flux-cli").page.total_downloads == 1004
-    assert store.history("fluxcd", "flux-cli") == [(2.0, 1002), (3.0, 1003), (4.0, 1004)]
-    assert store.index() == ["fluxcd/flux-cli"]
+    assert store.latest(PackageRef("fluxcd", "flux-cli")).page.total_downloads == 1004
+    assert store.history(PackageRef("fluxcd", "flux-cli")) == [Point(2.0, 1002), Point(3.0, 1003), Point(4.0, 1004)]
+    assert [str(r) for r in store.index()] == ["fluxcd/flux-cli"]
 
 
 def test_values_carry_their_schema_and_another_schema_reads_as_absent():
@@ -30,32 +30,32 @@ def test_values_carry_their_schema_and_another_schema_reads_as_absent():
     kv["latest:fluxcd/flux-cli"] = json.dumps({"schema": SCHEMA + 1, "value": {}}).encode()
     kv["history:fluxcd/flux-cli"] = b"not json"
     fresh = Store(kv, history_limit=10)
-    assert fresh.latest("fluxcd", "flux-cli") is None
-    assert fresh.history("fluxcd", "flux-cli") == []
+    assert fresh.latest(PackageRef("fluxcd", "flux-cli")) is None
+    assert fresh.history(PackageRef("fluxcd", "flux-cli")) == []
 
 
 def test_a_failure_is_counted_and_touches_nothing_else():
     store = Store(DictKV(), history_limit=10)
     store.record(measurement(7, 1.0))
-    store.note_failure("fluxcd", "flux-cli", "upstream-status")
-    store.note_failure("fluxcd", "flux-cli", "upstream-unreachable")
-    store.note_failure("fluxcd", "flux-cli", "upstream-status")
-    f = store.failures("fluxcd", "flux-cli")
+    store.note_failure(PackageRef("fluxcd", "flux-cli"), "upstream-status")
+    store.note_failure(PackageRef("fluxcd", "flux-cli"), "upstream-unreachable")
+    store.note_failure(PackageRef("fluxcd", "flux-cli"), "upstream-status")
+    f = store.failures(PackageRef("fluxcd", "flux-cli"))
     assert f.by_reason == {"upstream-status": 2, "upstream-unreachable": 1} and f.count == 3
-    assert store.latest("fluxcd", "flux-cli").page.total_downloads == 7
-    assert store.history("fluxcd", "flux-cli") == [(1.0, 7)]
+    assert store.latest(PackageRef("fluxcd", "flux-cli")).page.total_downloads == 7
+    assert store.history(PackageRef("fluxcd", "flux-cli")) == [Point(1.0, 7)]
 
 
 def test_failures_of_never_measured_packages_are_indexed_for_metrics():
     store = Store(DictKV(), history_limit=10)
-    store.note_failure("fluxcd", "ghost", "upstream-status")
-    assert store.index() == ["fluxcd/ghost"]
+    store.note_failure(PackageRef("fluxcd", "ghost"), "upstream-status")
+    assert [str(r) for r in store.index()] == ["fluxcd/ghost"]
 
 
 def test_failures_counted_before_reasons_were_kept_still_count():
     kv = DictKV()
     kv["failures:fluxcd/flux-cli"] = json.dumps({"schema": SCHEMA, "value": {"count": 4, "last_reason": "x", "last_at": 1.0}}).encode()
-    assert Store(kv, history_limit=10).failures("fluxcd", "flux-cli").by_reason == {"unknown": 4}
+    assert Store(kv, history_limit=10).failures(PackageRef("fluxcd", "flux-cli")).by_reason == {"unknown": 4}
 
 
 def test_every_field_round_trips():
@@ -64,7 +64,7 @@ def test_every_field_round_trips():
                        [TaggedVersion(7, ["latest", "v2"], 2), TaggedVersion(6, ["v1"], 0)])
     m = Measurement("fluxcd", "flux-cli", page, "http://x/p", 1.0)
     Store(kv, history_limit=10).record(m)
-    assert Store(kv, history_limit=10).latest("fluxcd", "flux-cli") == m
+    assert Store(kv, history_limit=10).latest(PackageRef("fluxcd", "flux-cli")) == m
 
 
 def test_values_stored_before_the_page_was_kept_whole_still_read():
@@ -75,20 +75,20 @@ def test_values_stored_before_the_page_was_kept_whole_still_read():
             "daily": [["2026-07-28", 1]], "url": "http://x/p", "fetched_at": 1.0, "repository": "fluxcd/flux2",
             "latest_version": "v2", "last_published": "2026-07-29T07:36:30Z"}
     kv["latest:fluxcd/flux-cli"] = json.dumps({"schema": SCHEMA, "value": flat}).encode()
-    read = Store(kv, history_limit=10).latest("fluxcd", "flux-cli")
+    read = Store(kv, history_limit=10).latest(PackageRef("fluxcd", "flux-cli"))
     assert read == Measurement("fluxcd", "flux-cli", PackagePage(5, True, "5", [DailyCount("2026-07-28", 1)], "2026-07-29T07:36:30Z",
                                                                  "fluxcd/flux2", "v2", []), "http://x/p", 1.0)
     flat["recent_versions"] = [[7, ["latest", "v2"], 2]]
     kv["latest:fluxcd/flux-cli"] = json.dumps({"schema": SCHEMA, "value": flat}).encode()
-    assert Store(kv, history_limit=10).latest("fluxcd", "flux-cli").page.recent_versions == [TaggedVersion(7, ["latest", "v2"], 2)]
+    assert Store(kv, history_limit=10).latest(PackageRef("fluxcd", "flux-cli")).page.recent_versions == [TaggedVersion(7, ["latest", "v2"], 2)]
 
 
 def test_a_falling_exact_total_is_kept_and_flagged():
     store = Store(DictKV(), history_limit=10)
     assert store.record(measurement(950, 1.0)).total_fell is False
     kept = store.record(measurement(10, 2.0))
-    assert kept.total_fell is True and store.latest("fluxcd", "flux-cli") == kept
-    assert store.history("fluxcd", "flux-cli") == [(1.0, 950), (2.0, 10, True)]
+    assert kept.total_fell is True and store.latest(PackageRef("fluxcd", "flux-cli")) == kept
+    assert store.history(PackageRef("fluxcd", "flux-cli")) == [Point(1.0, 950), Point(2.0, 10, fell=True)]
     assert store.record(measurement(960, 3.0)).total_fell is False
 
 
@@ -99,19 +99,19 @@ def test_a_rounded_total_below_an_exact_one_has_not_fallen():
     store.record(measurement(1249, 1.0))
     rounded = replace(measurement(1200, 2.0), page=PackagePage(1200, False, "1.2K", [DailyCount("2026-11-01", 3)]))
     assert store.record(rounded).total_fell is False
-    assert store.history("fluxcd", "flux-cli") == [(1.0, 1249), (2.0, 1200)]
+    assert store.history(PackageRef("fluxcd", "flux-cli")) == [Point(1.0, 1249), Point(2.0, 1200)]
 
 
 def test_an_unchanged_total_has_not_fallen():
     store = Store(DictKV(), history_limit=10)
     store.record(measurement(950, 1.0))
     assert store.record(measurement(950, 2.0)).total_fell is False
-    assert store.history("fluxcd", "flux-cli") == [(1.0, 950), (2.0, 950)]
+    assert store.history(PackageRef("fluxcd", "flux-cli")) == [Point(1.0, 950), Point(2.0, 950)]
 
 
 def test_a_tag_never_read_has_no_history():
     store = Store(DictKV(), history_limit=10)
-    assert store.tag_histories("fluxcd", "flux-cli").get("v2.0.0") is None
+    assert store.tag_histories(PackageRef("fluxcd", "flux-cli")).get("v2.0.0") is None
 
 
 def test_values_are_stored_as_compact_json():
@@ -166,8 +166,8 @@ def test_writers_that_read_the_index_at_once_both_keep_their_entry():
     assert first.index() == second.index() == []
     first.record(measurement(1, 1.0, "a"))
     second.record(measurement(2, 1.0, "b"))
-    second.note_failure("fluxcd", "c", "upstream-status")
-    assert Store(kv, history_limit=3).index() == ["fluxcd/a", "fluxcd/b", "fluxcd/c"]
+    second.note_failure(PackageRef("fluxcd", "c"), "upstream-status")
+    assert [str(r) for r in Store(kv, history_limit=3).index()] == ["fluxcd/a", "fluxcd/b", "fluxcd/c"]
 
 
 def test_the_index_earlier_versions_kept_still_counts():
@@ -176,7 +176,7 @@ def test_the_index_earlier_versions_kept_still_counts():
     store = Store(kv, history_limit=3)
     store.record(measurement(2, 1.0, "b"))
     store.record(measurement(3, 1.0, "new"))
-    assert Store(kv, history_limit=3).index() == ["fluxcd/b", "fluxcd/new", "fluxcd/old"]
+    assert [str(r) for r in Store(kv, history_limit=3).index()] == ["fluxcd/b", "fluxcd/new", "fluxcd/old"]
 
 
 def test_a_tags_history_keeps_each_run_of_one_count_as_its_first_and_last_reading():
@@ -186,6 +186,6 @@ def test_a_tags_history_keeps_each_run_of_one_count_as_its_first_and_last_readin
     counts = [5, 5, 5, 5, 7, 7, 9, 9, 9]
     for at, n in enumerate(counts):
         store.record_versions(Versions("fluxcd", "flux-cli", [("v1", n), ("v0", 3)], float(at), True))
-    h = store.tag_histories("fluxcd", "flux-cli")
+    h = store.tag_histories(PackageRef("fluxcd", "flux-cli"))
     assert h["v1"] == [(0.0, 5), (3.0, 5), (4.0, 7), (5.0, 7), (6.0, 9), (8.0, 9)]
     assert h["v0"] == [(0.0, 3), (8.0, 3)]  # a count that never moved: two points, not nine

@@ -1,18 +1,19 @@
 import pytest
 
 from ghcr_stats import urls
+from ghcr_stats.model import PackageRef
 
 
 def test_package_url_percent_encodes_nested_names():
     assert (
-        urls.package_url("https://github.com/", "orgs", "fluxcd", "charts/flagger")
+        urls.package_url("https://github.com/", "orgs", PackageRef("fluxcd", "charts/flagger"))
         == "https://github.com/orgs/fluxcd/packages/container/package/charts%2Fflagger"
     )
 
 
 def test_user_owned_package_url():
     assert (
-        urls.package_url("http://127.0.0.1:8080", "users", "stefanprodan", "podinfo")
+        urls.package_url("http://127.0.0.1:8080", "users", PackageRef("stefanprodan", "podinfo"))
         == "http://127.0.0.1:8080/users/stefanprodan/packages/container/package/podinfo"
     )
 
@@ -25,11 +26,11 @@ def test_an_upstream_under_a_path_keeps_it_with_or_without_its_trailing_slash():
 def test_listing_and_versions_urls():
     assert urls.listing_url("https://github.com", "orgs", "fluxcd") == "https://github.com/orgs/fluxcd/packages"
     assert (
-        urls.versions_url("https://github.com", "orgs", "fluxcd", "flux-cli")
+        urls.versions_url("https://github.com", "orgs", PackageRef("fluxcd", "flux-cli"))
         == "https://github.com/orgs/fluxcd/packages/container/flux-cli/versions?filters%5Bversion_type%5D=tagged"
     )
     assert (
-        urls.versions_url("https://github.com", "orgs", "fluxcd", "charts/flagger")
+        urls.versions_url("https://github.com", "orgs", PackageRef("fluxcd", "charts/flagger"))
         == "https://github.com/orgs/fluxcd/packages/container/charts%2Fflagger/versions?filters%5Bversion_type%5D=tagged"
     )
 

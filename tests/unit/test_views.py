@@ -10,8 +10,9 @@ from dataclasses import replace
 import zxingcpp
 from PIL import Image
 
+from ghcr_stats.service import ROUTES
 from ghcr_stats.render import api, charts, dashboard, history_csv, package_view, qr, text_view
-from ghcr_stats.model import AppError, DailyCount, Listing, Measurement, OwnerReading, PackagePage, Reading, Versions
+from ghcr_stats.model import AppError, DailyCount, Listing, Measurement, OwnerReading, PackagePage, Point, Reading, Versions
 
 DAY = 86400
 URL = "http://127.0.0.1:3000/packages/fluxcd/flux-cli"
@@ -176,7 +177,7 @@ def test_owner_views_sort_and_total():
     rows = [line.split() for line in text.splitlines()[3:6]]
     assert [r[0] for r in rows] == ["c", "b", "a"] and [r[1] for r in rows] == ["1,000", "5,000", "9,000"]
     assert rows[0][-1] == "stale"
-    html = dashboard.render(o, "recent", dashboard.sort(readings, "recent")[1], "http://h/")
+    html = dashboard.render(o, "recent", dashboard.sort(readings, "recent")[1], "http://h/", ROUTES.url_for)
     assert 'id="owner-total">15,000<' in html and 'href="/packages/fluxcd/a"' in html
     assert '<a href="?sort=total">' in html and '<a href="?sort=recent">' not in html  # the current sort is no link
 
@@ -186,7 +187,7 @@ def rounded(m: Measurement) -> Measurement:
 
 
 def owner_views(o: OwnerReading) -> tuple[str, str, dict]:
-    return dashboard.render(o, "total", o.readings, "http://h/"), text_view.owner(o, o.readings), api.owner(o, 0.0)
+    return dashboard.render(o, "total", o.readings, "http://h/", ROUTES.url_for), text_view.owner(o, o.readings), api.owner(o, 0.0)
 
 
 def test_an_owners_totals_say_what_they_leave_out():
@@ -224,9 +225,9 @@ def test_an_owners_stale_listing_says_why_and_stale_packages_say_so():
 
 def test_package_views_carry_the_numbers_the_history_and_the_versions():
     r = Reading(measurement("flux-cli", 412_733_118, list(range(30))))
-    points = [(0.0, 100), (DAY, 160), (2 * DAY, 400)]
+    points = [Point(0.0, 100), Point(DAY, 160), Point(2 * DAY, 400)]
     v = Versions("fluxcd", "flux-cli", [("v2", 30), ("v1", 10)], 0.0)
-    html = package_view.render(r, points, v, self_url=URL, base_url="http://127.0.0.1:3000")
+    html = package_view.render(r, points, v, self_url=URL, base_url="http://127.0.0.1:3000", url_for=ROUTES.url_for)
     assert 'id="total">412,733,118<' in html and 'id="display">412733K<' in html
     assert "![downloads](http://127.0.0.1:3000/badge/fluxcd/flux-cli.svg)" in html
     assert "endpoint?url=http%3A%2F%2F127.0.0.1%3A3000%2Fshields%2Ffluxcd%2Fflux-cli" in html
@@ -237,7 +238,7 @@ def test_package_views_carry_the_numbers_the_history_and_the_versions():
 
 
 def test_history_csv_has_a_header_the_deltas_and_the_falls():
-    assert history_csv.render([(DAY, 160), (0.0, 100), (2 * DAY, 90, True)]) == (
+    assert history_csv.render([Point(DAY, 160), Point(0.0, 100), Point(2 * DAY, 90, True)]) == (
         "time,total_downloads,added_since_previous,total_fell\n"
         "1970-01-01T00:00:00Z,100,,false\n1970-01-02T00:00:00Z,160,60,false\n1970-01-03T00:00:00Z,90,-70,true\n"
     )
