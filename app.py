@@ -47,7 +47,7 @@ class IncomingHandler(http.IncomingHandler):
         try:
             settings = spin.settings()
         except ConfigError as e:
-            return service.error(500, "bad-config", str(e))
+            return service.error("bad-config", str(e))
         kv = spin.SpinKeyValue()
         host = self._host = Host(
             settings=settings,

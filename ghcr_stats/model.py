@@ -202,18 +202,49 @@ class Lease:
 # --- what the use cases answer -------------------------------------------------------------
 
 
+# Every code an error answer can carry, and its HTTP status; what each means is the README's
+# table of errors, which a test holds to this one.
+CODES = {
+    "bad-request": 400,
+    "invalid-name": 400,
+    "no-route": 404,
+    "not-found": 404,
+    "not-served": 404,
+    "no-such-tag": 404,
+    "no-version": 404,
+    "method-not-allowed": 405,
+    "internal-error": 500,
+    "bad-config": 500,
+    "upstream-status": 502,
+    "upstream-unreachable": 502,
+    "rate-limited": 502,
+    "upstream-backoff": 502,
+    "redirect-refused": 502,
+    "too-many-redirects": 502,
+    "too-large": 502,
+    "truncated": 502,
+    "undecodable-encoding": 502,
+    "unparseable": 502,
+    "upstream-budget": 503,
+    "fetch-in-progress": 503,
+    "store-unavailable": 503,
+    "store-unwritable": 503,
+    "refreshing": 200,  # never an error answer: why a value served is stale
+}
+
+
 class AppError(Exception):
-    """Why a request gets no value: `status` and `code` are what the client is answered,
-    `message` says it in words.
+    """Why a request gets no value: `code` (one of CODES, which gives its `status`) is what the
+    client is answered, `message` says it in words.
 
     `reason` is how /metrics counts a failed read: the code, or for a page that did not parse,
     the parser's error kind (`parse-not-found`: the markup changed), so an alert can tell
     them apart.
     """
 
-    def __init__(self, status: int, code: str, message: str, reason: str | None = None):
+    def __init__(self, code: str, message: str, reason: str | None = None):
         super().__init__(message)
-        self.status = status
+        self.status = CODES[code]
         self.code = code
         self.message = message
         self.reason = reason or code
@@ -221,7 +252,7 @@ class AppError(Exception):
 
 class NotFound(AppError):
     def __init__(self, message: str):
-        super().__init__(404, "not-found", message)
+        super().__init__("not-found", message)
 
 
 @dataclass(frozen=True)

@@ -60,23 +60,23 @@ async def fetch_html(host: Host, memory: Memory, owner: str, url: str) -> tuple[
             break
         location = r.headers.get("location")
         if not location:
-            raise AppError(502, "upstream-status", f"{url} answered {r.status} without a Location")
+            raise AppError("upstream-status", f"{url} answered {r.status} without a Location")
         try:
             url = urls.resolve(host.settings.upstream, location, base=url)
         except ValueError:
-            raise AppError(502, "redirect-refused", f"{url} redirects off the upstream, to {location}") from None
+            raise AppError("redirect-refused", f"{url} redirects off the upstream, to {location}") from None
     else:
-        raise AppError(502, "too-many-redirects", f"{asked}: more than {MAX_REDIRECTS} redirects")
+        raise AppError("too-many-redirects", f"{asked}: more than {MAX_REDIRECTS} redirects")
     if r.status == 404:
         raise NotFound(f"{url} answered 404")
     if r.status != 200:
-        raise AppError(502, "upstream-status", f"{url} answered {r.status}")
+        raise AppError("upstream-status", f"{url} answered {r.status}")
     # The app asks for no compression (the component has no zlib): a compressed body is unreadable.
     if (encoding := r.headers.get("content-encoding", "identity").strip().lower()) not in ("identity", ""):
-        raise AppError(502, "undecodable-encoding", f"{url}: the body is {encoding}-encoded, which the app does not decode")
+        raise AppError("undecodable-encoding", f"{url}: the body is {encoding}-encoded, which the app does not decode")
     # A page cut short can still parse into a plausible but wrong series: require its end.
     if b"</html>" not in r.body[-4096:].lower():
-        raise AppError(502, "truncated", f"{url}: the page ends before </html>")
+        raise AppError("truncated", f"{url}: the page ends before </html>")
     return url, r.body.decode("utf-8", errors="replace")
 
 
@@ -90,13 +90,13 @@ async def _get(host: Host, memory: Memory, owner: str, url: str) -> Fetched:
     try:
         r = await host.http.get(url, timeout=s.fetch_timeout, deadline=s.fetch_deadline, max_bytes=s.page_max_bytes)
     except TooLarge as e:  # this page's size, not the upstream's health: no back-off
-        raise AppError(502, "too-large", f"{url}: {e}") from None
+        raise AppError("too-large", f"{url}: {e}") from None
     except FetchError as e:
         memory.failed(f"the upstream failed: {e}")
-        raise AppError(502, "upstream-unreachable", f"{url}: {e}") from None
+        raise AppError("upstream-unreachable", f"{url}: {e}") from None
     if r.status == 429:
         memory.rate_limited(retry_after(r.headers.get("retry-after"), host.clock()))
-        raise AppError(502, "rate-limited", f"{url} answered 429 (rate limited)")
+        raise AppError("rate-limited", f"{url} answered 429 (rate limited)")
     if r.status >= 500:
         memory.failed(f"the upstream answered {r.status}")
     return r
@@ -204,13 +204,13 @@ async def _pages(host: Host, memory: Memory, owner: str, url: str, html: str, pa
         try:
             url = urls.resolve(host.settings.upstream, page.next_page, base=url)
         except ValueError as e:
-            raise AppError(502, "unparseable", str(e)) from None
+            raise AppError("unparseable", str(e)) from None
         try:
             url, html = await fetch_html(host, memory, owner, url)
         except NotFound as e:
             # The first page was there, so this says nothing of the package or owner: a broken
             # link, not a 404 to remember.
-            raise AppError(502, "upstream-status", e.message) from None
+            raise AppError("upstream-status", e.message) from None
     return False
 
 
@@ -218,7 +218,7 @@ def _parse(parse, html: str, url: str):
     try:
         return parse(html)
     except ParseError as e:
-        raise AppError(502, "unparseable", f"{url}: {e}", reason=f"parse-{e.kind}") from None
+        raise AppError("unparseable", f"{url}: {e}", reason=f"parse-{e.kind}") from None
 
 
 def retry_after(value: str | None, now: float) -> float:

@@ -19,7 +19,7 @@ from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from .config import Settings
 from .host import Host, StoreError
-from .model import AppError, OwnerReading, PackageRef, Reading
+from .model import CODES, AppError, OwnerReading, PackageRef, Reading
 from .names import InvalidName, check_owner, check_package
 from .numbers import short
 from .render import api, badge, dashboard, layout, metrics, package_view, text_view
@@ -91,26 +91,26 @@ async def handle(host: Host, request: Request) -> Response:
     try:
         incoming = Incoming.parse(request)
     except ValueError as e:  # every reading of the URI would raise
-        r = error(400, "bad-request", f"the request target cannot be read: {e}")
+        r = error("bad-request", f"the request target cannot be read: {e}")
         return Response(r.status, r.headers, b"" if request.method == "HEAD" else r.body)
     route, params = ROUTES.match(incoming.url.path, incoming.segments)
     form = route.format if route else ROUTES.format_of(incoming.segments)
     allowed = route.methods if route else ("GET", "HEAD")
     if request.method not in allowed:
-        r = _failure(incoming, form, 405, "method-not-allowed", f"{request.method} is not supported here; use {' or '.join(allowed)}")
+        r = _failure(incoming, form, AppError("method-not-allowed", f"{request.method} is not supported here; use {' or '.join(allowed)}"))
         r.headers["allow"] = ", ".join(allowed)
         return r
     try:
         if route is None:
-            raise AppError(404, "no-route", f"no route for {incoming.url.path}; see README for the endpoints")
+            raise AppError("no-route", f"no route for {incoming.url.path}; see README for the endpoints")
         response = await route.handler(Context(host, Stats(host), incoming, params))
     except AppError as e:
-        response = _failure(incoming, form, e.status, e.code, e.message)
+        response = _failure(incoming, form, e)
     except StoreError as e:  # nothing stored could be read, or a write that no answer can do without
-        response = _failure(incoming, form, 503, "store-unavailable", str(e))
+        response = _failure(incoming, form, AppError("store-unavailable", str(e)))
     except Exception:  # a bug must still answer: a handler that raises leaves the client hanging
         log_unexpected(request)
-        response = _failure(incoming, form, *INTERNAL_ERROR)
+        response = _failure(incoming, form, INTERNAL_ERROR)
     if form == "page":
         response.headers["vary"] = "Accept"  # HTML for a browser, text for curl: a cache must tell them apart
     response = _conditional(request, response)
@@ -199,7 +199,7 @@ async def owner_stats(c: Context) -> Response:
 async def other_owner_stats(c: Context) -> Response:
     if (other := _owner(c.params["owner"][0])) != c.owner and c.host.settings.other_owners != "all":
         # Every package of any owner a stranger names: a cost without a bound.
-        raise AppError(404, "not-served", f"owner-wide views are served for {c.owner!r} only (the setting other_owners)")
+        raise AppError("not-served", f"owner-wide views are served for {c.owner!r} only (the setting other_owners)")
     o = await c.stats.owner(other)
     return _owner_ok("application/json", _dump(api.owner(o, c.now)), c.host, o)
 
@@ -268,7 +268,7 @@ async def _badge(stats: Stats, owner: str, segments: list[str]) -> tuple[str, st
         v, failure = await stats.versions(ref)
         found = dict(v.versions)
         if tag not in found:
-            raise AppError(404, "no-such-tag", f"{ref} lists no tagged version {tag!r}")
+            raise AppError("no-such-tag", f"{ref} lists no tagged version {tag!r}")
         stale = failure is not None
         return tag, short(found[tag]), stale, f"{ref}:{tag}@{v.fetched_at}:{stale}", v.fetched_at
     latest = len(segments) >= 2 and segments[-1] == "version"
@@ -276,7 +276,7 @@ async def _badge(stats: Stats, owner: str, segments: list[str]) -> tuple[str, st
     r = await stats.package(ref)
     m = r.measurement
     if latest and not m.page.latest_version:
-        raise AppError(404, "no-version", f"the page of {ref} shows no latest version")
+        raise AppError("no-version", f"the page of {ref} shows no latest version")
     label, message = ("version", m.page.latest_version) if latest else ("downloads", m.page.display_total)
     return label, message, r.stale, f"{ref}:{label}@{m.fetched_at}:{r.stale}", m.fetched_at
 
@@ -289,9 +289,10 @@ async def _versions_if_any(stats: Stats, ref: PackageRef):
         return None
 
 
-def _failure(incoming: Incoming, form: str, status: int, code: str, message: str) -> Response:
+def _failure(incoming: Incoming, form: str, e: AppError) -> Response:
     """An error in the format of the endpoint asked for: an SVG badge for /badge, shields'
     error JSON for /shields, a page (or text) for the pages, JSON for the API."""
+    status, code, message = e.status, e.code, e.message
     headers = {"cache-control": "no-store"}
     if form == "badge":
         return Response(status, {**headers, "content-type": "image/svg+xml"}, badge.render("downloads", "unavailable", why=f"{code}: {message}").encode())
@@ -301,7 +302,7 @@ def _failure(incoming: Incoming, form: str, status: int, code: str, message: str
         return Response(status, {**headers, "content-type": HTML}, layout.error_page(status, code, message, ROUTES.url_for("owner-page")).encode())
     if form == "page":
         return Response(status, {**headers, "content-type": TEXT}, f"{status} {code}: {message}\n".encode())
-    return error(status, code, message)
+    return error(code, message)
 
 
 def _package_ok(content_type: str, body: bytes, host: Host, r: Reading) -> Response:
@@ -325,7 +326,7 @@ def _package_path(default_owner: str, segments: list[str]) -> PackageRef:
             return PackageRef(default_owner, check_package(decoded[0]))
         return PackageRef(check_owner(decoded[0]), check_package("/".join(decoded[1:])))
     except InvalidName as e:
-        raise AppError(400, "invalid-name", str(e)) from None
+        raise AppError("invalid-name", str(e)) from None
 
 
 def _self_url(incoming: Incoming, settings: Settings) -> str:
@@ -354,7 +355,7 @@ def _owner(segment: str) -> str:
     try:
         return check_owner(unquote(segment))
     except InvalidName as e:
-        raise AppError(400, "invalid-name", str(e)) from None
+        raise AppError("invalid-name", str(e)) from None
 
 
 def _ok(content_type: str, body: bytes, host: Host, version: str, fetched_at: float, stale: bool) -> Response:
@@ -389,15 +390,15 @@ def log_unexpected(request: Request) -> None:
     traceback.print_exc()  # to stderr
 
 
-def error(status: int, code: str, message: str) -> Response:
-    return _json(status, api.error(code, message))
+def error(code: str, message: str) -> Response:
+    return _json(CODES[code], api.error(code, message))
 
 
-INTERNAL_ERROR = (500, "internal-error", "the service failed to answer this request; the failure is logged")
+INTERNAL_ERROR = AppError("internal-error", "the service failed to answer this request; the failure is logged")
 
 
 def internal_error() -> Response:
-    return error(*INTERNAL_ERROR)
+    return error(INTERNAL_ERROR.code, INTERNAL_ERROR.message)
 
 
 def _alive() -> Response:

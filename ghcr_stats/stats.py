@@ -208,7 +208,7 @@ class Stats:
             raise _unwritable(e) from None
         if token is None:
             raise self.memory.leave_alone() or AppError(
-                503, "fetch-in-progress", "another request is reading this from the upstream; ask again in a few seconds"
+                "fetch-in-progress", "another request is reading this from the upstream; ask again in a few seconds"
             )
         try:
             # Kept before the lease is given back: a waiter that sees it gone reads the value.
@@ -235,7 +235,7 @@ class Stats:
         if last is not None and last[0] >= fetched_at:
             return last[1]  # the last refresh failed; this one may too
         age, ttl = self.host.clock() - fetched_at, self.host.settings.cache_ttl
-        return AppError(200, "refreshing", f"read {age:.0f} s ago, past the cache TTL of {ttl} s; a refresh is under way")
+        return AppError("refreshing", f"read {age:.0f} s ago, past the cache TTL of {ttl} s; a refresh is under way")
 
     def _claim(self, key: str) -> str | None:
         return lease.claim(self.host, self.store, key, lease.length(self.host.settings))
@@ -293,7 +293,7 @@ def _no_package(ref: PackageRef) -> str:
 
 
 def _unwritable(e: StoreError) -> AppError:
-    return AppError(503, "store-unwritable", f"{e}; what is stored is served, nothing is fetched")
+    return AppError("store-unwritable", f"{e}; what is stored is served, nothing is fetched")
 
 
 class UpstreamMemory:
@@ -317,7 +317,7 @@ class UpstreamMemory:
         if rank > limit:
             self.store.unspend(key)
             raise AppError(
-                503, "upstream-budget",
+                "upstream-budget",
                 f"the app has made the {limit} upstream requests a minute it may for {owner!r}; answering from the store",
             )
 
@@ -336,7 +336,7 @@ class UpstreamMemory:
         s = self.host.settings
         now = self.host.clock()
         if b := self.store.backoff(now, max(s.max_backoff, s.failure_backoff)):
-            return AppError(502, b.code, f"{b.reason}; not asking the upstream again for {b.until - now:.0f} s")
+            return AppError(b.code, f"{b.reason}; not asking the upstream again for {b.until - now:.0f} s")
         return None
 
     def failed(self, reason: str) -> None:

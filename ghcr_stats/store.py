@@ -22,7 +22,7 @@ from typing import Any, Callable, TypeVar
 
 from . import keys
 from .host import KeyValue
-from .model import AppError, Backoff, Failures, Lease, Listing, Measurement, PackageRef, Point, Versions, build
+from .model import CODES, AppError, Backoff, Failures, Lease, Listing, Measurement, PackageRef, Point, Versions, build
 
 SCHEMA = 1
 MISSING_LIMIT = 256  # 404s remembered at once (about 15 KB)
@@ -110,9 +110,10 @@ class Store:
 
     def last_failure(self, fetched: str) -> tuple[float, AppError] | None:
         """When a refresh of `fetched` last failed, and why (what answers say while it stays stale)."""
-        return self._read(keys.last_failure(fetched), lambda v: (float(v["at"]), AppError(int(v["status"]), str(v["code"]), str(v["message"]), str(v["reason"]))))
+        return self._read(keys.last_failure(fetched), lambda v: (float(v["at"]), AppError(_code(v["code"]), str(v["message"]), str(v["reason"]))))
 
     def set_last_failure(self, fetched: str, at: float, e: AppError) -> None:
+        # The status too, for a replica still on a version that reads it.
         self._put(keys.last_failure(fetched), {"at": at, "status": e.status, "code": e.code, "message": e.message, "reason": e.reason})
 
     # -- 404s -----------------------------------------------------------------------------
@@ -150,7 +151,7 @@ class Store:
     def backoff(self, now: float, longest: float) -> Backoff | None:
         """The back-off in force at `now`, if any: after a 429, or after the upstream failed.
         One further off than `longest` (written before the ceiling, or by hand) is not honoured."""
-        b = self._read(keys.BACKOFF, lambda v: build(Backoff, v, dict.get))
+        b = self._read(keys.BACKOFF, _backoff)
         return b if b is not None and now < b.until <= now + longest else None
 
     def set_backoff(self, b: Backoff) -> None:
@@ -238,6 +239,17 @@ class Store:
 
     def _put(self, key: str, value) -> None:
         self.kv.set(key, json.dumps({"schema": SCHEMA, "value": value}, separators=(",", ":")).encode())
+
+
+def _backoff(value: Any) -> Backoff:
+    b = build(Backoff, value, dict.get)
+    _code(b.code)
+    return b
+
+
+def _code(value: Any) -> str:
+    """An error code this version answers with (a value written by another may hold others)."""
+    return value if value in CODES else _invalid(value)
 
 
 def _invalid(value: Any):

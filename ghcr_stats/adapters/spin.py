@@ -11,6 +11,7 @@ the bindings come from `wit_world.imports`. Spin provides both interfaces; elsew
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from urllib.parse import urlsplit
 
@@ -155,15 +156,10 @@ class ComponentParser:
         return build(VersionsPage, _call(wit_parser.parse_versions_page, html))
 
 
-_KINDS = {
-    wit_parser.ParseError_WrongPage: "wrong-page",
-    wit_parser.ParseError_NotFound: "not-found",
-    wit_parser.ParseError_BadValue: "bad-value",
-}
-
-
 def _call(parse, html: str):
     try:
         return parse(html)
     except Err as e:
-        raise ParseError(_KINDS[type(e.value)], e.value.value) from None
+        # The WIT's case name, which componentize-py spells `ParseError_WrongPage`.
+        case = type(e.value).__name__.removeprefix("ParseError_")
+        raise ParseError(re.sub(r"(?<=[a-z])(?=[A-Z])", "-", case).lower(), e.value.value) from None

@@ -23,11 +23,11 @@ def pages(mark: str, field: str | None = None) -> list[str]:
         [TaggedVersion(1, ["latest", m("latest_version", "v1")], 5), TaggedVersion(2, [m("tag", "t2")], 3)],
     )
     name = m("package", "pkg")
-    reading = Reading(Measurement("fluxcd", name, page, m("url", "https://github.com/x"), AT), True, AppError(502, "c", m("reason", "why")))
+    reading = Reading(Measurement("fluxcd", name, page, m("url", "https://github.com/x"), AT), True, AppError("upstream-status", m("reason", "why")))
     versions = Versions("fluxcd", name, [(m("latest_version", "v1"), 5), (m("tag", "t2"), 3)], AT)
     owner = OwnerReading(
         "fluxcd", Listing("fluxcd", [name, m("failed", "bad")], AT), [reading],
-        {m("failed", "bad"): AppError(502, "c", m("reason", "m"))}, AppError(502, "l", m("reason", "lm")),
+        {m("failed", "bad"): AppError("upstream-status", m("reason", "m"))}, AppError("upstream-status", m("reason", "lm")),
     )
     by, rows = dashboard.sort(owner.readings, None)
     return [

@@ -33,4 +33,4 @@ def test_a_listing_stored_without_its_completeness_reads_as_complete():
 
 def test_an_app_error_says_its_message_when_printed():
     # Logged with str(): the message, not the status or the code.
-    assert str(AppError(502, "upstream-status", "the upstream answered 500")) == "the upstream answered 500"
+    assert str(AppError("upstream-status", "the upstream answered 500")) == "the upstream answered 500"

@@ -50,7 +50,7 @@ ROUNDED = Measurement(
     "https://github.com/orgs/fluxcd/packages/container/package/charts%2Fflagger", AT - 7200,
 )
 FELL = Measurement("fluxcd", "source-watcher", PackagePage(950, True, "950", daily(31)), "https://github.com/x", AT - 60, total_fell=True)
-FAILED = AppError(502, "upstream-status", "the upstream answered 503 <Service Unavailable>")
+FAILED = AppError("upstream-status", "the upstream answered 503 <Service Unavailable>")
 
 POINTS = [Point(AT - 4 * DAY, 409_100_000), Point(AT - 3 * DAY, 410_050_123), Point(AT - 2 * DAY + 3600, 411_000_000, True),
           Point(AT - DAY, 411_800_500), Point(AT, 412_733_118)]
@@ -63,8 +63,8 @@ OWNER = OwnerReading(
     "fluxcd",
     Listing("fluxcd", ["charts/flagger", "flux-cli", "ghost", "newborn", "source-watcher", "young"], AT - 600, complete=False),
     [Reading(FLUX_CLI), Reading(ROUNDED, stale=True, error=FAILED), Reading(FELL), Reading(YOUNG), Reading(NEWBORN)],
-    failed={"ghost": AppError(502, "unparseable", "the page had no <main>")},
-    listing_error=AppError(502, "rate-limited", "the upstream answered 429 (rate limited)"),
+    failed={"ghost": AppError("unparseable", "the page had no <main>")},
+    listing_error=AppError("rate-limited", "the upstream answered 429 (rate limited)"),
 )
 
 

@@ -196,7 +196,7 @@ def test_an_owners_totals_say_what_they_leave_out():
     html, text, body = owner_views(whole)
     assert whole.gaps() == [] and body["complete"] is True
     assert "Not every download" not in html and "not every download" not in text
-    failed = {n: AppError(502, "upstream-status", "x") for n in ("c", "d")}
+    failed = {n: AppError("upstream-status", "x") for n in ("c", "d")}
     cases = [  # one of each, and two of each
         (replace(whole, listing=Listing("fluxcd", ["a", "b"], 0.0, complete=False)), ["the listing was not read in full"]),
         (replace(whole, failed=dict(list(failed.items())[:1])), ["1 package could not be read"]),
@@ -213,11 +213,11 @@ def test_an_owners_totals_say_what_they_leave_out():
 
 def test_an_owners_stale_listing_says_why_and_stale_packages_say_so():
     a = measurement("a", 10_000, [1] * 30)
-    o = OwnerReading("fluxcd", Listing("fluxcd", ["a"], 0.0), [Reading(a, stale=True, error=AppError(502, "upstream-status", "x"))])
+    o = OwnerReading("fluxcd", Listing("fluxcd", ["a"], 0.0), [Reading(a, stale=True, error=AppError("upstream-status", "x"))])
     html, text, _ = owner_views(o)
     assert 'Listing read 1970-01-01T00:00:00Z. <span class="stale">(some values are stale: the upstream failed)</span></p>' in html
     assert "STALE" not in text.splitlines()[1]
-    o = replace(o, listing_error=AppError(502, "rate-limited", "the upstream answered <429>"))
+    o = replace(o, listing_error=AppError("rate-limited", "the upstream answered <429>"))
     html, text, _ = owner_views(o)
     assert 'Listing read 1970-01-01T00:00:00Z. <span class="stale">(stale: the upstream answered &lt;429&gt;)</span></p>' in html
     assert text.splitlines()[1] == "listing read at 1970-01-01T00:00:00Z  STALE: the upstream answered <429>"
