@@ -79,7 +79,6 @@ class PackagePage:
 class ListedPackage:
     name: str
     path: str
-    repository: str | None = None
 
 
 @dataclass(frozen=True)

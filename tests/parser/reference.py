@@ -18,8 +18,7 @@ Rules, shared by both:
   versions"; scanning stops once all are found;
 * version rows: the tag links to one version id; downloads = the count text right before
   "Version downloads", else the first count text outside the links;
-* listing: rows are links to package pages, a row's repository the first `o/r` link after
-  it or the text "in o/r";
+* listing: rows are links to package pages;
 * next page: `<a rel="next">`, `aria-label="Next Page"`/"Next", a link reading "Next", or
   the current page of `data-total-pages` and the link to the page after it.
 """
@@ -649,20 +648,8 @@ def _marks_package(t: str) -> bool:
     return same_words(t, TOTAL) or install_command(t) is not None
 
 
-def in_repository(t: str) -> str | None:
-    if "/" not in t:
-        return None
-    words = collapse(t).split(" ")
-    for a, b in reversed(list(zip(words, words[1:]))):
-        nwo = b.rstrip(".,")
-        if ascii_lower(a) == "in" and repo_link("/" + nwo) == nwo:
-            return nwo
-    return None
-
-
 def listing_page(html: str) -> ListingPage:
     rows: list[list] = []
-    link = None
     pages = Pagination()
     package = empty = False
     for ev in events(html):
@@ -682,25 +669,12 @@ def listing_page(html: str) -> ListingPage:
                 path = href[start:end]
                 if any(r[1] == path for r in rows):
                     continue
-                rows.append([percent_decode(enc), path, None])
-                link = None
-            elif rows and rows[-1][2] is None and link is None:
-                nwo = repo_link(href)
-                if nwo:
-                    link = [nwo, ""]
+                rows.append([percent_decode(enc), path])
         elif ev[0] == "end":
             pages.end(ev[1])
-            if ev[1] == "a" and link:
-                if same_words(link[1], link[0]):
-                    rows[-1][2] = link[0]
-                link = None
         elif ev[0] == "text":
             t = ev[1]
             pages.text(t)
-            if link:
-                link[1] += t
-            elif rows and rows[-1][2] is None:
-                rows[-1][2] = in_repository(t)
             package = package or _marks_package(t)
             if not rows and not empty:
                 low = ascii_lower(t)

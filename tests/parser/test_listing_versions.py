@@ -21,7 +21,7 @@ def test_listing_pages_walk_the_whole_catalog(parser):
         page += 1
     assert page == 4
     assert seen == [
-        ListedPackage(p.name, P.package_path("fluxcd", p.name), p.repository) for p in CATALOG
+        ListedPackage(p.name, P.package_path("fluxcd", p.name)) for p in CATALOG
     ]
 
 
@@ -46,7 +46,7 @@ def test_listing_variants_scrapers_have_met(parser, link, repository_as, paginat
     link or as text; the next page by rel="next", a link reading "Next", or data-total-pages."""
     rows, nexts = walk(parser.parse_listing_page, lambda n: P.listing_page("fluxcd", CATALOG, page=n, per_page=4, seed=n, link=link, repository_as=repository_as, pagination=pagination))
     paths = [f"/{p.repository}/pkgs/container/{quote(p.name, safe='')}" if link == "repository" else P.package_path("fluxcd", p.name) for p in CATALOG]
-    assert rows == [ListedPackage(p.name, path, p.repository) for p, path in zip(CATALOG, paths)]
+    assert rows == [ListedPackage(p.name, path) for p, path in zip(CATALOG, paths)]
     assert nexts == ["/orgs/fluxcd/packages?page=2", "/orgs/fluxcd/packages?page=3"]
 
 
@@ -68,14 +68,14 @@ def test_total_pages_without_a_link_to_the_next_page_is_an_error(parser):
 def test_nested_name_is_decoded_and_path_kept_as_linked(parser):
     flagger = next(p for p in CATALOG if p.name == "charts/flagger")
     listing = parser.parse_listing_page(P.listing_page("fluxcd", [flagger]))
-    assert listing.packages == [ListedPackage("charts/flagger", "/orgs/fluxcd/packages/container/package/charts%2Fflagger", "fluxcd/flagger")]
+    assert listing.packages == [ListedPackage("charts/flagger", "/orgs/fluxcd/packages/container/package/charts%2Fflagger")]
     assert listing.next_page is None
 
 
 def test_user_listing(parser):
     pkg = P.Package("stefanprodan", "podinfo", 1, CATALOG[0].daily, None, owner_kind="users")
     listing = parser.parse_listing_page(P.listing_page("stefanprodan", [pkg], owner_kind="users"))
-    assert listing.packages == [ListedPackage("podinfo", "/users/stefanprodan/packages/container/package/podinfo", None)]
+    assert listing.packages == [ListedPackage("podinfo", "/users/stefanprodan/packages/container/package/podinfo")]
 
 
 def test_amp_entities_in_next_href(parser):

@@ -35,7 +35,7 @@ def test_package_page_values_survive(parser, kinds, index):
 def test_listing_values_survive(parser, kinds):
     page = P.listing_page("fluxcd", CATALOG, page=2, per_page=4, seed=3)
     got = parser.parse_listing_page(mutate(page, 5, kinds))
-    assert got.packages == [ListedPackage(p.name, P.package_path("fluxcd", p.name), p.repository) for p in CATALOG[4:8]]
+    assert got.packages == [ListedPackage(p.name, P.package_path("fluxcd", p.name)) for p in CATALOG[4:8]]
     assert got.next_page == "/orgs/fluxcd/packages?page=3"
 
 

@@ -668,7 +668,7 @@ def test_a_listing_keeps_container_packages_once_each(host):
         if method != "parse_listing_page":
             return page
         first = page.packages[0]
-        npm = ListedPackage("left-pad", "/orgs/fluxcd/packages/npm/package/left-pad", None)
+        npm = ListedPackage("left-pad", "/orgs/fluxcd/packages/npm/package/left-pad")
         # Each skipped row ahead of others, which must still be read.
         return replace(page, packages=[first, npm, *page.packages])
 

@@ -40,7 +40,6 @@ impl wit::Guest for Parser {
                 .map(|p| wit::ListedPackage {
                     name: p.name.into_owned(),
                     path: p.path.into_owned(),
-                    repository: p.repository.map(Cow::into_owned),
                 })
                 .collect(),
             next_page: page.next_page.map(Cow::into_owned),

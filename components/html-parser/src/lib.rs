@@ -77,7 +77,6 @@ pub struct ListedPackage<'a> {
     pub name: Cow<'a, str>,
     /// The package page's path as linked.
     pub path: Cow<'a, str>,
-    pub repository: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

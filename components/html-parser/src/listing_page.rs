@@ -1,32 +1,14 @@
 //! An owner's package listing: one row per package, found by its link to a package page
 //! (`/orgs|users/<owner>/packages/container/package/<name>` or the repository-scoped
-//! `/<owner>/<repo>/pkgs/container/<name>`, with or without a `title`); the row's
-//! repository is the first link `<a href="/owner/repo">owner/repo</a>` after it, or the
-//! text "in owner/repo". The next page as `pagination` finds it.
+//! `/<owner>/<repo>/pkgs/container/<name>`, with or without a `title`). The next page as
+//! `pagination` finds it.
 
-use crate::content::{collapse, sub_str, text_is, Content, Node, TextOf};
+use crate::content::{sub_str, text_is, Content, Node};
 use crate::pagination::Pagination;
 use crate::package_page::{install_command, TOTAL_LABEL};
-use crate::paths::{is_repo, package_link, percent_decode, repo_link};
+use crate::paths::{package_link, percent_decode};
 use crate::{bytes, ListedPackage, ListingPage, ParseError};
 use std::borrow::Cow;
-
-/// "… in owner/repo": the `owner/repo` after the word "in".
-fn in_repository(raw: &str) -> Option<String> {
-    if !raw.contains('/') {
-        return None;
-    }
-    let text = collapse(raw);
-    let words: Vec<&str> = text.split(' ').collect();
-    words.windows(2).rev().find_map(|w| {
-        let nwo = w[1].trim_end_matches(&['.', ','][..]);
-        if w[0].eq_ignore_ascii_case("in") && is_repo(nwo) {
-            Some(nwo.to_string())
-        } else {
-            None
-        }
-    })
-}
 
 /// Texts that say an owner has no packages (an empty listing is still a listing).
 pub fn says_none(raw: &str, what: &[&[u8]]) -> bool {
@@ -35,7 +17,6 @@ pub fn says_none(raw: &str, what: &[&[u8]]) -> bool {
 
 pub fn parse(html: &str) -> Result<ListingPage<'_>, ParseError> {
     let mut rows: Vec<ListedPackage<'_>> = Vec::new();
-    let mut repo: Option<(Cow<'_, str>, TextOf)> = None;
     let mut pages = Pagination::default();
     let mut package_page = false;
     let mut empty_state = false;
@@ -58,34 +39,13 @@ pub fn parse(html: &str) -> Result<ListingPage<'_>, ParseError> {
                         Cow::Borrowed(n) => sub_str(&href, n),
                         Cow::Owned(n) => Cow::Owned(n),
                     };
-                    rows.push(ListedPackage { name, path, repository: None });
-                    repo = None;
-                } else if rows.last().map_or(false, |r| r.repository.is_none()) && repo.is_none() {
-                    if let Some(nwo) = repo_link(&href) {
-                        repo = Some((sub_str(&href, nwo), TextOf::default()));
-                    }
+                    rows.push(ListedPackage { name, path });
                 }
             }
             Node::Start(tag) => pages.start(&tag),
-            Node::End(name) => {
-                pages.end(name);
-                if name.eq_ignore_ascii_case("a") {
-                    if let Some((nwo, text)) = repo.take() {
-                        if text.reads(&nwo) {
-                            if let Some(row) = rows.last_mut() {
-                                row.repository = Some(nwo);
-                            }
-                        }
-                    }
-                }
-            }
+            Node::End(name) => pages.end(name),
             Node::Text(raw) => {
                 pages.text(raw);
-                if let Some((_, text)) = repo.as_mut() {
-                    text.push(raw);
-                } else if let Some(row) = rows.last_mut().filter(|r| r.repository.is_none()) {
-                    row.repository = in_repository(raw).map(Cow::Owned);
-                }
                 if text_is(raw, TOTAL_LABEL) || install_command(raw).is_some() {
                     package_page = true;
                 }
@@ -118,15 +78,15 @@ mod tests {
         <a rel="next" href="/orgs/fluxcd/packages?page=2&amp;q=1">Next</a>"#;
 
     #[test]
-    fn rows_repositories_and_next() {
+    fn rows_and_next() {
         let l = parse(LISTING).unwrap();
-        let got: Vec<(&str, &str, Option<&str>)> = l.packages.iter().map(|p| (&*p.name, &*p.path, p.repository.as_deref())).collect();
+        let got: Vec<(&str, &str)> = l.packages.iter().map(|p| (&*p.name, &*p.path)).collect();
         assert_eq!(
             got,
             vec![
-                ("flux-cli", "/orgs/fluxcd/packages/container/package/flux-cli", Some("fluxcd/flux2")),
-                ("charts/flagger", "/orgs/fluxcd/packages/container/package/charts%2Fflagger", None),
-                ("x", "/orgs/fluxcd/packages/container/package/x", None),
+                ("flux-cli", "/orgs/fluxcd/packages/container/package/flux-cli"),
+                ("charts/flagger", "/orgs/fluxcd/packages/container/package/charts%2Fflagger"),
+                ("x", "/orgs/fluxcd/packages/container/package/x"),
             ]
         );
         assert_eq!(l.next_page.as_deref(), Some("/orgs/fluxcd/packages?page=2&q=1"));
@@ -139,8 +99,8 @@ mod tests {
             <li class="Box-row"><a title="charts/flagger" href="/users/me/packages/container/package/charts%2Fflagger">charts/flagger</a> in no/repo/here</li></ul>
             <div><a href="/orgs/fluxcd/packages?page=1">1</a><em data-total-pages="2">1</em><a href="/orgs/fluxcd/packages?page=2">2</a></div>"#;
         let l = parse(html).unwrap();
-        let got: Vec<(&str, Option<&str>)> = l.packages.iter().map(|p| (&*p.name, p.repository.as_deref())).collect();
-        assert_eq!(got, vec![("flux-cli", Some("fluxcd/flux2")), ("charts/flagger", None)]);
+        let got: Vec<(&str, &str)> = l.packages.iter().map(|p| (&*p.name, &*p.path)).collect();
+        assert_eq!(got, vec![("flux-cli", "/fluxcd/flux2/pkgs/container/flux-cli"), ("charts/flagger", "/users/me/packages/container/package/charts%2Fflagger")]);
         assert_eq!(l.next_page.as_deref(), Some("/orgs/fluxcd/packages?page=2"));
     }
 
