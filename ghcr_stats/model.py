@@ -131,7 +131,6 @@ class Point(NamedTuple):
     fell: bool = False
 
 
-
 @dataclass(frozen=True)
 class Measurement:
     """One successful reading of a package page: the page as the parser read it, where, when."""

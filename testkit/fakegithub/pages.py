@@ -47,6 +47,8 @@ import random
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from ghcr_stats.model import DailyCount, PackagePage, TaggedVersion
+
 __all__ = [
     "Package",
     "PAGINATION",
@@ -60,12 +62,14 @@ __all__ = [
     "login_page",
     "fluxcd_catalog",
     "package_path",
+    "expected_page",
     "listing_path",
     "versions_path",
     "CHART_LABEL",
 ]
 
 CHART_LABEL = "Downloads for the last 30 days"
+RECENT_SHOWN = 5  # the versions a package page lists under "Recent tagged image versions"
 VERSIONS_QUERY = "filters%5Bversion_type%5D=tagged"
 
 
@@ -499,6 +503,21 @@ def _stats(st: _Style, pkg: Package, exact: bool, comma_title: bool) -> str:
     )
 
 
+def expected_page(pkg: Package, *, seed: int = 0) -> PackagePage:
+    """What a correct reader gets from `package_page(pkg, seed=seed)`, in the app's model: the
+    records the parser's WIT defines, not a spelling of their own."""
+    return PackagePage(
+        total_downloads=pkg.total,
+        total_exact=True,
+        display_total=display_count(pkg.total),
+        daily_downloads=[DailyCount(d, c) for d, c in pkg.daily],
+        last_published=_published_on_page(pkg, seed) if pkg.last_published else None,
+        repository=pkg.repository,
+        latest_version=pkg.latest_version,
+        recent_versions=[TaggedVersion(*v) for v in tagged_versions(pkg)[:RECENT_SHOWN]],
+    )
+
+
 def version_ids(pkg: Package) -> list[int]:
     """GitHub's version ids for `pkg.versions` (newest first, so descending)."""
     base = 1_000_000_000 + int(hashlib.sha256(pkg.name.encode()).hexdigest()[:6], 16)
@@ -535,7 +554,7 @@ def _version_row(st: _Style, pkg: Package, vid: int, tags: list[str], downloads:
 
 
 def _recent_versions(st: _Style, pkg: Package) -> str:
-    rows = [_version_row(st, pkg, vid, tags, n, f"Published {3 + 4 * i} days ago") for i, (vid, tags, n) in enumerate(tagged_versions(pkg)[:5])]
+    rows = [_version_row(st, pkg, vid, tags, n, f"Published {3 + 4 * i} days ago") for i, (vid, tags, n) in enumerate(tagged_versions(pkg)[:RECENT_SHOWN])]
     header_id = f"header-{hashlib.sha1(pkg.name.encode()).hexdigest()[:8]}"
     return st.tag(
         "div",

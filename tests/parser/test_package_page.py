@@ -2,10 +2,11 @@
 pages and look-alikes that must not yield a number."""
 
 import re
+from dataclasses import replace
 
 import pytest
 
-from ghcr_stats.model import DailyCount, ParseError
+from ghcr_stats.model import ParseError
 from testkit.fakegithub import pages as P
 
 CATALOG = P.fluxcd_catalog()
@@ -13,20 +14,16 @@ BY_NAME = {p.name: p for p in CATALOG}
 
 
 def check(page, pkg, *, exact=True):
+    """Every value but the total (which a page without the exact one rounds)."""
+    expected = P.expected_page(pkg)
     assert page.total_exact is exact
-    assert page.display_total == P.display_count(pkg.total)
-    assert page.daily_downloads == [DailyCount(d, c) for d, c in pkg.daily]
-    assert page.last_published_utc() == pkg.last_published  # the page writes it with an offset
-    assert page.repository == pkg.repository
-    assert page.latest_version == pkg.latest_version
-    assert [(v.id, v.tags, v.downloads) for v in page.recent_versions] == [tuple(v) for v in P.tagged_versions(pkg)[:5]]
+    assert page.last_published_utc() == pkg.last_published  # each seed writes it with another offset
+    assert replace(page, total_downloads=0, total_exact=True, last_published=None) == replace(expected, total_downloads=0, last_published=None)
 
 
 @pytest.mark.parametrize("pkg", CATALOG, ids=lambda p: p.name)
 def test_every_catalog_package(parser, pkg):
-    page = parser.parse_package_page(P.package_page(pkg))
-    assert page.total_downloads == pkg.total
-    check(page, pkg)
+    assert parser.parse_package_page(P.package_page(pkg)) == P.expected_page(pkg)
 
 
 @pytest.mark.parametrize("seed", range(1, 7))
@@ -34,9 +31,7 @@ def test_markup_variants(parser, seed):
     """Seeds change every class name, attribute order and quoting, and the offset the page
     writes "Last published" in."""
     pkg = CATALOG[seed % len(CATALOG)]
-    page = parser.parse_package_page(P.package_page(pkg, seed=seed))
-    assert page.total_downloads == pkg.total
-    check(page, pkg)
+    assert parser.parse_package_page(P.package_page(pkg, seed=seed)) == P.expected_page(pkg, seed=seed)
 
 
 def test_total_beyond_32_bits(parser):
