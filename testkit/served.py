@@ -19,7 +19,8 @@ import httpx
 
 from ghcr_stats import keys
 from ghcr_stats.clock import KEY as CLOCK_KEY
-from testkit.stores import DirKV, RedisKV, SqliteKV
+from testkit.shim import ShimKV
+from testkit.stores import RedisKV, SqliteKV
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
@@ -45,7 +46,7 @@ def store_of(state: Path, redis: str | None = None):
         return RedisKV(redis)
     if engine() == "spin":
         return SqliteKV(state)
-    return DirKV(state / "kv/default")
+    return ShimKV(state / "kv/default")
 
 
 class Served:

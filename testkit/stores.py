@@ -1,44 +1,12 @@
 """The served app's key-value store `default`, read and written from outside, as each engine
 keeps it: so that a test can move the app's clock, seed a store or look at what the app wrote,
-whether `wasmtime serve` (the spin-shim's directory), `spin up` (Spin's SQLite file) or two
-Spin replicas (one Redis) serve it."""
+whether `spin up` (Spin's SQLite file) or two Spin replicas (one Redis) serve it; without Spin,
+through the shim itself (testkit.shim.ShimKV)."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from urllib.parse import unquote_to_bytes
-
-
-class DirKV:
-    """The store as the served app keeps it without Spin (components/spin-shim): a file per key
-    in a directory, named by the key with every byte but `A-Z a-z 0-9 - _` written `%XX`."""
-
-    SAFE = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
-    def __init__(self, directory: Path) -> None:
-        self.dir = directory
-        self.dir.mkdir(parents=True, exist_ok=True)
-
-    def _path(self, key: str) -> Path:
-        return self.dir / ("".join(chr(b) if b in self.SAFE else f"%{b:02X}" for b in key.encode()) or "%")
-
-    def get(self, key: str) -> bytes | None:
-        path = self._path(key)
-        return path.read_bytes() if path.exists() else None
-
-    def set(self, key: str, value: bytes) -> None:
-        self._path(key).write_bytes(value)
-
-    def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
-
-    def get_keys(self) -> list[str]:
-        return [unquote_to_bytes(f.name).decode() if f.name != "%" else "" for f in self.dir.iterdir() if not f.name.startswith(".")]
-
-    def leftovers(self) -> list[str]:
-        """Files that are no key: a write's temporary file left behind."""
-        return [f.name for f in self.dir.iterdir() if f.name.startswith(".")]
 
 
 class SqliteKV:

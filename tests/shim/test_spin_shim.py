@@ -4,51 +4,11 @@ store over a directory, variables from the environment."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
-import wasmtime
 from wasmtime import component as c
 
-from testkit.served import BUILD
-
-KV = "fermyon:spin/key-value@2.0.0"
-VARIABLES = "fermyon:spin/variables@2.0.0"
-_LOADED: list = []  # (engine, component), loaded once; dropped before the interpreter exits
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _component():
-    engine = wasmtime.Engine()
-    _LOADED.append((engine, c.Component.from_file(engine, str(BUILD / "spin-shim.wasm"))))
-    yield
-    _LOADED.clear()
-
-
-class Shim:
-    """One instance, as each request gets: the store directory preopened, variables in env."""
-
-    def __init__(self, directory: Path, env: dict[str, str] | None = None):
-        engine, self.component = _LOADED[0]
-        self.store = wasmtime.Store(engine)
-        wasi = wasmtime.WasiConfig()
-        wasi.preopen_dir(str(directory), "/kv/default")
-        wasi.env = list((env or {}).items())
-        self.store.set_wasi(wasi)
-        linker = c.Linker(engine)
-        linker.add_wasip2()
-        self.instance = linker.instantiate(self.store, self.component)
-
-    def call(self, interface: str, name: str, *args):
-        index = self.component.get_export_index(name, self.component.get_export_index(interface))
-        return self.instance.get_func(self.store, index)(self.store, *args)
-
-    def open(self, label: str = "default"):
-        return self.call(KV, "[static]store.open", label)
-
-    def kv(self, method: str, handle, *args):
-        return self.call(KV, f"[method]store.{method}", handle, *args)
-
+from testkit.shim import VARIABLES, Shim
 
 AWKWARD = ["latest:fluxcd/flux-cli", "", ".", "..", "../etc/passwd", ".tmp-1", "%41", "a%", "ünïcødé/ключ", "a b\tc\n", "x" * 80]
 
