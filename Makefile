@@ -38,7 +38,7 @@ RUST_ENV     = rust_env=$$(scripts/rust-toolchain.sh) && export $$rust_env
 # A component's core module: the crate built for wasm32, its bindings generated from wit/.
 WASM_BUILD   = $(RUST_ENV) && "$$CARGO" build --locked --release --target wasm32-unknown-unknown $$WASM_BUILD_STD -p
 
-.PHONY: all setup setup-test build run demo test test-rust test-python golden mutation mutation-rust check-live screenshots bench bench-parser bench-service bench-versions bench-stale clean
+.PHONY: all setup setup-test build run demo test test-rust test-python golden mutation mutation-semantic check-live screenshots bench bench-parser bench-service bench-versions bench-stale clean
 all: build
 
 ## Set-up ---------------------------------------------------------------------------------
@@ -127,11 +127,12 @@ test-python: setup build $(BENCH_NPM)
 golden: setup
 	UPDATE_GOLDEN=1 $(PY) -m pytest -q -p no:randomly tests/unit/test_rendered_exactly.py
 
-# Hand-made bugs in the parser's source (scripts/mutate_rust.py), each run against test-rust and
-# the Python parser tests on the rebuilt component; every one must be caught. Takes minutes, so
-# `make test` leaves it out. Writes tests/mutation/rust-report.md; restores the source after each.
-mutation-rust: setup $(PARSER)
-	$(PY) scripts/mutate_rust.py
+# Hand-written bugs in the app, the parser crate, the alert rules and the chart
+# (scripts/mutate_semantic.py), each applied alone and run against the suites that must catch
+# it. Most of an hour on 2 cores, so `make test` leaves it out. Writes
+# tests/mutation/semantic-report.md; restores each file, and rebuilds clean, after.
+mutation-semantic: setup setup-test build
+	$(PY) scripts/mutate_semantic.py
 
 # Mutation testing of ghcr_stats/ (mutmut; pyproject.toml's [tool.mutmut]) against the fast tests
 # (unit, service, parser): prints the score and the surviving mutants and writes
