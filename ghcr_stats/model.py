@@ -336,19 +336,25 @@ def _converter(hint: Any) -> Callable[[Any, Callable[[Any, str], Any]], Any]:
 
 
 def _record(cls: type) -> Callable[[Any, Callable[[Any, str], Any]], Any]:
+    """A function made for `cls` alone, its fields spelled out: a loop over them costs twice as
+    much, and /metrics builds some 800 records."""
     hints = typing.get_type_hints(cls)
-    fields = [
-        (f.name, _converter(hints[f.name]), f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING)
-        for f in dataclasses.fields(cls)
-    ]
+    scope: dict[str, Any] = {"cls": cls}
+    lines = ["def make(value, get):", "    values = {}"]
+    for i, f in enumerate(dataclasses.fields(cls)):
+        scope[f"c{i}"] = _converter(hints[f.name])
+        optional = f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+        lines.append(f"    raw = get(value, {f.name!r})")
+        if optional:  # missing from stored JSON: the default
+            lines.append(f"    if raw is not None:\n        values[{f.name!r}] = c{i}(raw, get)")
+        else:
+            lines.append(f"    values[{f.name!r}] = c{i}(raw, get)")
+    lines.append("    return cls(**values)")
+    exec("\n".join(lines), scope)
+    return scope["make"]
 
-    def make(value: Any, get: Callable[[Any, str], Any]) -> Any:
-        values = {}
-        for name, convert, optional in fields:
-            raw = get(value, name)
-            if raw is None and optional:
-                continue
-            values[name] = convert(raw, get)
-        return cls(**values)
 
-    return make
+# Made while the module is imported, so inside Spin once, in the snapshot every instance starts
+# from, and not again at each request's first record.
+for _cls in (Measurement, Listing, Versions, Failures, Backoff, Lease, ListingPage, VersionsPage):
+    _converter(_cls)

@@ -63,6 +63,8 @@ class Router(Generic[H]):
     def __init__(self, routes: list[Route[H]]):
         self.routes = routes
         self._named = {r.name: r for r in routes}
+        for r in routes:  # split now: inside Spin, into the snapshot every instance starts from
+            _pattern(r.template)
 
     def match(self, path: str, segments: list[str]) -> tuple[Route[H] | None, dict[str, list[str]]]:
         for route in self.routes:

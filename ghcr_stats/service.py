@@ -177,10 +177,10 @@ async def healthz(c: Context) -> Response:
 
 async def metrics_page(c: Context) -> Response:
     try:
-        await c.stats.owner(c.owner)
+        read = await c.stats.owner(c.owner)
     except AppError:
-        pass  # counted as fetch failures; /metrics still shows what is stored
-    body = metrics.render(c.stats.tracked()).encode()
+        read = None  # counted as fetch failures; /metrics still shows what is stored
+    body = metrics.render(c.stats.tracked(read)).encode()
     return Response(200, {"content-type": metrics.CONTENT_TYPE, "cache-control": "no-store"}, body)
 
 

@@ -170,12 +170,14 @@ class Stats:
     def tag_histories(self, ref: PackageRef) -> dict[str, list[tuple[float, int]]]:
         return self.store.tag_histories(ref)
 
-    def tracked(self) -> list[Tracked]:
+    def tracked(self, read: OwnerReading | None = None) -> list[Tracked]:
         """Every package ever measured or tried, in name order: the configured owner's, and other
-        owners' only where `other_owners` is `all` (any client can name them)."""
+        owners' only where `other_owners` is `all` (any client can name them). The measurements
+        `read` holds (an owner's reading of this request) are not read again."""
         s = self.host.settings
+        known = {r.measurement.ref: r.measurement for r in read.readings} if read else {}
         return [
-            Tracked(ref, self.store.latest(ref), self.store.failures(ref))
+            Tracked(ref, known[ref] if ref in known else self.store.latest(ref), self.store.failures(ref))
             for ref in self.store.index()
             if ref.owner == s.owner or s.other_owners == "all"
         ]

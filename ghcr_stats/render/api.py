@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from ..history import daily_deltas
-from ..model import AppError, OwnerReading, PackageRef, Point, Reading, Versions
+from ..model import AppError, OwnerReading, PackageRef, ParseWarning, Point, Reading, Versions
 from ..numbers import iso
 
 
@@ -22,14 +20,15 @@ def package(r: Reading, now: float) -> dict:
         "total_exact": page.total_exact,
         "total_fell": m.total_fell,
         "display_total": page.display_total,
-        "last_30_days": [asdict(d) for d in page.daily_downloads],
+        # Dicts made field by field: dataclasses.asdict deep-copies, and costs most of an answer.
+        "last_30_days": [{"date": d.date, "count": d.count} for d in page.daily_downloads],
         "last_30_days_total": page.last_30_days,
         "repository": page.repository,
         "latest_version": page.latest_version,
         "latest_version_downloads": latest.downloads if (latest := page.latest()) else None,
-        "recent_versions": [asdict(v) for v in page.recent_versions],
+        "recent_versions": [{"id": v.id, "tags": v.tags, "downloads": v.downloads} for v in page.recent_versions],
         "last_published": page.last_published_utc(),
-        "parse_warnings": [asdict(w) for w in page.warnings],
+        "parse_warnings": _warnings(page.warnings),
         "url": m.url,
         "fetched_at": iso(m.fetched_at),
         "age_seconds": max(0, int(now - m.fetched_at)),
@@ -86,7 +85,7 @@ def versions(v: Versions, failure: AppError | None, now: float, histories: dict[
             for tag, n in v.versions
         ],
         "complete": v.complete,
-        "parse_warnings": [asdict(w) for w in v.warnings],
+        "parse_warnings": _warnings(v.warnings),
         "fetched_at": iso(v.fetched_at),
         "age_seconds": max(0, int(now - v.fetched_at)),
         "stale": failure is not None,
@@ -105,6 +104,10 @@ def shields_error(label: str) -> dict:
     """What shields.io shows when the endpoint cannot answer: its schema with `isError`
     (only the keys it knows: it refuses others), not a 5xx page."""
     return {"schemaVersion": 1, "label": label, "message": "unavailable", "color": "lightgrey", "isError": True}
+
+
+def _warnings(warnings: list[ParseWarning]) -> list[dict]:
+    return [{"field": w.field, "message": w.message} for w in warnings]
 
 
 def _reason(e: AppError) -> dict:
