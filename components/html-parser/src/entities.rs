@@ -111,6 +111,13 @@ fn lookup(name: &str) -> Option<(&'static str, bool)> {
     NAMED.binary_search_by(|e| e.0.cmp(name)).ok().map(|i| (NAMED[i].1, NAMED[i].2))
 }
 
+/// Whether `name` (without `&` and `;`) is in the table, and if so whether it decodes without
+/// a `;`.
+#[cfg(test)]
+pub(crate) fn known(name: &str) -> Option<bool> {
+    lookup(name).map(|(_, legacy)| legacy)
+}
+
 /// Decodes character references in text (`in_attr == false`) or an attribute value. Borrows
 /// when there is nothing to decode.
 pub fn decode(s: &str, in_attr: bool) -> Cow<'_, str> {

@@ -179,11 +179,49 @@ impl<'a> Iterator for Attrs<'a> {
 /// Elements whose content is text up to their end tag.
 const RAW_TEXT: [&str; 10] = ["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"];
 
+/// How text that is never markup ends: the spec's RCDATA, RAWTEXT, script data, PLAINTEXT and
+/// CDATA section states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RawKind {
+    /// RCDATA and RAWTEXT: at the appropriate end tag (character references are the reader's
+    /// business, as everywhere else).
+    Text,
+    /// Script data: at the appropriate end tag.
+    Script,
+    /// Never.
+    Plaintext,
+    /// A CDATA section: at `]]>`, which is not part of the token.
+    Cdata,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Raw {
+    kind: RawKind,
+    /// The name of the start tag that opened it: only its end tag is an end tag in there.
+    end: Option<&'static str>,
+}
+
+impl Raw {
+    fn of(name: &'static str) -> Raw {
+        let kind = match name {
+            "script" => RawKind::Script,
+            "plaintext" => RawKind::Plaintext,
+            _ => RawKind::Text,
+        };
+        Raw { kind, end: Some(name) }
+    }
+}
+
+/// A byte that ends a tag name: the delimiters after `</name` or `<script` that make it one.
+fn ends_name(c: u8) -> bool {
+    is_ws(c) || c == b'/' || c == b'>'
+}
+
 pub struct Tokenizer<'a> {
     src: &'a str,
     pos: usize,
     /// Set after a raw-text start tag: its content comes next.
-    raw_until: Option<&'static str>,
+    raw_until: Option<Raw>,
     /// Open `<svg>`/`<math>` elements: CDATA sections are only sections there.
     foreign: u32,
 }
@@ -191,6 +229,13 @@ pub struct Tokenizer<'a> {
 impl<'a> Tokenizer<'a> {
     pub fn new(src: &'a str) -> Self {
         Tokenizer { src, pos: 0, raw_until: None, foreign: 0 }
+    }
+
+    /// Starts inside raw text of `kind`, as if a start tag named `end` had just been read
+    /// (the html5lib tokenizer tests' initial states).
+    #[cfg(test)]
+    pub(crate) fn in_raw(src: &'a str, kind: RawKind, end: Option<&'static str>) -> Self {
+        Tokenizer { src, pos: 0, raw_until: Some(Raw { kind, end }), foreign: 0 }
     }
 
     fn bytes(&self) -> &'a [u8] {
@@ -219,31 +264,42 @@ impl<'a> Tokenizer<'a> {
         (attrs.end.unwrap_or(TagEnd::Eof), aria)
     }
 
-    /// Raw text up to the end tag `</name` (followed by whitespace, `/` or `>`).
-    fn raw_text(&mut self, name: &'static str) -> Option<Token<'a>> {
+    /// Whether `</name` followed by whitespace, `/` or `>` (or the end of input) is at `lt`.
+    fn end_tag_at(&self, lt: usize, name: Option<&str>) -> bool {
+        let b = self.bytes();
+        let name = match name {
+            Some(n) => n.as_bytes(),
+            None => return false,
+        };
+        let n = lt + 2 + name.len();
+        b.get(lt + 1) == Some(&b'/')
+            && b.get(lt + 2..n).map_or(false, |s| s.eq_ignore_ascii_case(name))
+            && b.get(n).map_or(true, |&c| ends_name(c))
+    }
+
+    /// Raw text from `pos`: the token, if not empty; `pos` moves to what follows it.
+    fn raw_text(&mut self, raw: Raw) -> Option<Token<'a>> {
         let b = self.bytes();
         let start = self.pos;
-        let mut from = start;
-        let end = loop {
-            if name == "plaintext" {
-                break b.len();
-            }
-            match find(b'<', &b[from..]) {
-                None => break b.len(),
-                Some(i) => {
-                    let lt = from + i;
-                    let n = lt + 2 + name.len();
-                    if b.get(lt + 1) == Some(&b'/')
-                        && b.get(lt + 2..n).map_or(false, |s| s.eq_ignore_ascii_case(name.as_bytes()))
-                        && b.get(n).map_or(true, |&c| is_ws(c) || c == b'/' || c == b'>')
-                    {
-                        break lt;
+        let (end, resume) = match raw.kind {
+            RawKind::Plaintext => (b.len(), b.len()),
+            RawKind::Cdata => match find_str(b"]]>", &b[start..], false) {
+                Some(i) => (start + i, start + i + 3),
+                None => (b.len(), b.len()),
+            },
+            RawKind::Text | RawKind::Script => {
+                let mut from = start;
+                let end = loop {
+                    match find(b'<', &b[from..]) {
+                        None => break b.len(),
+                        Some(i) if self.end_tag_at(from + i, raw.end) => break from + i,
+                        Some(i) => from = from + i + 1,
                     }
-                    from = lt + 1;
-                }
+                };
+                (end, end)
             }
         };
-        self.pos = end;
+        self.pos = resume;
         if end > start {
             Some(Token::RawText(self.slice(start, end)))
         } else {
@@ -289,8 +345,8 @@ impl<'a> Iterator for Tokenizer<'a> {
     type Item = Token<'a>;
 
     fn next(&mut self) -> Option<Token<'a>> {
-        if let Some(name) = self.raw_until.take() {
-            if let Some(t) = self.raw_text(name) {
+        if let Some(raw) = self.raw_until.take() {
+            if let Some(t) = self.raw_text(raw) {
                 return Some(t);
             }
         }
@@ -350,13 +406,8 @@ impl<'a> Tokenizer<'a> {
                     return Some(Token::Doctype(self.slice(lt + 9, e)));
                 }
                 if self.foreign > 0 && b.get(lt + 2..lt + 9) == Some(b"[CDATA[") {
-                    let body = lt + 9;
-                    let (e, resume) = match find_str(b"]]>", &b[body..], false) {
-                        Some(i) => (body + i, body + i + 3),
-                        None => (b.len(), b.len()),
-                    };
-                    self.pos = resume;
-                    return Some(Token::RawText(self.slice(body, e)));
+                    self.pos = lt + 9;
+                    return self.raw_text(Raw { kind: RawKind::Cdata, end: None });
                 }
                 let (e, resume) = self.to_gt(lt + 2);
                 self.pos = resume;
@@ -408,7 +459,7 @@ impl<'a> Tokenizer<'a> {
                                 self.foreign += 1;
                             }
                         } else if self.foreign == 0 {
-                            self.raw_until = RAW_TEXT.iter().copied().find(|r| tag.is(r));
+                            self.raw_until = RAW_TEXT.iter().copied().find(|r| tag.is(r)).map(Raw::of);
                         }
                         Some(Token::StartTag(tag))
                     }
@@ -421,6 +472,9 @@ impl<'a> Tokenizer<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod html5lib;
 
 #[cfg(test)]
 mod tests {
