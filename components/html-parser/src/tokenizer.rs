@@ -2,14 +2,14 @@
 //! needs: tags with their attributes (quoted, unquoted, bare; names case-insensitive),
 //! text, comments (including `<!-->` and unterminated ones), doctypes, bogus comments, the
 //! raw-text elements (`script`, `style`, `textarea`, `title`, ...), whose content is never
-//! markup, and `<![CDATA[` inside SVG/MathML. Tokens borrow from the input; nothing is
+//! markup (in scripts, with the escape states that let `<!--<script>` hide a `</script>`),
+//! and `<![CDATA[` inside SVG/MathML. Tokens borrow from the input; nothing is
 //! decoded until asked for (`Tag::attr`, `entities::decode`).
 //!
 //! Not done, because no extraction depends on it: tree construction (implied end tags,
-//! foster parenting), the script-data double-escape states (`<!--<script>` inside a
-//! script), and charset sniffing (input is already a `str`).
+//! foster parenting) and charset sniffing (input is already a `str`).
 
-use crate::bytes::{find, find_str, is_ws, until, NAME_END, TAG_NAME_END, VALUE_END};
+use crate::bytes::{find, find2, find_str, is_ws, until, NAME_END, TAG_NAME_END, VALUE_END};
 use crate::entities;
 use std::borrow::Cow;
 
@@ -186,7 +186,7 @@ pub(crate) enum RawKind {
     /// RCDATA and RAWTEXT: at the appropriate end tag (character references are the reader's
     /// business, as everywhere else).
     Text,
-    /// Script data: at the appropriate end tag.
+    /// Script data: at the appropriate end tag, unless a `<!--` ... `<script>` hides it.
     Script,
     /// Never.
     Plaintext,
@@ -287,7 +287,7 @@ impl<'a> Tokenizer<'a> {
                 Some(i) => (start + i, start + i + 3),
                 None => (b.len(), b.len()),
             },
-            RawKind::Text | RawKind::Script => {
+            RawKind::Text => {
                 let mut from = start;
                 let end = loop {
                     match find(b'<', &b[from..]) {
@@ -298,12 +298,69 @@ impl<'a> Tokenizer<'a> {
                 };
                 (end, end)
             }
+            RawKind::Script => {
+                let end = self.script_end(start, raw.end);
+                (end, end)
+            }
         };
         self.pos = resume;
         if end > start {
             Some(Token::RawText(self.slice(start, end)))
         } else {
             None
+        }
+    }
+
+    /// Where script data from `from` ends. `<!--` starts an escape, in which the end tag
+    /// still ends the script but `<script` (a delimiter after it) starts a double escape, in
+    /// which it does not, until `</script` leaves it; `-->` leaves either. Browsers run these
+    /// states, so `<script><!--<script></script>text</script>` is one script.
+    fn script_end(&self, from: usize, name: Option<&str>) -> usize {
+        #[derive(PartialEq)]
+        enum State {
+            Data,
+            Escaped,
+            DoubleEscaped,
+        }
+        let b = self.bytes();
+        // `<script` (any case) and a delimiter at `at`.
+        let script_at = |at: usize| {
+            b.get(at..at + 6).map_or(false, |s| s.eq_ignore_ascii_case(b"script")) && b.get(at + 6).map_or(false, |&c| ends_name(c))
+        };
+        let mut state = State::Data;
+        let mut i = from;
+        loop {
+            let found = if state == State::Data { find(b'<', &b[i..]) } else { find2(b'<', b'>', &b[i..]) };
+            let at = match found {
+                Some(k) => i + k,
+                None => return b.len(),
+            };
+            i = at + 1;
+            if b[at] == b'>' {
+                // An escape is entered past `<!--`, so two bytes precede any `>` seen in one;
+                // the dashes may be those of the `<!--` itself (`<!-->`).
+                if &b[at - 2..at] == b"--" {
+                    state = State::Data;
+                }
+                continue;
+            }
+            match state {
+                State::Data | State::Escaped if self.end_tag_at(at, name) => return at,
+                State::Data if b.get(at + 1..at + 4) == Some(b"!--") => {
+                    state = State::Escaped;
+                    i = at + 4;
+                }
+                State::Escaped if script_at(at + 1) => {
+                    // The delimiter is consumed with the name.
+                    state = State::DoubleEscaped;
+                    i = at + 8;
+                }
+                State::DoubleEscaped if b.get(at + 1) == Some(&b'/') && script_at(at + 2) => {
+                    state = State::Escaped;
+                    i = at + 9;
+                }
+                _ => {}
+            }
         }
     }
 
@@ -576,6 +633,24 @@ mod tests {
         // Unterminated: the rest of the input is script.
         assert_eq!(toks("<script>a</scr")[1], RawText("a</scr"));
         assert_eq!(toks("<script></script>").len(), 2);
+    }
+
+    #[test]
+    fn script_escapes() {
+        // `<!--` alone hides nothing; after `<!--<script>`, a `</script>` is script until `-->`
+        // or another `</script>` leaves the double escape.
+        assert_eq!(toks("<script><!--</script>x")[1..], [RawText("<!--"), EndTag("script"), Text("x")]);
+        let t = toks("<script><!--<script></script><h3>--></script>x");
+        assert_eq!(t[1..], [RawText("<!--<script></script><h3>-->"), EndTag("script"), Text("x")]);
+        let t = toks("<script><!--<SCRIPT>a</script>b</script>x");
+        assert_eq!(t[1..], [RawText("<!--<SCRIPT>a</script>b"), EndTag("script"), Text("x")]);
+        // `-->` ends either escape, its dashes may be those of `<!--`; `<scripts>` is not `<script`.
+        assert_eq!(toks("<script><!--><script></script>x")[1..], [RawText("<!--><script>"), EndTag("script"), Text("x")]);
+        assert_eq!(toks("<script><!--<scripts></script>x")[1..], [RawText("<!--<scripts>"), EndTag("script"), Text("x")]);
+        // Not closed: the rest of the input is script.
+        assert_eq!(toks("<script><!--<script></script><p>")[1..], [RawText("<!--<script></script><p>")]);
+        // Only scripts have these states.
+        assert_eq!(toks("<style><!--<script></style>x")[1..], [RawText("<!--<script>"), EndTag("style"), Text("x")]);
     }
 
     #[test]
