@@ -264,7 +264,8 @@ impl<'a> Tokenizer<'a> {
         (attrs.end.unwrap_or(TagEnd::Eof), aria)
     }
 
-    /// Whether `</name` followed by whitespace, `/` or `>` (or the end of input) is at `lt`.
+    /// Whether `</name` followed by whitespace, `/` or `>` is at `lt` (at the end of input,
+    /// `</name` is text: the spec's end tag name state has not seen the name end).
     fn end_tag_at(&self, lt: usize, name: Option<&str>) -> bool {
         let b = self.bytes();
         let name = match name {
@@ -274,7 +275,7 @@ impl<'a> Tokenizer<'a> {
         let n = lt + 2 + name.len();
         b.get(lt + 1) == Some(&b'/')
             && b.get(lt + 2..n).map_or(false, |s| s.eq_ignore_ascii_case(name))
-            && b.get(n).map_or(true, |&c| ends_name(c))
+            && b.get(n).map_or(false, |&c| ends_name(c))
     }
 
     /// Raw text from `pos`: the token, if not empty; `pos` moves to what follows it.
@@ -626,6 +627,7 @@ mod tests {
         assert_eq!(t[1], RawText(r#"if(a<b){x='<h3 title="9">'}</scriptx>"#));
         assert_eq!(t[2], EndTag("SCRIPT"));
         assert_eq!(t[3], Text("z"));
+        assert_eq!(toks("<title>a</title")[1], RawText("a</title"));
         let t = toks("<title>a <b> &amp;</title><textarea><p></textarea><style>p>a{}</style>");
         assert_eq!(t[1], RawText("a <b> &amp;"));
         assert_eq!(t[4], RawText("<p>"));
