@@ -44,7 +44,7 @@ impl<'a> Tag<'a> {
     }
 
     pub fn attrs(&self) -> Attrs<'a> {
-        Attrs { src: self.attrs.as_bytes(), pos: 0, end: None }
+        Attrs { src: self.attrs.as_bytes(), pos: 0, end: None, closed: true }
     }
 
     /// The first attribute called `name` (HTML keeps the first of duplicates), raw.
@@ -88,6 +88,9 @@ pub struct Attrs<'a> {
     src: &'a [u8],
     pos: usize,
     end: Option<TagEnd>,
+    /// Whether `src` stops at the tag's `>` (a `Tag`'s attributes) rather than running on to
+    /// the end of input (finding where the tag ends).
+    closed: bool,
 }
 
 impl<'a> Attrs<'a> {
@@ -147,6 +150,8 @@ impl<'a> Iterator for Attrs<'a> {
             self.pos += 1;
             self.skip_ws();
             let raw = match s.get(self.pos) {
+                // `a=` right before the `>`: an empty value.
+                None if self.closed => "",
                 None => {
                     self.end = Some(TagEnd::Eof);
                     return None;
@@ -256,7 +261,7 @@ impl<'a> Tokenizer<'a> {
     /// Runs the attribute states from `from` to find where the tag ends; also tells
     /// whether an `aria-label` was among the attributes.
     fn tag_end(&self, from: usize) -> (TagEnd, bool) {
-        let mut attrs = Attrs { src: &self.bytes()[from..], pos: 0, end: None };
+        let mut attrs = Attrs { src: &self.bytes()[from..], pos: 0, end: None, closed: false };
         let mut aria = false;
         for a in attrs.by_ref() {
             aria |= a.name.len() == 10 && a.name.eq_ignore_ascii_case("aria-label");
@@ -594,6 +599,16 @@ mod tests {
         assert!(matches!(t[1], StartTag(tag) if !tag.self_closing));
         assert_eq!(attrs(&t[1]), vec![("src".into(), Some("a/b/".into()))]);
         assert_eq!(t[2], Text("x"));
+    }
+
+    #[test]
+    fn equals_and_no_value_is_an_empty_value() {
+        for html in ["<a b=>", "<a b= >", "<a b=\n>", "<a b =>"] {
+            assert_eq!(attrs(&toks(html)[0]), vec![("b".into(), Some("".into()))], "{html:?}");
+        }
+        assert_eq!(attrs(&toks("<a b= c>")[0]), vec![("b".into(), Some("c".into()))]);
+        assert!(matches!(toks("<h3 title=>")[0], StartTag(tag) if tag.attr("title").as_deref() == Some("")));
+        assert_eq!(toks("a<b c= "), vec![Text("a")]);
     }
 
     #[test]
