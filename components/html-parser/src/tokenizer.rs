@@ -537,6 +537,8 @@ impl<'a> Tokenizer<'a> {
 }
 
 #[cfg(test)]
+mod differential;
+#[cfg(test)]
 mod html5lib;
 
 #[cfg(test)]
