@@ -7,7 +7,7 @@
 //! `Tag::raw_attr` does; parse errors are not compared (the crate reports none); input is
 //! preprocessed (CR LF and CR to LF), as the test format asks of the harness.
 //!
-//! `EXCLUDED` says which cases do not apply and why, `HARMLESS` which differences are allowed
+//! `excluded` says which cases do not apply and why, `harmless` which differences are allowed
 //! and why; the counts are asserted, so that a change in what is checked shows.
 
 use super::{RawKind, Token, Tokenizer};
@@ -390,15 +390,19 @@ fn excluded(case: &Case, table: &HashMap<String, String>) -> Option<Rule> {
     if output.iter().any(|t| matches!(t, Tok::Start { name, .. } if switches(name))) {
         return Some(SWITCHES_STATE);
     }
-    for (at, _) in input.match_indices('&') {
-        if let Some((name, semicolon)) = spec_match(&input[at + 1..], table) {
-            let known = entities::known(name);
-            if if semicolon { known.is_none() } else { known != Some(true) } {
-                return Some(UNKNOWN_REFERENCE);
-            }
-        }
+    if unknown_reference(input, table) {
+        return Some(UNKNOWN_REFERENCE);
     }
     None
+}
+
+/// Whether `input` has an `&` where the spec reads a name the crate's table does not have.
+pub(super) fn unknown_reference(input: &str, table: &HashMap<String, String>) -> bool {
+    input.match_indices('&').any(|(at, _)| match spec_match(&input[at + 1..], table) {
+        Some((name, true)) => entities::known(name).is_none(),
+        Some((name, false)) => entities::known(name) != Some(true),
+        None => false,
+    })
 }
 
 // Running one.
