@@ -155,6 +155,9 @@ mod tests {
         let html = "<script>Total downloads</script><!--Total downloads--><template><p>Total downloads<template>x</template>y</template>\
                     <style>a{}</style><textarea>t</textarea>seen";
         assert_eq!(texts(html), vec!["seen"]);
+        // A browser runs this as one script: its `</script>` inside `<!--<script>` ends nothing.
+        let html = "<script><!--<script>x</script><h3>Total downloads</h3>--></script>seen";
+        assert_eq!(texts(html), vec!["seen"]);
     }
 
     #[test]

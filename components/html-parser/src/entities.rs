@@ -1,10 +1,13 @@
 //! Character references (WHATWG "character reference state"): numeric ones in full, named
 //! ones for the set that occurs in pages like GitHub's, including the legacy names that
-//! still decode without a `;`.
+//! still decode without a `;`. A name outside the set is left as written.
 
 use std::borrow::Cow;
 
-/// (name, expansion, decodes without `;`), sorted by name for binary search.
+/// (name, expansion, decodes without `;`), sorted by name for binary search. Every name of
+/// the spec's table that begins with a legacy name here is here too (`notin`, `ltimes`,
+/// `copysr`...): the spec reads the longest name, and without them `&notin;` would read as
+/// `&not` and the letters `in;`.
 static NAMED: &[(&str, &str, bool)] = &[
     ("AMP", "&", true),
     ("Aacute", "\u{c1}", true),
@@ -26,13 +29,16 @@ static NAMED: &[(&str, &str, bool)] = &[
     ("auml", "\u{e4}", true),
     ("bull", "\u{2022}", false),
     ("cent", "\u{a2}", true),
+    ("centerdot", "\u{b7}", false),
     ("check", "\u{2713}", false),
     ("colon", ":", false),
     ("comma", ",", false),
     ("copy", "\u{a9}", true),
+    ("copysr", "\u{2117}", false),
     ("darr", "\u{2193}", false),
     ("deg", "\u{b0}", true),
     ("divide", "\u{f7}", true),
+    ("divideontimes", "\u{22c7}", false),
     ("dollar", "$", false),
     ("eacute", "\u{e9}", true),
     ("egrave", "\u{e8}", true),
@@ -45,6 +51,18 @@ static NAMED: &[(&str, &str, bool)] = &[
     ("frac14", "\u{bc}", true),
     ("frac34", "\u{be}", true),
     ("gt", ">", true),
+    ("gtcc", "\u{2aa7}", false),
+    ("gtcir", "\u{2a7a}", false),
+    ("gtdot", "\u{22d7}", false),
+    ("gtlPar", "\u{2995}", false),
+    ("gtquest", "\u{2a7c}", false),
+    ("gtrapprox", "\u{2a86}", false),
+    ("gtrarr", "\u{2978}", false),
+    ("gtrdot", "\u{22d7}", false),
+    ("gtreqless", "\u{22db}", false),
+    ("gtreqqless", "\u{2a8c}", false),
+    ("gtrless", "\u{2277}", false),
+    ("gtrsim", "\u{2273}", false),
     ("hellip", "\u{2026}", false),
     ("hyphen", "\u{2010}", false),
     ("iexcl", "\u{a1}", true),
@@ -58,6 +76,17 @@ static NAMED: &[(&str, &str, bool)] = &[
     ("lsaquo", "\u{2039}", false),
     ("lsquo", "\u{2018}", false),
     ("lt", "<", true),
+    ("ltcc", "\u{2aa6}", false),
+    ("ltcir", "\u{2a79}", false),
+    ("ltdot", "\u{22d6}", false),
+    ("lthree", "\u{22cb}", false),
+    ("ltimes", "\u{22c9}", false),
+    ("ltlarr", "\u{2976}", false),
+    ("ltquest", "\u{2a7b}", false),
+    ("ltrPar", "\u{2996}", false),
+    ("ltri", "\u{25c3}", false),
+    ("ltrie", "\u{22b4}", false),
+    ("ltrif", "\u{25c2}", false),
     ("mdash", "\u{2014}", false),
     ("micro", "\u{b5}", true),
     ("middot", "\u{b7}", true),
@@ -65,10 +94,21 @@ static NAMED: &[(&str, &str, bool)] = &[
     ("nbsp", "\u{a0}", true),
     ("ndash", "\u{2013}", false),
     ("not", "\u{ac}", true),
+    ("notin", "\u{2209}", false),
+    ("notinE", "\u{22f9}\u{338}", false),
+    ("notindot", "\u{22f5}\u{338}", false),
+    ("notinva", "\u{2209}", false),
+    ("notinvb", "\u{22f7}", false),
+    ("notinvc", "\u{22f6}", false),
+    ("notni", "\u{220c}", false),
+    ("notniva", "\u{220c}", false),
+    ("notnivb", "\u{22fe}", false),
+    ("notnivc", "\u{22fd}", false),
     ("ntilde", "\u{f1}", true),
     ("num", "#", false),
     ("ouml", "\u{f6}", true),
     ("para", "\u{b6}", true),
+    ("parallel", "\u{2225}", false),
     ("percnt", "%", false),
     ("period", ".", false),
     ("plus", "+", false),
@@ -92,6 +132,9 @@ static NAMED: &[(&str, &str, bool)] = &[
     ("szlig", "\u{df}", true),
     ("thinsp", "\u{2009}", false),
     ("times", "\u{d7}", true),
+    ("timesb", "\u{22a0}", false),
+    ("timesbar", "\u{2a31}", false),
+    ("timesd", "\u{2a30}", false),
     ("trade", "\u{2122}", false),
     ("uarr", "\u{2191}", false),
     ("uuml", "\u{fc}", true),
@@ -109,6 +152,13 @@ static C1: [u32; 32] = [
 
 fn lookup(name: &str) -> Option<(&'static str, bool)> {
     NAMED.binary_search_by(|e| e.0.cmp(name)).ok().map(|i| (NAMED[i].1, NAMED[i].2))
+}
+
+/// Whether `name` (without `&` and `;`) is in the table, and if so whether it decodes without
+/// a `;`.
+#[cfg(test)]
+pub(crate) fn known(name: &str) -> Option<bool> {
+    lookup(name).map(|(_, legacy)| legacy)
 }
 
 /// Decodes character references in text (`in_attr == false`) or an attribute value. Borrows
@@ -245,6 +295,8 @@ mod tests {
     #[test]
     fn legacy_names_without_semicolon() {
         assert_eq!(decode("&amp &copy2026 &notit", false), "& \u{a9}2026 \u{ac}it");
+        // The longest name wins: `&notin;` is not `&not` and `in;`.
+        assert_eq!(decode("&notin; &notin &ltimes;", false), "\u{2209} \u{ac}in \u{22c9}");
         // Attribute values keep `&name=` and `&nameX` as written.
         assert_eq!(decode("?a=1&copy=2&ampx&amp", true), "?a=1&copy=2&ampx&");
         assert_eq!(decode("/p?page=2&amp;q=1", true), "/p?page=2&q=1");

@@ -2,14 +2,14 @@
 //! needs: tags with their attributes (quoted, unquoted, bare; names case-insensitive),
 //! text, comments (including `<!-->` and unterminated ones), doctypes, bogus comments, the
 //! raw-text elements (`script`, `style`, `textarea`, `title`, ...), whose content is never
-//! markup, and `<![CDATA[` inside SVG/MathML. Tokens borrow from the input; nothing is
+//! markup (in scripts, with the escape states that let `<!--<script>` hide a `</script>`),
+//! and `<![CDATA[` inside SVG/MathML. Tokens borrow from the input; nothing is
 //! decoded until asked for (`Tag::attr`, `entities::decode`).
 //!
 //! Not done, because no extraction depends on it: tree construction (implied end tags,
-//! foster parenting), the script-data double-escape states (`<!--<script>` inside a
-//! script), and charset sniffing (input is already a `str`).
+//! foster parenting) and charset sniffing (input is already a `str`).
 
-use crate::bytes::{find, find_str, is_ws, until, NAME_END, TAG_NAME_END, VALUE_END};
+use crate::bytes::{find, find2, find_str, is_ws, until, NAME_END, TAG_NAME_END, VALUE_END};
 use crate::entities;
 use std::borrow::Cow;
 
@@ -44,7 +44,7 @@ impl<'a> Tag<'a> {
     }
 
     pub fn attrs(&self) -> Attrs<'a> {
-        Attrs { src: self.attrs.as_bytes(), pos: 0, end: None }
+        Attrs { src: self.attrs.as_bytes(), pos: 0, end: None, closed: true }
     }
 
     /// The first attribute called `name` (HTML keeps the first of duplicates), raw.
@@ -88,6 +88,9 @@ pub struct Attrs<'a> {
     src: &'a [u8],
     pos: usize,
     end: Option<TagEnd>,
+    /// Whether `src` stops at the tag's `>` (a `Tag`'s attributes) rather than running on to
+    /// the end of input (finding where the tag ends).
+    closed: bool,
 }
 
 impl<'a> Attrs<'a> {
@@ -147,6 +150,8 @@ impl<'a> Iterator for Attrs<'a> {
             self.pos += 1;
             self.skip_ws();
             let raw = match s.get(self.pos) {
+                // `a=` right before the `>`: an empty value.
+                None if self.closed => "",
                 None => {
                     self.end = Some(TagEnd::Eof);
                     return None;
@@ -179,11 +184,49 @@ impl<'a> Iterator for Attrs<'a> {
 /// Elements whose content is text up to their end tag.
 const RAW_TEXT: [&str; 10] = ["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"];
 
+/// How text that is never markup ends: the spec's RCDATA, RAWTEXT, script data, PLAINTEXT and
+/// CDATA section states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RawKind {
+    /// RCDATA and RAWTEXT: at the appropriate end tag (character references are the reader's
+    /// business, as everywhere else).
+    Text,
+    /// Script data: at the appropriate end tag, unless a `<!--` ... `<script>` hides it.
+    Script,
+    /// Never.
+    Plaintext,
+    /// A CDATA section: at `]]>`, which is not part of the token.
+    Cdata,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Raw {
+    kind: RawKind,
+    /// The name of the start tag that opened it: only its end tag is an end tag in there.
+    end: Option<&'static str>,
+}
+
+impl Raw {
+    fn of(name: &'static str) -> Raw {
+        let kind = match name {
+            "script" => RawKind::Script,
+            "plaintext" => RawKind::Plaintext,
+            _ => RawKind::Text,
+        };
+        Raw { kind, end: Some(name) }
+    }
+}
+
+/// A byte that ends a tag name: the delimiters after `</name` or `<script` that make it one.
+fn ends_name(c: u8) -> bool {
+    is_ws(c) || c == b'/' || c == b'>'
+}
+
 pub struct Tokenizer<'a> {
     src: &'a str,
     pos: usize,
     /// Set after a raw-text start tag: its content comes next.
-    raw_until: Option<&'static str>,
+    raw_until: Option<Raw>,
     /// Open `<svg>`/`<math>` elements: CDATA sections are only sections there.
     foreign: u32,
 }
@@ -191,6 +234,13 @@ pub struct Tokenizer<'a> {
 impl<'a> Tokenizer<'a> {
     pub fn new(src: &'a str) -> Self {
         Tokenizer { src, pos: 0, raw_until: None, foreign: 0 }
+    }
+
+    /// Starts inside raw text of `kind`, as if a start tag named `end` had just been read
+    /// (the html5lib tokenizer tests' initial states).
+    #[cfg(test)]
+    pub(crate) fn in_raw(src: &'a str, kind: RawKind, end: Option<&'static str>) -> Self {
+        Tokenizer { src, pos: 0, raw_until: Some(Raw { kind, end }), foreign: 0 }
     }
 
     fn bytes(&self) -> &'a [u8] {
@@ -211,7 +261,7 @@ impl<'a> Tokenizer<'a> {
     /// Runs the attribute states from `from` to find where the tag ends; also tells
     /// whether an `aria-label` was among the attributes.
     fn tag_end(&self, from: usize) -> (TagEnd, bool) {
-        let mut attrs = Attrs { src: &self.bytes()[from..], pos: 0, end: None };
+        let mut attrs = Attrs { src: &self.bytes()[from..], pos: 0, end: None, closed: false };
         let mut aria = false;
         for a in attrs.by_ref() {
             aria |= a.name.len() == 10 && a.name.eq_ignore_ascii_case("aria-label");
@@ -219,35 +269,104 @@ impl<'a> Tokenizer<'a> {
         (attrs.end.unwrap_or(TagEnd::Eof), aria)
     }
 
-    /// Raw text up to the end tag `</name` (followed by whitespace, `/` or `>`).
-    fn raw_text(&mut self, name: &'static str) -> Option<Token<'a>> {
+    /// Whether `</name` followed by whitespace, `/` or `>` is at `lt` (at the end of input,
+    /// `</name` is text: the spec's end tag name state has not seen the name end).
+    fn end_tag_at(&self, lt: usize, name: Option<&str>) -> bool {
+        let b = self.bytes();
+        let name = match name {
+            Some(n) => n.as_bytes(),
+            None => return false,
+        };
+        let n = lt + 2 + name.len();
+        b.get(lt + 1) == Some(&b'/')
+            && b.get(lt + 2..n).map_or(false, |s| s.eq_ignore_ascii_case(name))
+            && b.get(n).map_or(false, |&c| ends_name(c))
+    }
+
+    /// Raw text from `pos`: the token, if not empty; `pos` moves to what follows it.
+    fn raw_text(&mut self, raw: Raw) -> Option<Token<'a>> {
         let b = self.bytes();
         let start = self.pos;
-        let mut from = start;
-        let end = loop {
-            if name == "plaintext" {
-                break b.len();
-            }
-            match find(b'<', &b[from..]) {
-                None => break b.len(),
-                Some(i) => {
-                    let lt = from + i;
-                    let n = lt + 2 + name.len();
-                    if b.get(lt + 1) == Some(&b'/')
-                        && b.get(lt + 2..n).map_or(false, |s| s.eq_ignore_ascii_case(name.as_bytes()))
-                        && b.get(n).map_or(true, |&c| is_ws(c) || c == b'/' || c == b'>')
-                    {
-                        break lt;
+        let (end, resume) = match raw.kind {
+            RawKind::Plaintext => (b.len(), b.len()),
+            RawKind::Cdata => match find_str(b"]]>", &b[start..], false) {
+                Some(i) => (start + i, start + i + 3),
+                None => (b.len(), b.len()),
+            },
+            RawKind::Text => {
+                let mut from = start;
+                let end = loop {
+                    match find(b'<', &b[from..]) {
+                        None => break b.len(),
+                        Some(i) if self.end_tag_at(from + i, raw.end) => break from + i,
+                        Some(i) => from = from + i + 1,
                     }
-                    from = lt + 1;
-                }
+                };
+                (end, end)
+            }
+            RawKind::Script => {
+                let end = self.script_end(start, raw.end);
+                (end, end)
             }
         };
-        self.pos = end;
+        self.pos = resume;
         if end > start {
             Some(Token::RawText(self.slice(start, end)))
         } else {
             None
+        }
+    }
+
+    /// Where script data from `from` ends. `<!--` starts an escape, in which the end tag
+    /// still ends the script but `<script` (a delimiter after it) starts a double escape, in
+    /// which it does not, until `</script` leaves it; `-->` leaves either. Browsers run these
+    /// states, so `<script><!--<script></script>text</script>` is one script.
+    fn script_end(&self, from: usize, name: Option<&str>) -> usize {
+        #[derive(PartialEq)]
+        enum State {
+            Data,
+            Escaped,
+            DoubleEscaped,
+        }
+        let b = self.bytes();
+        // `<script` (any case) and a delimiter at `at`.
+        let script_at = |at: usize| {
+            b.get(at..at + 6).map_or(false, |s| s.eq_ignore_ascii_case(b"script")) && b.get(at + 6).map_or(false, |&c| ends_name(c))
+        };
+        let mut state = State::Data;
+        let mut i = from;
+        loop {
+            let found = if state == State::Data { find(b'<', &b[i..]) } else { find2(b'<', b'>', &b[i..]) };
+            let at = match found {
+                Some(k) => i + k,
+                None => return b.len(),
+            };
+            i = at + 1;
+            if b[at] == b'>' {
+                // An escape is entered past `<!--`, so two bytes precede any `>` seen in one;
+                // the dashes may be those of the `<!--` itself (`<!-->`).
+                if &b[at - 2..at] == b"--" {
+                    state = State::Data;
+                }
+                continue;
+            }
+            match state {
+                State::Data | State::Escaped if self.end_tag_at(at, name) => return at,
+                State::Data if b.get(at + 1..at + 4) == Some(b"!--") => {
+                    state = State::Escaped;
+                    i = at + 4;
+                }
+                State::Escaped if script_at(at + 1) => {
+                    // The delimiter is consumed with the name.
+                    state = State::DoubleEscaped;
+                    i = at + 8;
+                }
+                State::DoubleEscaped if b.get(at + 1) == Some(&b'/') && script_at(at + 2) => {
+                    state = State::Escaped;
+                    i = at + 9;
+                }
+                _ => {}
+            }
         }
     }
 
@@ -289,8 +408,8 @@ impl<'a> Iterator for Tokenizer<'a> {
     type Item = Token<'a>;
 
     fn next(&mut self) -> Option<Token<'a>> {
-        if let Some(name) = self.raw_until.take() {
-            if let Some(t) = self.raw_text(name) {
+        if let Some(raw) = self.raw_until.take() {
+            if let Some(t) = self.raw_text(raw) {
                 return Some(t);
             }
         }
@@ -350,13 +469,8 @@ impl<'a> Tokenizer<'a> {
                     return Some(Token::Doctype(self.slice(lt + 9, e)));
                 }
                 if self.foreign > 0 && b.get(lt + 2..lt + 9) == Some(b"[CDATA[") {
-                    let body = lt + 9;
-                    let (e, resume) = match find_str(b"]]>", &b[body..], false) {
-                        Some(i) => (body + i, body + i + 3),
-                        None => (b.len(), b.len()),
-                    };
-                    self.pos = resume;
-                    return Some(Token::RawText(self.slice(body, e)));
+                    self.pos = lt + 9;
+                    return self.raw_text(Raw { kind: RawKind::Cdata, end: None });
                 }
                 let (e, resume) = self.to_gt(lt + 2);
                 self.pos = resume;
@@ -408,7 +522,7 @@ impl<'a> Tokenizer<'a> {
                                 self.foreign += 1;
                             }
                         } else if self.foreign == 0 {
-                            self.raw_until = RAW_TEXT.iter().copied().find(|r| tag.is(r));
+                            self.raw_until = RAW_TEXT.iter().copied().find(|r| tag.is(r)).map(Raw::of);
                         }
                         Some(Token::StartTag(tag))
                     }
@@ -421,6 +535,11 @@ impl<'a> Tokenizer<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod differential;
+#[cfg(test)]
+mod html5lib;
 
 #[cfg(test)]
 mod tests {
@@ -485,6 +604,16 @@ mod tests {
     }
 
     #[test]
+    fn equals_and_no_value_is_an_empty_value() {
+        for html in ["<a b=>", "<a b= >", "<a b=\n>", "<a b =>"] {
+            assert_eq!(attrs(&toks(html)[0]), vec![("b".into(), Some("".into()))], "{html:?}");
+        }
+        assert_eq!(attrs(&toks("<a b= c>")[0]), vec![("b".into(), Some("c".into()))]);
+        assert!(matches!(toks("<h3 title=>")[0], StartTag(tag) if tag.attr("title").as_deref() == Some("")));
+        assert_eq!(toks("a<b c= "), vec![Text("a")]);
+    }
+
+    #[test]
     fn quote_in_attribute_name_is_not_a_quote() {
         let t = toks(r#"<a b"c>d"#);
         assert_eq!(attrs(&t[0]), vec![("b\"c".into(), None)]);
@@ -515,6 +644,7 @@ mod tests {
         assert_eq!(t[1], RawText(r#"if(a<b){x='<h3 title="9">'}</scriptx>"#));
         assert_eq!(t[2], EndTag("SCRIPT"));
         assert_eq!(t[3], Text("z"));
+        assert_eq!(toks("<title>a</title")[1], RawText("a</title"));
         let t = toks("<title>a <b> &amp;</title><textarea><p></textarea><style>p>a{}</style>");
         assert_eq!(t[1], RawText("a <b> &amp;"));
         assert_eq!(t[4], RawText("<p>"));
@@ -522,6 +652,24 @@ mod tests {
         // Unterminated: the rest of the input is script.
         assert_eq!(toks("<script>a</scr")[1], RawText("a</scr"));
         assert_eq!(toks("<script></script>").len(), 2);
+    }
+
+    #[test]
+    fn script_escapes() {
+        // `<!--` alone hides nothing; after `<!--<script>`, a `</script>` is script until `-->`
+        // or another `</script>` leaves the double escape.
+        assert_eq!(toks("<script><!--</script>x")[1..], [RawText("<!--"), EndTag("script"), Text("x")]);
+        let t = toks("<script><!--<script></script><h3>--></script>x");
+        assert_eq!(t[1..], [RawText("<!--<script></script><h3>-->"), EndTag("script"), Text("x")]);
+        let t = toks("<script><!--<SCRIPT>a</script>b</script>x");
+        assert_eq!(t[1..], [RawText("<!--<SCRIPT>a</script>b"), EndTag("script"), Text("x")]);
+        // `-->` ends either escape, its dashes may be those of `<!--`; `<scripts>` is not `<script`.
+        assert_eq!(toks("<script><!--><script></script>x")[1..], [RawText("<!--><script>"), EndTag("script"), Text("x")]);
+        assert_eq!(toks("<script><!--<scripts></script>x")[1..], [RawText("<!--<scripts>"), EndTag("script"), Text("x")]);
+        // Not closed: the rest of the input is script.
+        assert_eq!(toks("<script><!--<script></script><p>")[1..], [RawText("<!--<script></script><p>")]);
+        // Only scripts have these states.
+        assert_eq!(toks("<style><!--<script></style>x")[1..], [RawText("<!--<script>"), EndTag("style"), Text("x")]);
     }
 
     #[test]
