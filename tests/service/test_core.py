@@ -694,6 +694,9 @@ def test_a_list_longer_than_max_pages_is_cut_off_and_marked_incomplete(host, ups
     r = body(get(host, path))
     assert r["complete"] is False
     assert len(parsed) == 50  # docs/operations.md: cut off at 50 pages
+    # Pages, not the redirect to the versions' first: no 51st asked for, only to be dropped.
+    pages = [p for p in upstream.requests if p.split("?")[0].endswith(("/orgs/fluxcd/packages", "/pkgs/container/flux-cli/versions"))]
+    assert len(pages) == 50
 
 
 def test_a_relative_next_link_on_a_versions_page_is_read_from_that_page(host, upstream):
