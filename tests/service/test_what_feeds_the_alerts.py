@@ -4,7 +4,8 @@
 README's reasons: once per failed read, under one reason. Each kind of failure is provoked on a
 package read before (its refresh fails, behind a stale answer) and on one its owner lists but
 nobody has read (the request itself fails), and the whole of what /metrics then counts for it is
-asserted: the reason, the count of 1, and no other series. A 404 is an answer, not a failure.
+asserted: the reason, the count of 1, and no other series. A 404 is an answer, not a failure;
+nor is a read the app did not try because another is under way.
 
 `ghcr_stats_downloads_fell` is 1 only when an exact total is below one read before: a total
 GitHub rounds (it truncates: "1.2K" for 1,249) is no fall.
@@ -21,9 +22,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from ghcr_stats import service
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Fetched, FetchError, Host, TooLarge
-from ghcr_stats.model import DailyCount, ListedPackage, ListingPage, PackagePage, ParseError, VersionsPage
+from ghcr_stats.model import DailyCount, Lease, ListedPackage, ListingPage, PackagePage, ParseError, VersionsPage
 from ghcr_stats.render import metrics
 from ghcr_stats.stats import Stats
+from ghcr_stats.store import Store
 from testkit.cpython import Clock, DictKV, sleeper
 
 UPSTREAM = "https://github.example"
@@ -200,6 +202,23 @@ def test_during_a_back_off_a_listed_package_counts_its_reason_and_a_stored_one_i
     assert json.loads(get(host, "/stats/helm-controller").body)["stale_reason"]["code"] == "upstream-backoff"  # served, not tried
     assert len(host.http.asked) == asked
     assert failures(host) == {("flux-cli", "upstream-status"): 3, ("flux-cli", "upstream-backoff"): 1}
+
+
+def test_a_request_that_another_instances_read_keeps_waiting_is_no_failed_read():
+    host = app()
+    listed_only(host)
+    key = "package:fluxcd/flux-cli"
+    store = Store(host.kv, 10)
+
+    async def while_waiting(seconds):  # the other instance's read failed; a third took the lease
+        host.sleep = sleeper(host.clock)
+        store.set_lease(key, Lease("third", host.clock() + 32))
+
+    store.set_lease(key, Lease("other", host.clock() + 32))
+    host.sleep = while_waiting
+    r = get(host, "/stats/flux-cli")
+    assert json.loads(r.body)["error"]["code"] == "fetch-in-progress"
+    assert failures(host) == {}
 
 
 def test_each_failed_read_is_one_count_whatever_answer_it_was_behind():
