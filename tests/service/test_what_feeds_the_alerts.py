@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -154,6 +156,13 @@ KINDS = {
     "off-host redirect": "redirect-refused",
     "redirect loop": "too-many-redirects",
 }
+
+
+def test_the_readme_names_every_reason_counted_and_no_other():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    row = next(line for line in readme.splitlines() if line.startswith("| `ghcr_stats_fetch_failures_total` |"))
+    named = set(re.findall(r"`([a-z-]+)`", row.split(" | ")[3])) - {"reason"}  # the label itself
+    assert named == {r for r in KINDS.values() if r} | {"upstream-budget", "upstream-backoff"}  # the two tested below
 
 
 @pytest.mark.parametrize("mode", KINDS)
