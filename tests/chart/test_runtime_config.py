@@ -85,6 +85,7 @@ def test_bundled_redis_url_reaches_the_bundled_redis(rendered, name):
     url = urlsplit(store["url"])
 
     service = r.one("Service", "ghcr-stats-redis")
+    assert (url.scheme, url.path) == ("redis", "/0")  # no TLS on the bundled Redis; its first database
     assert url.hostname == f"{service['metadata']['name']}.{NAMESPACE}.svc"
     assert url.port == service["spec"]["ports"][0]["port"] == 6379
 

@@ -218,13 +218,15 @@ def test_three_days_of_an_hourly_schedule_measure_every_package_every_hour(parse
                 p = upstream.packages[("fluxcd", n)]
                 upstream.packages[("fluxcd", n)] = replace(p, total=p.total + 7)
             refresh(host)
+    # From 20:26 UTC on the first day to 20:06 on the fourth: 73 clock hours, a point in each. A
+    # day's downloads are 3 asks an hour of 7 each: 504; the last day's, to 20:06, 21 hours' worth.
     for n in names:
         h = body(handle(host, f"/stats/fluxcd/{n}/history"))
-        assert len(h["points"]) >= 72, n
-        days = [d["date"] for d in h["daily_deltas"]]
-        assert len(days) == 3 and all(d["downloads"] > 0 for d in h["daily_deltas"]), n  # every day, no gap
+        assert len(h["points"]) == 73, n
+        deltas = [(d["date"], d["downloads"]) for d in h["daily_deltas"]]
+        assert deltas == [("2026-05-29", 504), ("2026-05-30", 504), ("2026-05-31", 441)], n  # every day, no gap
     podinfo = body(handle(host, "/stats/stefanprodan/podinfo/history"))["points"]
-    assert len(podinfo) >= 72
+    assert len(podinfo) == 73
 
 
 def test_asked_again_within_a_period_the_schedule_asks_nothing_more(host, upstream):
