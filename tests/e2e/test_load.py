@@ -58,22 +58,30 @@ def test_healthz_answers_while_a_fetch_trickles(upstream):
 
 def test_healthz_and_stored_answers_while_a_hundred_slow_reads_are_in_flight(upstream):
     """GitHub slow for everyone: a hundred requests wait for it (past wasmtime serve's default
-    pool of 52), and the liveness probe and stored values are still answered at once."""
+    pool of 52), and the liveness probe and stored values are still answered meanwhile. The
+    hundred are held at the upstream until the quick answers are in (10 s at most), not for a
+    delay that a slow machine could outlast."""
     names = [f"slow-{i:03}" for i in range(100)]
     with cold_packages(upstream, names), Served({"upstream": upstream.url, **LAVISH, "fetch_timeout": "20"}, clock=True) as served:
         assert httpx.get(f"{served.url}/stats/flux-cli").status_code == 200
-        upstream.delay(4.0)
+        upstream.gather(len(names) + 1)  # more than will come: each read held until let go
 
         async def meanwhile():
             limits = httpx.Limits(max_connections=len(names) + 2)
             async with httpx.AsyncClient(base_url=served.url, timeout=60, limits=limits) as client:
                 slow = [asyncio.create_task(client.get(f"/stats/{n}")) for n in names]
-                await asyncio.sleep(2.0)  # all of them waiting on the upstream
+                for _ in range(200):  # until all of them are waiting on the upstream (10 s at most)
+                    if upstream.in_flight == len(names):
+                        break
+                    await asyncio.sleep(0.05)
+                waiting = upstream.in_flight
                 quick = [await client.get("/healthz"), await client.get("/stats/flux-cli")]
-                in_flight = sum(not t.done() for t in slow)
-                return quick, in_flight, [r.status_code for r in await asyncio.gather(*slow)]
+                still = (upstream.in_flight, sum(not t.done() for t in slow))
+                upstream.gather(0)  # let them go
+                return waiting, quick, still, [r.status_code for r in await asyncio.gather(*slow)]
 
-        quick, in_flight, statuses = asyncio.run(meanwhile())
-    assert in_flight == len(names)
+        waiting, quick, still, statuses = asyncio.run(meanwhile())
+    assert waiting == len(names)
     assert [r.status_code for r in quick] == [200, 200]
+    assert still == (len(names), len(names))  # answered while every slow read was still held
     assert statuses == [200] * len(names)
