@@ -196,11 +196,13 @@ async def _owner_page(host: Host, memory: Memory, owner: str, url_of, missing: s
 
 async def _pages(host: Host, memory: Memory, owner: str, url: str, html: str, parse, take) -> bool:
     """Parse `html` and each page its "next" link leads to, up to MAX_PAGES; False if cut off."""
-    for _ in range(MAX_PAGES):
+    for n in range(1, MAX_PAGES + 1):
         page = _parse(parse, html, url)
         take(page)
         if not page.next_page:
             return True
+        if n == MAX_PAGES:
+            break  # cut off here: the page after the last is not asked for, only to be dropped
         try:
             url = urls.resolve(host.settings.upstream, page.next_page, base=url)
         except ValueError as e:

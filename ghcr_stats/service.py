@@ -301,7 +301,7 @@ def _failure(incoming: Incoming, form: str, e: AppError) -> Response:
     if form == "page" and incoming.wants_html():
         return Response(status, {**headers, "content-type": HTML}, layout.error_page(status, code, message, ROUTES.url_for("owner-page")).encode())
     if form == "page":
-        return Response(status, {**headers, "content-type": TEXT}, f"{status} {code}: {message}\n".encode())
+        return Response(status, {**headers, "content-type": TEXT}, text_view.error(status, code, message).encode())
     return error(code, message)
 
 

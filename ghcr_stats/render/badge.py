@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
+from .safe import xml
 
 # Advance widths of Verdana at 11px (what shields.io measures with), in pixels; other
 # characters count as a wide letter so the text never overflows its box.
@@ -27,8 +27,8 @@ def render(label: str, message: str, stale: bool = False, why: str | None = None
     lw = round(text_width(label) + 2 * _PAD)
     mw = round(text_width(message) + 2 * _PAD)
     w = lw + mw
-    title = escape(f"{label}: {message}" + (" (stale)" if stale else "") + (f" ({why})" if why else ""))
-    label, message = escape(label), escape(message)
+    title = xml(f"{label}: {message}" + (" (stale)" if stale else "") + (f" ({why})" if why else ""))
+    label, message = xml(label), xml(message)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="20" role="img" aria-label="{title}">'
         f"<title>{title}</title>"

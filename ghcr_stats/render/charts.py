@@ -6,7 +6,7 @@ Every mark carries its value in `data-*` attributes, so what is drawn can be che
 
 from __future__ import annotations
 
-from html import escape
+from .safe import xml
 
 from ..numbers import iso, short
 
@@ -27,7 +27,7 @@ def bars(series: list[tuple[str, int]], *, label: str) -> str:
         x, y = _LEFT + i * slot, _H - _BOTTOM - h
         marks.append(
             f'<rect class="bar" x="{x + slot * 0.1:.1f}" y="{y:.1f}" width="{slot * 0.8:.1f}" height="{h:.1f}" '
-            f'data-date="{escape(date)}" data-count="{count}"><title>{escape(date)}: {count:,}</title></rect>'
+            f'data-date="{xml(date)}" data-count="{count}"><title>{xml(date)}: {count:,}</title></rect>'
         )
     first, last = (_LEFT + slot / 2, series[0][0]), (_W - _RIGHT - slot / 2, series[-1][0])
     ticks = _x_labels(first, last if len(series) > 1 else None)
@@ -79,13 +79,13 @@ def _x_labels(first: tuple[float, str], last: tuple[float, str] | None) -> str:
 
 
 def _x_label(x: float, text: str, anchor: str) -> str:
-    return f'<text class="tick" x="{x:.1f}" y="{_H - 6}" text-anchor="{anchor}">{escape(text)}</text>'
+    return f'<text class="tick" x="{x:.1f}" y="{_H - 6}" text-anchor="{anchor}">{xml(text)}</text>'
 
 
 def _svg(label: str, body: str) -> str:
     return (
-        f'<svg class="chart" viewBox="0 0 {_W} {_H}" role="img" aria-label="{escape(label)}">'
-        f"<title>{escape(label)}</title>{body}</svg>"
+        f'<svg class="chart" viewBox="0 0 {_W} {_H}" role="img" aria-label="{xml(label)}">'
+        f"<title>{xml(label)}</title>{body}</svg>"
     )
 
 

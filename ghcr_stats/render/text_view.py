@@ -1,4 +1,8 @@
-"""The owner and package pages as plain text, for a terminal (`curl` asks for `*/*`)."""
+"""The owner and package pages as plain text, for a terminal (`curl` asks for `*/*`).
+
+Every string that is not the app's own (names, what GitHub's page says, an error's words,
+the URL asked for) goes through `t`: a terminal must not be handed a control sequence or a
+line break from a page."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from ..history import daily_deltas
 from ..model import OwnerReading, Point, Reading, Versions
 from ..numbers import iso, short
 from . import qr
+from .safe import terminal as t
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
 
@@ -22,18 +27,18 @@ def owner(o: OwnerReading, rows: list[Reading]) -> str:
     table = [("package", "downloads", "last 30 days", "trend (30 days)", "read at")]
     for r in rows:
         m, page = r.measurement, r.measurement.page
-        total = f"{page.total_downloads:,}" if page.total_exact else f"~{page.display_total}"
-        table.append((m.package, total, f"{page.last_30_days:,}", sparkline([d.count for d in page.daily_downloads]),
+        total = f"{page.total_downloads:,}" if page.total_exact else f"~{t(page.display_total)}"
+        table.append((t(m.package), total, f"{page.last_30_days:,}", sparkline([d.count for d in page.daily_downloads]),
                       iso(m.fetched_at) + (" stale" if r.stale else "")))
     total, recent = o.total_downloads, o.last_30_days
-    lines = [f"{o.owner}: {len(o.listing.packages)} packages, {total:,} downloads ({short(total)}), {recent:,} in the last 30 days"]
+    lines = [f"{t(o.owner)}: {len(o.listing.packages)} packages, {total:,} downloads ({short(total)}), {recent:,} in the last 30 days"]
     if o.listing_error:
-        lines.append(f"listing read at {iso(o.listing.fetched_at)}  STALE: {o.listing_error.message}")
+        lines.append(f"listing read at {iso(o.listing.fetched_at)}  STALE: {t(o.listing_error.message)}")
     if gaps := o.gaps():
         lines.append(f"not every download is counted: {'; '.join(gaps)}")
     lines.append("")
     lines += _aligned(table, right={1, 2})
-    lines += [f"{name}: {e.message}" for name, e in sorted(o.failed.items())]
+    lines += [f"{t(name)}: {t(e.message)}" for name, e in sorted(o.failed.items())]
     return "\n".join(lines) + "\n"
 
 
@@ -41,21 +46,25 @@ def package(r: Reading, points: list[Point], versions: Versions | None, self_url
     m, page = r.measurement, r.measurement.page
     deltas = daily_deltas(points)
     lines = [
-        str(m.ref),
-        f"total downloads  {page.total_downloads:,}" + ("" if page.total_exact else " (rounded by GitHub)") + f"  (GitHub shows {page.display_total})",
+        t(str(m.ref)),
+        f"total downloads  {page.total_downloads:,}" + ("" if page.total_exact else " (rounded by GitHub)") + f"  (GitHub shows {t(page.display_total)})",
         f"last 30 days     {page.last_30_days:,}  {sparkline([d.count for d in page.daily_downloads])}",
         f"per day, here    {sparkline([d for _, d in deltas])}  ({len(deltas)} days measured)" if deltas else "per day, here    (measured on one day so far)",
-        f"read at          {iso(m.fetched_at)}" + (f"  STALE: {r.error.message}" if r.stale and r.error else ""),
-        f"on GitHub        {m.url}",
+        f"read at          {iso(m.fetched_at)}" + (f"  STALE: {t(r.error.message)}" if r.stale and r.error else ""),
+        f"on GitHub        {t(m.url)}",
     ]
     if page.repository:
-        lines.append(f"repository       {page.repository}")
+        lines.append(f"repository       {t(page.repository)}")
     if page.latest_version:
-        lines.append(f"latest version   {page.latest_version}")
+        lines.append(f"latest version   {t(page.latest_version)}")
     if versions and versions.versions:
-        lines += ["", *_aligned([("tag", "downloads"), *((t, f"{n:,}") for t, n in versions.versions)], right={1})]
-    lines += ["", qr.text(self_url), self_url]
+        lines += ["", *_aligned([("tag", "downloads"), *((t(tag), f"{n:,}") for tag, n in versions.versions)], right={1})]
+    lines += ["", qr.text(self_url), t(self_url)]
     return "\n".join(lines) + "\n"
+
+
+def error(status: int, code: str, message: str) -> str:
+    return f"{status} {code}: {t(message)}\n"
 
 
 def _aligned(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:

@@ -112,9 +112,11 @@ class FakeGitHub:
 
     def gather(self, n: int) -> None:
         """Hold each package page until `n` requests are in flight at once (then none is held
-        again), or for 10 s at most: proof of concurrency that no delay's length decides. 0: off."""
+        again), or for 10 s at most: proof of concurrency that no delay's length decides. 0: off,
+        and what is held goes on at once."""
         with self._gathered:
             self._gather = n
+            self._gathered.notify_all()
 
     def _wait_for_company(self) -> None:
         with self._gathered:

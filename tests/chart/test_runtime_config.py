@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.chart.chartlib import NAMESPACE, ROOT
+from tests.chart.chartlib import NAMESPACE, ROOT, VALUE_SETS
 
 SPIN_TOML = tomllib.loads((ROOT / "spin.toml").read_text())
 
@@ -85,6 +85,7 @@ def test_bundled_redis_url_reaches_the_bundled_redis(rendered, name):
     url = urlsplit(store["url"])
 
     service = r.one("Service", "ghcr-stats-redis")
+    assert (url.scheme, url.path) == ("redis", "/0")  # no TLS on the bundled Redis; its first database
     assert url.hostname == f"{service['metadata']['name']}.{NAMESPACE}.svc"
     assert url.port == service["spec"]["ports"][0]["port"] == 6379
 
@@ -93,7 +94,9 @@ def test_bundled_redis_url_reaches_the_bundled_redis(rendered, name):
     assert service["spec"]["ports"][0]["targetPort"] in [p["name"] for p in container["ports"]]
     # The password in the URL is the one Redis requires.
     password = secrets_of(r)["ghcr-stats-redis"]["redis-password"]
-    assert url.password == password and len(password) >= 8
+    given = VALUE_SETS[name]["redis"].get("auth", {}).get("password")
+    assert url.password == password
+    assert password == given if given else (len(password), password.isalnum()) == (32, True)  # randAlphaNum 32: safe in a URL
     assert container["args"][-2:] == ["--requirepass", "$(REDIS_PASSWORD)"]
     assert container["env"] == [{
         "name": "REDIS_PASSWORD",

@@ -9,10 +9,12 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
+from ghcr_stats import service
+from ghcr_stats.model import CODES
 from testkit.fakegithub.pages import Package, fluxcd_catalog
-from testkit.served import Served
+from testkit.served import Served, engine
 from tests.e2e.conftest import TTL
-from tests.service.test_router_fuzz import HEADERS, METHODS, PATHS
+from tests.service.test_router_fuzz import HEADERS, METHODS, PATHS, assert_error_in_the_endpoints_format
 
 
 @pytest.mark.parametrize("path", ["/badge", "/badge/", "/shields", "/shields/"])
@@ -40,7 +42,13 @@ def test_a_sample_of_the_fuzzed_router_is_answered_when_served(app, method, path
     except (httpx.InvalidURL, UnicodeError):
         assume(False)
     r = app.send(request)
-    assert r.status_code in (200, 304, 400, 404, 405, 502, 503), (r.status_code, r.text)
+    if r.status_code < 400:
+        assert r.status_code == 200 or (r.status_code == 304 and "if-none-match" in headers), (r.status_code, r.text)
+    elif method != "HEAD":
+        served = service.Response(r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.content)
+        sent = request.url.raw_path.decode("ascii")  # as httpx sent it: dot segments resolved
+        code = assert_error_in_the_endpoints_format(sent, headers, served)
+        assert code is None or r.status_code == CODES[code] != 500, (r.status_code, code)
 
 
 def test_a_retry_after_of_the_year_3_trillion_ends_after_max_backoff(upstream):
@@ -123,7 +131,7 @@ def test_a_404_after_a_good_read_is_remembered_and_the_stored_value_served_stale
 def test_listing_and_versions_404s_are_remembered(app, upstream, path):
     assert app.get(path).status_code == 404
     asked = upstream.count()
-    assert asked >= 1
+    assert asked == 2  # the listing as an org's, then a user's; or the versions as fluxcd's, then its listing
     for _ in range(4):
         assert app.get(path).status_code == 404
     assert upstream.count() == asked  # once, not five times
@@ -166,14 +174,14 @@ def test_a_falling_total_is_kept_but_flagged(upstream):
         with Served({"upstream": upstream.url, "cache_ttl": "1"}, clock=True) as served, httpx.Client(base_url=served.url, timeout=30) as app:
             assert app.get("/stats/source-watcher").json()["total_downloads"] == 950
             upstream.packages[key] = replace(old, total=10)
-            served.advance(1)
+            served.advance(86400)  # the next day
             app.get("/stats/source-watcher")
             served.settled("package:fluxcd/source-watcher")
             r = app.get("/stats/source-watcher").json()
             assert r["total_downloads"] == 10 and r["total_fell"] is True
             h = app.get("/stats/source-watcher/history").json()
             assert [p["total_fell"] for p in h["points"]] == [False, True]
-            assert all(d["downloads"] >= 0 for d in h["daily_deltas"])
+            assert [d["downloads"] for d in h["daily_deltas"]] == [0]  # counted from the highest before: never negative
             metrics = app.get("/metrics").text
             assert 'ghcr_stats_downloads_fell{owner="fluxcd",package="source-watcher"} 1' in metrics
     finally:
@@ -204,9 +212,9 @@ def test_leases_a_killed_instance_left_hold_up_no_answer_that_has_something_stor
     for key in leases | {"lease:listing:fluxcd", "lease:package:fluxcd/never-read"}:
         served.store.set(key, json.dumps({"schema": 1, "value": {"token": "killed", "until": until}}).encode())
     for path in ("/stats/flux-cli", "/badge/flux-cli.svg", "/metrics", "/stats"):
-        started = time.monotonic()
-        assert app.get(path, timeout=60).status_code == 200, path
-        assert time.monotonic() - started < 3, path
+        # Waiting out a lease would take its 32 s (the clock stands still: it never runs out
+        # sooner); the client gives up after 10.
+        assert app.get(path, timeout=10).status_code == 200, path
     assert app.get("/stats/flux-cli").json()["stale_reason"]["code"] == "refreshing"
 
 
@@ -217,8 +225,8 @@ def test_the_upstream_budget_holds_through_the_served_store(upstream):
         assert app.get("/stats/flux-cli").status_code == 200
         upstream.reset_counts()
         statuses = [app.get(f"/stats/made-up-{i}").status_code for i in range(20)]
-    assert upstream.count() <= 8 - 2  # flux-cli took two (the redirect)
-    assert set(statuses) == {404, 503} and statuses[-1] == 503
+    assert upstream.count() == 8 - 2  # flux-cli took two (the redirect); one each made-up name while the budget lasted
+    assert statuses == [404] * 6 + [503] * 14
 
 
 def test_a_valid_name_too_long_for_the_store_is_a_503_that_says_so(app, upstream):
@@ -226,7 +234,9 @@ def test_a_valid_name_too_long_for_the_store_is_a_503_that_says_so(app, upstream
     # shim's store (Spin's SQLite and Redis take them).
     name = "a" * 250
     r = app.get(f"/stats/{name}")
-    assert r.status_code in (404, 503), r.text
-    if r.status_code == 503:
-        assert r.json()["error"]["code"] in ("store-unavailable", "store-unwritable")
+    if engine() == "spin":
+        assert r.status_code == 404, r.text  # no such package upstream: asked, and answered
+    else:
+        # The shim's store: its first read of the package's keys fails, before any write.
+        assert (r.status_code, r.json()["error"]["code"]) == (503, "store-unavailable"), r.text
         assert "too long" in r.json()["error"]["message"]

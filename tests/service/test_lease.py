@@ -56,7 +56,8 @@ def test_a_lease_overwritten_before_it_is_read_back_belongs_to_the_last_writer(h
         return await mine
 
     assert asyncio.run(race()) is None
-    assert asyncio.run(lease.take(host, store, "package:fluxcd/y", 60)) is not None
+    mine = asyncio.run(lease.take(host, store, "package:fluxcd/y", 60))
+    assert store.lease("package:fluxcd/y") == Lease(mine, host.clock() - 2 * 0.05 + 60)  # free: taken, and this one's
 
 
 def test_a_request_waits_out_a_lease_its_holder_never_gave_back_then_fetches_itself(host, upstream):

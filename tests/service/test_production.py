@@ -29,8 +29,8 @@ def test_a_latest_value_of_the_wrong_shape_is_served_as_missing_and_no_owner_vie
     for path in ("/stats", "/metrics", "/"):
         assert get(host, path).status == 200, path
     host.clock.advance(host.settings.cache_ttl)
-    assert body(get(host, "/stats/flux-cli"))["total_downloads"] > 0  # read again, and kept
-    assert json.loads(host.kv["latest:fluxcd/flux-cli"])["value"]["page"]["total_downloads"] > 0
+    assert body(get(host, "/stats/flux-cli"))["total_downloads"] == 412_733_118  # read again, and kept
+    assert json.loads(host.kv["latest:fluxcd/flux-cli"])["value"]["page"]["total_downloads"] == 412_733_118
 
 
 def test_a_history_cut_in_half_is_kept_aside_not_overwritten(host):
@@ -147,12 +147,14 @@ def test_a_clock_that_goes_back_neither_inflates_max_age_nor_freezes_refreshes(h
     host.clock.advance(-3 * 86400)  # an NTP step, a snapshot restored
     upstream.reset_counts()
     r = get(host, "/stats/flux-cli")
-    max_age = int(r.headers["cache-control"].split("max-age=")[1])
-    assert max_age <= host.settings.cache_ttl
-    assert upstream.count() >= 1  # read "in the future": not fresh, so read again
+    # Read "in the future": not fresh, so served stale (not for 3 days and an hour), and read again.
+    assert (body(r)["stale"], r.headers["cache-control"]) == (True, "public, max-age=60")
+    assert upstream.count() == 1  # where it was found last time
     host.clock.advance(60)
     upstream.reset_counts()
-    assert get(host, "/stats/flux-cli").status == 200 and upstream.count() == 0  # fresh again
+    again = get(host, "/stats/flux-cli")
+    assert (again.status, upstream.count()) == (200, 0)  # fresh again
+    assert again.headers["cache-control"] == "public, max-age=3540"
 
 
 def test_a_404_and_an_outage_window_from_the_future_do_not_stick(host, upstream):
@@ -160,7 +162,7 @@ def test_a_404_and_an_outage_window_from_the_future_do_not_stick(host, upstream)
     host.clock.advance(-86400)
     upstream.reset_counts()
     assert get(host, "/stats/gone-soon").status == 404
-    assert upstream.count() >= 1  # a 404 "remembered" a day ahead is asked again
+    assert upstream.count() == 1  # a 404 "remembered" a day ahead is asked again (the owner's kind is known)
 
 
 # -- costs linear in what is shown ---------------------------------------------------------
@@ -201,10 +203,9 @@ def test_versions_history_of_the_wrong_shape_is_kept_aside(host):
 def test_the_upstream_budget_bounds_what_any_mix_of_requests_asks(host, upstream):
     host.settings = replace(host.settings, upstream_budget=10)
     assert get(host, "/stats/flux-cli").status == 200  # the owner's kind is known from here on
-    for i in range(30):
-        r = get(host, f"/stats/made-up-{i}")
-        assert r.status in (404, 503)
-    assert upstream.count() == 10  # one each while the budget lasted
+    statuses = [get(host, f"/stats/made-up-{i}").status for i in range(30)]
+    assert statuses == [404] * 8 + [503] * 22  # flux-cli took two (a redirect), then one each while the budget lasted
+    assert upstream.count() == 10
     assert body(get(host, "/stats/made-up-29"))["error"]["code"] == "upstream-budget"
     host.clock.advance(60)  # a new minute, a new budget
     assert get(host, "/stats/made-up-29").status == 404
@@ -235,7 +236,8 @@ def test_a_made_up_owner_is_asked_about_once(host, upstream):
     asked = upstream.count()
     for i in range(20):
         assert get(host, f"/stats/no-such-owner/b-{i}").status == 404
-    assert upstream.count() == asked <= 4  # its package and listing pages, as an org and a user
+    assert asked == 4  # its package and listing pages, as an org and a user
+    assert upstream.count() == asked
 
 
 def test_other_owners_have_no_owner_views_nor_series_unless_the_setting_says(host, upstream):

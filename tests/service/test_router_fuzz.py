@@ -3,6 +3,7 @@ real parser and the local upstream, never lets an exception out and never answer
 
 import asyncio
 import json
+import re
 from urllib.parse import urlsplit
 
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +13,7 @@ from ghcr_stats import service
 from testkit.parser import WasmtimeParser
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Host
+from ghcr_stats.model import CODES
 from testkit.fakegithub.pages import fluxcd_catalog
 from testkit.fakegithub.server import FakeGitHub
 from testkit.cpython import Clock, DictKV, HttpxHttp, serve, sleeper
@@ -64,14 +66,19 @@ def test_every_request_gets_an_answer_and_no_bug_shows(upstream, method, path, h
     # One store for every example, as a long-running service has: cached and cold paths both.
     r = answer(upstream.host, method, path, headers)
     assert isinstance(r, service.Response)
-    assert r.status in (200, 304, 400, 404, 405, 502, 503), (r.status, r.body)
+    if r.status < 400:
+        # A value, or (asked with an ETag) that the client's is still good; no other success.
+        assert r.status == 200 or (r.status == 304 and "if-none-match" in headers), (r.status, r.body)
     if method == "HEAD":
         assert r.body == b""
     elif r.status >= 400:
-        assert_error_in_the_endpoints_format(path, headers, r)
+        code = assert_error_in_the_endpoints_format(path, headers, r)
+        # The status is the one the README's table gives the code the answer names (no 500 here).
+        assert code is None or r.status == CODES[code] != 500, (r.status, code)
 
 
-def assert_error_in_the_endpoints_format(path: str, headers: dict, r: service.Response) -> None:
+def assert_error_in_the_endpoints_format(path: str, headers: dict, r: service.Response) -> str | None:
+    """The error's code, where the format names it (shields.io's error JSON does not)."""
     try:
         head = urlsplit(path).path.strip("/").split("/")[0]  # as the app reads it: "//x/y" is host x
     except ValueError:  # "//[" names no host a URL can have: no endpoint, so the API's format
@@ -79,15 +86,20 @@ def assert_error_in_the_endpoints_format(path: str, headers: dict, r: service.Re
     kind = r.headers["content-type"]
     if head == "badge":
         assert kind == "image/svg+xml" and b">unavailable</text>" in r.body
+        return re.search(r"<title>downloads: unavailable \(([a-z-]+): ", r.body.decode())[1]
     elif head == "shields":
         assert json.loads(r.body)["isError"] is True
+        return None
     elif head in ("", "packages") and "text/html" in headers.get("accept", ""):
         assert kind.startswith("text/html") and r.body.startswith(b"<!doctype html>")
+        return re.search(rf"<h1>{r.status}: ([a-z-]+)</h1>", r.body.decode())[1]
     elif head in ("", "packages"):
-        assert kind.startswith("text/plain") and r.body.startswith(str(r.status).encode())
+        assert kind.startswith("text/plain")
+        return re.match(rf"{r.status} ([a-z-]+): ", r.body.decode())[1]
     else:
         err = json.loads(r.body)["error"]
-        assert err["code"] and err["message"]
+        assert err["message"]
+        return err["code"]
 
 
 class BrokenParser:
@@ -122,3 +134,44 @@ def test_an_unexpected_exception_is_a_500_json_error_logged_with_the_path(upstre
     assert b"secret" not in r.body and b"0x" not in r.body
     log = capsys.readouterr().err
     assert "GET /stats/flux-cli" in log and "secret detail" in log
+
+
+class Unreadable(DictKV):
+    def get(self, key):
+        from ghcr_stats.host import StoreError
+
+        raise StoreError("connection refused")
+
+
+FORMS = {  # form: (path of the package `{name}`, headers)
+    "json": ("/stats/{name}", {}),
+    "badge": ("/badge/{name}.svg", {}),
+    "shields": ("/shields/{name}", {}),
+    "html": ("/packages/fluxcd/{name}", {"accept": "text/html"}),
+    "text": ("/packages/fluxcd/{name}", {"accept": "*/*"}),
+}
+PROVOKED = {  # code: (the package asked for, the method, how the host is made to say it)
+    "invalid-name": ("Flux-CLI", "GET", None),
+    "not-found": ("nothing-here", "GET", None),
+    "method-not-allowed": ("flux-cli", "DELETE", None),
+    "upstream-status": ("flux-cli", "GET", lambda host, gh: gh.fail("flux-cli", "500")),
+    "upstream-budget": ("flux-cli", "GET", lambda host, gh: setattr(host, "settings", Settings(upstream=gh.url, upstream_budget=1))),
+    "store-unavailable": ("flux-cli", "GET", lambda host, gh: setattr(host, "kv", Unreadable())),
+}
+
+
+@pytest.mark.parametrize("code", PROVOKED)
+@pytest.mark.parametrize("form", FORMS)
+def test_every_format_answers_each_code_with_its_status(upstream, form, code):
+    upstream.heal()
+    host = make_host(upstream)
+    name, method, setup = PROVOKED[code]
+    if setup:
+        setup(host, upstream)
+    path, headers = FORMS[form]
+    try:
+        r = answer(host, method, path.format(name=name), headers)
+    finally:
+        upstream.heal()
+    said = assert_error_in_the_endpoints_format(path, headers, r)
+    assert (r.status, said) == (CODES[code], None if form == "shields" else code)

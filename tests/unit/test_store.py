@@ -122,10 +122,10 @@ def test_values_are_stored_as_compact_json():
 
 def test_a_backoff_holds_until_its_end_and_up_to_the_longest_allowed():
     store = Store(DictKV(), history_limit=10)
-    store.set_backoff(Backoff(160.0, "rate-limited", "429"))
-    assert store.backoff(159.0, longest=60) is not None
+    store.set_backoff(b := Backoff(160.0, "rate-limited", "429"))
+    assert store.backoff(159.0, longest=60) == b
     assert store.backoff(160.0, longest=60) is None  # over at its end
-    assert store.backoff(100.0, longest=60) is not None  # exactly the longest allowed
+    assert store.backoff(100.0, longest=60) == b  # exactly the longest allowed
     assert store.backoff(99.0, longest=60) is None  # further off than that: not honoured
 
 
