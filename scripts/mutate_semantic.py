@@ -110,7 +110,7 @@ MUTATIONS = [
         "service.py", "c.host.settings.other_owners != \"all\":", "c.host.settings.other_owners == \"none\":"),
     # -- failures and what feeds the alerts --------------------------------------------------
     app("404-counted", "a 404 counts as a failed read in /metrics",
-        "stats.py", "if not isinstance(e, NotFound) and (known", "if (known"),
+        "stats.py", "if isinstance(e, NotFound) or e.code == \"fetch-in-progress\":", "if e.code == \"fetch-in-progress\":"),
     app("rounded-total-fell", "a rounded total below an exact one is flagged as fallen",
         "store.py", "fell = m.page.total_exact and any(p.total > total for p in points)", "fell = any(p.total > total for p in points)"),
     app("metrics-all-owners", "/metrics shows other owners' packages whatever other_owners says",
