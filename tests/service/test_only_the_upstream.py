@@ -102,7 +102,7 @@ def leaves(href: str, upstream: str) -> bool:
     return origins(joined) != {upstream_origin(upstream)}
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), how=st.sampled_from(["redirect", "next", "stored"]), later=st.integers(0, 1))
 def test_no_request_leaves_the_upstream(upstream, data, how, later):
     target = data.draw(st.just(upstream.elsewhere.url + "/x") | hrefs(upstream.url, upstream.elsewhere.url), label="target")
@@ -138,7 +138,7 @@ def _code(r: service.Response):
     return r.status, json.loads(r.body)["error"]["code"]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(path=ROUTER_PATHS | st.builds(
     lambda a, b: f"/stats/{a}/{b}", st.sampled_from(["127.0.0.2", "@127.0.0.2", "%2F%2F127.0.0.2", "..", "http:", "fluxcd"]),
     st.sampled_from(["x", "%2F%2Fevil", "@evil", "flux-cli", "..%2F..%2Fx", "x%3F@evil", "x#@evil"]),

@@ -15,7 +15,7 @@ ELSEWHERE = "http://127.0.0.2:9001"
 BASES = st.sampled_from([None, f"{UPSTREAM}/orgs/fluxcd/packages/container/package/flux-cli", f"{UPSTREAM}/orgs/fluxcd/packages?page=2"])
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(href=hrefs(UPSTREAM, ELSEWHERE), base=BASES)
 @example(href="http://127.0.0.1:9000\\@127.0.0.2:9001/x", base=None)
 @example(href="http://127.0.0.2:9001\\@127.0.0.1:9000/x", base=None)
