@@ -166,7 +166,7 @@ golden: setup
 # (scripts/mutate_semantic.py), each applied alone and run against the suites that must catch
 # it. Most of an hour on 2 cores, so `make test` leaves it out. Writes
 # tests/mutation/semantic-report.md; restores each file, and rebuilds clean, after.
-mutation-semantic: setup setup-test build
+mutation-semantic: setup setup-test build build-test
 	$(PY) scripts/mutate_semantic.py
 
 # Mutation testing of ghcr_stats/ (mutmut; pyproject.toml's [tool.mutmut]) against the fast tests
@@ -257,7 +257,7 @@ bench-versions: setup
 
 # /, /stats, /metrics and a badge while every value is stale and GitHub takes 5 s a page, against
 # the same requests while fresh (bench/stale/run.py); served as `make run` serves.
-bench-stale: setup build
+bench-stale: setup build build-test
 	$(PY) -m bench.stale.run
 
 clean:
