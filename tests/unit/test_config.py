@@ -5,7 +5,7 @@ from ghcr_stats.config import ConfigError, Settings
 DEFAULTS = {
     "owner": "fluxcd", "upstream": "https://github.com", "cache_ttl": "3600", "refresh_interval": "3600", "history_limit": "1000",
     "max_concurrency": "8", "page_max_bytes": "5000000", "fetch_timeout": "10", "max_backoff": "3600", "fetch_deadline": "30", "failure_backoff": "30",
-    "upstream_budget": "60", "other_owners": "packages", "forwarded_headers": "ignore", "clock": "system",
+    "upstream_budget": "60", "other_owners": "packages", "forwarded_headers": "ignore",
 }
 
 
@@ -33,7 +33,6 @@ def test_spin_toml_declares_every_setting_with_the_same_defaults():
         ("owner", "-bad-", "invalid owner"),
         ("upstream", "ftp://github.com", "http"),
         ("upstream", "https://github.com/orgs", "origin"),
-        ("clock", "frozen", "'system' or 'store'"),
         ("forwarded_headers", "yes", "'ignore' or 'trust'"),
     ],
 )
@@ -44,8 +43,8 @@ def test_bad_variables_are_refused_with_the_reason(name, value, message):
 
 def test_the_edges_of_what_is_accepted():
     ints = {name: "1" for name, v in DEFAULTS.items() if v.isdigit()}
-    s = Settings.load({**DEFAULTS, **ints, "upstream": "http://127.0.0.1:8080", "clock": "store"}.__getitem__)
-    assert (s.cache_ttl, s.max_concurrency, s.upstream, s.clock) == (1, 1, "http://127.0.0.1:8080", "store")
+    s = Settings.load({**DEFAULTS, **ints, "upstream": "http://127.0.0.1:8080"}.__getitem__)
+    assert (s.cache_ttl, s.max_concurrency, s.upstream) == (1, 1, "http://127.0.0.1:8080")
     assert Settings.load({**DEFAULTS, "upstream": "https://github.com/"}.__getitem__).upstream == "https://github.com/"
 
 
