@@ -256,7 +256,8 @@ bench-versions: setup
 	$(PY) -m bench.versions.run
 
 # /, /stats, /metrics and a badge while every value is stale and GitHub takes 5 s a page, against
-# the same requests while fresh (bench/stale/run.py); served as `make run` serves.
+# the same requests while fresh (bench/stale/run.py); served as `make run` serves, on the tests'
+# clock (build-test), which it moves to make every value stale.
 bench-stale: setup build build-test
 	$(PY) -m bench.stale.run
 
