@@ -21,6 +21,14 @@ SHIM_CORE   := $(WASM_OUT)/ghcr_spin_shim.wasm
 SHIM        := $(BUILD)/spin-shim.wasm
 SERVED      := $(BUILD)/served.wasm
 SERVED_CWASM := $(BUILD)/served.cwasm
+# Built by `make test` only: the app with the tests' wall clock plugged into it (see Test).
+CLOCK_CRATE := components/test-clock
+CLOCK_CORE  := $(WASM_OUT)/ghcr_test_clock.wasm
+TEST_BUILD  := $(BUILD)/test
+TEST_CLOCK  := $(TEST_BUILD)/test-clock.wasm
+TEST_APP    := $(TEST_BUILD)/ghcr-stats.wasm
+TEST_SERVED := $(TEST_BUILD)/served.wasm
+TEST_SERVED_CWASM := $(TEST_BUILD)/served.cwasm
 SPIN_WIT    := $(VENV)/$(SITE)/spin_sdk/wit
 # jco for the benchmark's browser column (npm ci in bench/matrix/browser; see the bench targets).
 BENCH_NPM   := bench/matrix/browser/node_modules/.installed
@@ -38,7 +46,7 @@ RUST_ENV     = rust_env=$$(scripts/rust-toolchain.sh) && export $$rust_env
 # A component's core module: the crate built for wasm32, its bindings generated from wit/.
 WASM_BUILD   = $(RUST_ENV) && "$$CARGO" build --locked --release --target wasm32-unknown-unknown $$WASM_BUILD_STD -p
 
-.PHONY: all setup setup-test build run demo test test-rust test-python golden mutation mutation-semantic check-live screenshots bench bench-parser bench-service bench-versions bench-stale clean
+.PHONY: all setup setup-test build build-test run demo test test-rust test-python golden mutation mutation-semantic check-live screenshots bench bench-parser bench-service bench-versions bench-stale clean
 all: build
 
 ## Set-up ---------------------------------------------------------------------------------
@@ -68,7 +76,7 @@ build: $(PARSER) $(APP) $(SERVED_CWASM)
 # Both components' core modules in one cargo run, so that what they share (wit-bindgen and, on
 # Debian 12's path, the wasm32 standard library) is built once; both are touched, as make expects
 # of a grouped target, though cargo leaves an unchanged one alone.
-$(PARSER_CORE) $(SHIM_CORE) &: $(RUST_SRC) $(wildcard components/*/Cargo.toml components/*/src/*.rs $(SHIM_CRATE)/wit/*.wit)
+$(PARSER_CORE) $(SHIM_CORE) &: $(RUST_SRC) $(wildcard components/html-parser/Cargo.toml components/html-parser/src/*.rs $(SHIM_CRATE)/Cargo.toml $(SHIM_CRATE)/src/*.rs $(SHIM_CRATE)/wit/*.wit)
 	$(WASM_BUILD) ghcr-html-parser -p ghcr-spin-shim
 	touch $(PARSER_CORE) $(SHIM_CORE)
 
@@ -110,15 +118,42 @@ demo: setup build
 
 ## Test -----------------------------------------------------------------------------------
 
-test: setup setup-test build test-rust test-python
+test: setup setup-test build build-test test-rust test-python
+
+# What the end-to-end tests serve when they move time (`Served(..., clock=True)`): the shipping
+# app, unchanged inside, with the test clock (components/test-clock) plugged into its
+# wasi:clocks/wall-clock import, so that its time is what the tests write in the store. Time is
+# a capability of the host, and only the tests' host gives this one: no setting of the app or
+# the chart reaches it. For Spin, $(TEST_APP) (scripts/serve.py --test-clock writes a manifest
+# that names it); for wasmtime, that composed with the parser and the shim as $(SERVED) is.
+build-test: $(TEST_APP) $(TEST_SERVED_CWASM)
+
+$(CLOCK_CORE): $(RUST_SRC) $(wildcard $(CLOCK_CRATE)/Cargo.toml $(CLOCK_CRATE)/src/*.rs $(CLOCK_CRATE)/wit/*.wit $(CLOCK_CRATE)/wit/deps/*/*.wit)
+	$(WASM_BUILD) ghcr-test-clock
+	touch $@
+
+$(TEST_CLOCK): $(CLOCK_CORE) $(VENV)/.installed
+	@mkdir -p $(TEST_BUILD)
+	$(WASM_TOOLS) component new $(CLOCK_CORE) -o $@
+
+# The clock's own imports stay the composition's: its key-value is the app's store, its
+# wall-clock the host's.
+$(TEST_APP): $(APP) $(TEST_CLOCK)
+	$(WASM_TOOLS) compose $(APP) -d $(TEST_CLOCK) -o $@
+
+$(TEST_SERVED): $(TEST_APP) $(PARSER) $(SHIM)
+	$(WASM_TOOLS) compose $(TEST_APP) -d $(PARSER) -d $(SHIM) -o $@
+
+$(TEST_SERVED_CWASM): $(TEST_SERVED)
+	$(WASMTIME) compile $< -o $@
 
 test-rust:
-	$(RUST_ENV) && "$$CARGO" test --locked --release --quiet -p ghcr-html-parser
+	$(RUST_ENV) && "$$CARGO" test --locked --release --quiet -p ghcr-html-parser -p ghcr-test-clock
 
 # tests/bench runs every benchmark cell once, the browser's included: that needs jco.
 # In a shuffled order (pytest-randomly), printed first so that a failure can be replayed:
 # `make test SEED=<seed>`.
-test-python: setup build $(BENCH_NPM)
+test-python: setup build build-test $(BENCH_NPM)
 	@seed=$${SEED:-$$RANDOM$$RANDOM}; echo "test order: --randomly-seed=$$seed"; \
 	$(PY) -m pytest -q -rs -p randomly --randomly-seed=$$seed tests
 
@@ -131,7 +166,7 @@ golden: setup
 # (scripts/mutate_semantic.py), each applied alone and run against the suites that must catch
 # it. Most of an hour on 2 cores, so `make test` leaves it out. Writes
 # tests/mutation/semantic-report.md; restores each file, and rebuilds clean, after.
-mutation-semantic: setup setup-test build
+mutation-semantic: setup setup-test build build-test
 	$(PY) scripts/mutate_semantic.py
 
 # Mutation testing of ghcr_stats/ (mutmut; pyproject.toml's [tool.mutmut]) against the fast tests
@@ -221,8 +256,9 @@ bench-versions: setup
 	$(PY) -m bench.versions.run
 
 # /, /stats, /metrics and a badge while every value is stale and GitHub takes 5 s a page, against
-# the same requests while fresh (bench/stale/run.py); served as `make run` serves.
-bench-stale: setup build
+# the same requests while fresh (bench/stale/run.py); served as `make run` serves, on the tests'
+# clock (build-test), which it moves to make every value stale.
+bench-stale: setup build build-test
 	$(PY) -m bench.stale.run
 
 clean:

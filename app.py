@@ -1,6 +1,7 @@
 """The Spin entry point: one HTTP component, the whole app behind `ghcr_stats.service.handle`."""
 
 import gc
+import time
 
 from spin_sdk import http
 from spin_sdk.http.poll_loop import PollLoop
@@ -10,7 +11,6 @@ from spin_sdk.wit.types import Err, Ok
 
 from ghcr_stats import service
 from ghcr_stats.adapters import spin
-from ghcr_stats.clock import clock
 from ghcr_stats.config import ConfigError
 from ghcr_stats.host import Host
 
@@ -48,13 +48,14 @@ class IncomingHandler(http.IncomingHandler):
             settings = spin.settings()
         except ConfigError as e:
             return service.error("bad-config", str(e))
-        kv = spin.SpinKeyValue()
         host = self._host = Host(
             settings=settings,
             http=spin.SpinHttp(),
-            kv=kv,
+            kv=spin.SpinKeyValue(),
             parser=spin.ComponentParser(),
-            clock=clock(settings, kv),
+            # The host's wall clock (wasi:clocks), which no setting moves; the tests move it by
+            # serving the app with a clock of theirs plugged in (components/test-clock).
+            clock=time.time,
             sleep=spin.sleep,
         )
         headers = {k.lower(): v for k, v in request.headers.items()}

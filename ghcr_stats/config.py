@@ -41,7 +41,6 @@ class Settings:
     upstream_budget: int = setting(60, "upstream requests a minute, across every instance and replica; past it, answers come from the store (other owners' reads stop at half)")
     other_owners: str = setting("packages", "`packages`: other owners' packages one at a time, outside /metrics; `all`: their owner-wide views and /metrics series too")
     forwarded_headers: str = setting("ignore", "`trust` behind a reverse proxy that sets them: a page's own URL (its QR code, its links) from `X-Forwarded-Host` and `-Proto`; `ignore`: from `Host`")
-    clock: str = setting("system", "`store` in tests only: the time is what they write under the store's key `test-clock`")
 
     @classmethod
     def load(cls, get: Callable[[str], str]) -> "Settings":
@@ -66,8 +65,6 @@ class Settings:
             raise ConfigError(f"variable other_owners must be 'packages' or 'all', not {values['other_owners']!r}")
         if values["forwarded_headers"] not in ("ignore", "trust"):
             raise ConfigError(f"variable forwarded_headers must be 'ignore' or 'trust', not {values['forwarded_headers']!r}")
-        if values["clock"] not in ("system", "store"):
-            raise ConfigError(f"variable clock must be 'system' or 'store', not {values['clock']!r}")
         url = urlsplit(values["upstream"])
         if url.scheme not in ("http", "https") or not url.hostname or url.path not in ("", "/"):
             raise ConfigError(f"variable upstream must be an http(s) origin, not {values['upstream']!r}")

@@ -7,7 +7,8 @@ promised number changed, an escape forgotten, a rule that counts the wrong thing
 
 Which suites a bug meets, by where it is:
 - app: the fast suites (`pytest tests/unit tests/service`); a bug they miss, the end-to-end
-  suite too, on the app rebuilt with it (`make build`, `pytest tests/e2e`);
+  suite too, on the app rebuilt with it (`make build build-test`: the tests that move time
+  serve it with their clock plugged in; `pytest tests/e2e`);
 - rust: the crate's tests (`make test-rust`), then the parser's Python tests on the component
   rebuilt with it (`make build/html-parser.wasm`, `pytest tests/parser`);
 - rules: `pytest tests/monitoring` (promtool's rule tests and checks);
@@ -286,12 +287,12 @@ def check_applies(m: Mutation) -> str:
 
 # (suite, command) in the order a bug meets them; a later one runs only if the earlier missed.
 SUITES = {
-    "app": [("fast", PYTEST + ["tests/unit", "tests/service"]), ("build", [MAKE, "-s", "build"]), ("e2e", PYTEST + ["tests/e2e"])],
+    "app": [("fast", PYTEST + ["tests/unit", "tests/service"]), ("build", [MAKE, "-s", "build", "build-test"]), ("e2e", PYTEST + ["tests/e2e"])],
     "rust": [("cargo", [MAKE, "-s", "test-rust"]), ("build", [MAKE, "-s", "build/html-parser.wasm"]), ("parser", PYTEST + ["tests/parser"])],
     "rules": [("promtool", PYTEST + ["tests/monitoring"])],
     "chart": [("chart", PYTEST + ["tests/chart"])],
 }
-REBUILD = {"app": [MAKE, "-s", "build"], "rust": [MAKE, "-s", "build/html-parser.wasm"]}
+REBUILD = {"app": [MAKE, "-s", "build", "build-test"], "rust": [MAKE, "-s", "build/html-parser.wasm"]}
 
 
 def try_mutation(m: Mutation) -> dict:

@@ -3,6 +3,11 @@ installed, else `wasmtime serve` of build/served.cwasm (the app composed with th
 the spin-shim component; see the README, "Without Spin"). `GHCR_STATS_ENGINE=wasmtime` (or
 `spin`) chooses instead of the PATH.
 
+`--test-clock` (the end-to-end tests only, after `make build-test`) serves the same app with the
+tests' wall clock plugged into it, whose time is what they write under the store's key
+`test-clock`: build/test/served.cwasm for wasmtime, and for Spin a copy of spin.toml, written to
+<state>/spin-test-clock.toml, whose component is build/test/ghcr-stats.wasm.
+
     python scripts/serve.py --listen 127.0.0.1:3000 --state .state
 
 Under Spin the store `default` is Spin's SQLite file in <state> unless a runtime config
@@ -30,6 +35,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVED = ROOT / "build/served.cwasm"
+# `make build-test`'s: the app with the test clock plugged into it, alone (Spin) and composed
+# as SERVED is (wasmtime).
+TEST_APP = ROOT / "build/test/ghcr-stats.wasm"
+TEST_SERVED = ROOT / "build/test/served.cwasm"
 WASMTIME = Path(sysconfig.get_paths()["purelib"]) / "wasmtime_cli/wasmtime"
 MAX_IN_FLIGHT = 400  # requests wasmtime serve holds at once (each an instance of its own)
 # Pool slots one request's instance takes, at most, of each kind: the app (CPython and its
@@ -65,6 +74,23 @@ def spin_command(listen: str, state: Path, runtime_config: Path | None, source: 
     return cmd
 
 
+def test_clock_manifest(state: Path) -> Path:
+    """spin.toml, but for the app with the test clock plugged into it, written into `state`:
+    every path made absolute, all else (variables, store, the parser dependency) as shipped."""
+    text = (ROOT / "spin.toml").read_text()
+    swaps = {
+        'source = "build/ghcr-stats.wasm"': f'source = "{TEST_APP}"',
+        '{ path = "build/html-parser.wasm" }': f'{{ path = "{ROOT / "build/html-parser.wasm"}" }}',
+    }
+    for shipped, tested in swaps.items():
+        if text.count(shipped) != 1:
+            raise SystemExit(f"--test-clock: spin.toml no longer says {shipped} once; scripts/serve.py must follow it")
+        text = text.replace(shipped, tested)
+    manifest = state / "spin-test-clock.toml"
+    manifest.write_text(text)
+    return manifest
+
+
 def component_variables(manifest: dict, environ: dict[str, str]) -> dict[str, str]:
     """The component's variables as Spin resolves them from the manifest and the environment."""
     app = {}
@@ -82,7 +108,7 @@ def component_variables(manifest: dict, environ: dict[str, str]) -> dict[str, st
     return {name: fill(template) for name, template in component.get("variables", {}).items()}
 
 
-def wasmtime_command(listen: str, state: Path, environ: dict[str, str], in_flight: int = MAX_IN_FLIGHT) -> list[str]:
+def wasmtime_command(listen: str, state: Path, environ: dict[str, str], in_flight: int = MAX_IN_FLIGHT, served: Path = SERVED) -> list[str]:
     with open(ROOT / "spin.toml", "rb") as f:
         manifest = tomllib.load(f)
     store = state / "kv/default"
@@ -100,7 +126,13 @@ def wasmtime_command(listen: str, state: Path, environ: dict[str, str], in_fligh
     ]
     for name, value in component_variables(manifest, environ).items():
         cmd += ["--env", f"SPIN_VARIABLE_{name.upper()}={value}"]
-    return cmd + [str(SERVED)]
+    return cmd + [str(served)]
+
+
+def built(path: Path) -> Path:
+    if not path.exists():
+        raise SystemExit(f"--test-clock: {path.relative_to(ROOT)} is missing; `make build-test` builds it")
+    return path
 
 
 def collect_beside(server: int, url: str, every: float) -> None:
@@ -132,19 +164,28 @@ def main() -> None:
     parser.add_argument("--insecure", action="store_true", help="Spin only: pull --from over plain HTTP (a registry on loopback)")
     parser.add_argument("--max-in-flight", type=int, default=MAX_IN_FLIGHT, help="requests held at once (the engine's pool)")
     parser.add_argument("--collect", type=float, metavar="SECONDS", help="POST /refresh every SECONDS (the schedule)")
+    parser.add_argument("--test-clock", action="store_true", help="tests only: the app on the clock they write in the store (make build-test)")
     parser.add_argument("--engine", action="store_true", help="print the engine that would serve (spin, wasmtime) and exit")
     args = parser.parse_args()
     if args.engine:
         print(engine(dict(os.environ)))
         return
+    if args.test_clock and args.source:
+        raise SystemExit("--test-clock serves this checkout's build, not a pushed image (--from)")
     if engine(dict(os.environ)) == "spin":
-        cmd = spin_command(args.listen, args.state.resolve(), args.runtime_config, args.source, args.insecure)
+        source = args.source
+        if args.test_clock:
+            built(TEST_APP)
+            args.state.mkdir(parents=True, exist_ok=True)
+            source = str(test_clock_manifest(args.state.resolve()))
+        cmd = spin_command(args.listen, args.state.resolve(), args.runtime_config, source, args.insecure)
         os.environ.update({k: v for k, v in spin_pool(args.max_in_flight).items() if k not in os.environ})
     elif args.runtime_config or args.source:
         raise SystemExit("--runtime-config and --from need Spin: wasmtime serves build/served.cwasm with its store in files")
     else:
         print(f"serving with wasmtime serve (no spin on the PATH, or {ENGINE}=wasmtime; see README, 'Without Spin')", file=sys.stderr)
-        cmd = wasmtime_command(args.listen, args.state.resolve(), dict(os.environ), args.max_in_flight)
+        served = built(TEST_SERVED) if args.test_clock else SERVED
+        cmd = wasmtime_command(args.listen, args.state.resolve(), dict(os.environ), args.max_in_flight, served)
     os.chdir(ROOT)
     if args.collect:
         collect_beside(os.getpid(), f"http://{args.listen}/refresh", args.collect)

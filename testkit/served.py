@@ -18,7 +18,6 @@ from pathlib import Path
 import httpx
 
 from ghcr_stats import keys
-from ghcr_stats.clock import KEY as CLOCK_KEY
 from testkit.shim import ShimKV
 from testkit.stores import RedisKV, SqliteKV
 
@@ -26,6 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 sys.path.insert(0, str(ROOT / "scripts"))
 import serve  # noqa: E402  (scripts/serve.py: which engine, and how it is started)
+
+# Where the test clock (components/test-clock) reads the time: seconds since the epoch, as text.
+CLOCK_KEY = "test-clock"
 
 
 def engine() -> str:
@@ -53,9 +55,11 @@ class Served:
     """The app, served with `variables` overriding spin.toml's defaults, keeping its key-value
     store in `state` (a new temporary directory unless given: pass one to serve it again).
 
-    With `clock`, the app's time is the one this object keeps in the store (`set_clock`,
-    `advance`; spin.toml's variable `clock` = "store"), starting at the time of the first start
-    in `state`, and standing still until a test moves it: no test waits for time to pass.
+    With `clock`, the app is served with the test clock plugged into its wall-clock import
+    (`serve.py --test-clock`, built by `make build-test`), so that its time is the one this
+    object keeps in the store (`set_clock`, `advance`): the whole second of the first start in
+    `state`, standing still until a test moves it, so that no test waits for time to pass.
+    Without it, the app is served as it ships and its time is the host's, whatever the store holds.
     """
 
     def __init__(
@@ -87,9 +91,11 @@ class Served:
         if collect:
             extra += ["--collect", str(collect)]
         if clock:
-            variables = {**variables, "clock": "store"}
+            extra += ["--test-clock"]
             if self.store.get(CLOCK_KEY) is None:
-                self.set_clock(time.time())
+                # A whole second: the app reads it through nanoseconds, exact for whole and
+                # binary fractions of seconds, not for every float.
+                self.set_clock(int(time.time()))
         env = {**os.environ, **{f"SPIN_VARIABLE_{k.upper()}": v for k, v in variables.items()}}
         self.log = tempfile.NamedTemporaryFile(prefix="ghcr-stats-host-", suffix=".log", delete=False)
         cmd = [sys.executable, str(ROOT / "scripts/serve.py"), "--listen", f"127.0.0.1:{self.port}", "--state", str(self.state), *extra]

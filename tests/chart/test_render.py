@@ -10,7 +10,6 @@ import pytest
 import yaml
 
 from tests.chart.chartlib import CHART, NAMESPACE, RELEASE, ROOT, VALUE_SETS, helm, load_schema
-from tests.unit.test_settings_table import NOT_IN_CHART
 
 # The Kubernetes versions the core objects must be valid for: the chart's floor and the newest
 # schema kubernetes-validate bundles.
@@ -147,9 +146,8 @@ def test_variables_are_the_apps_settings_as_strings(rendered):
         "other_owners": "packages",
         "forwarded_headers": "ignore",
     }
-    # Every name the chart sets is a variable spin.toml declares, and the chart covers them all
-    # but those kept out of it on purpose (a deployment's clock is the system's).
-    assert set(variables) == set(SPIN_TOML["variables"]) - NOT_IN_CHART.keys()
+    # Every name the chart sets is a variable spin.toml declares, and the chart covers them all.
+    assert set(variables) == set(SPIN_TOML["variables"])
 
 
 def test_variables_take_values_from_the_values(render):

@@ -1,6 +1,7 @@
 """scripts/serve.py: which engine serves, and what each is told."""
 
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,21 @@ def test_spin_is_given_the_state_a_runtime_config_and_a_pushed_image():
     assert cmd[cmd.index("--from") + 1] == "127.0.0.1:5000/x/app:1" and "--insecure" in cmd
     assert "--insecure" not in serve.spin_command("127.0.0.1:1", Path("/s"), None, "ghcr.io/x/app:1", insecure=False)
     assert "--from" not in serve.spin_command("127.0.0.1:1", Path("/s"), None, None, insecure=False)
+
+
+def test_the_test_clock_is_served_only_when_asked(tmp_path):
+    assert serve.wasmtime_command("127.0.0.1:1", tmp_path, {})[-1] == str(serve.SERVED)
+    assert serve.wasmtime_command("127.0.0.1:1", tmp_path, {}, served=serve.TEST_SERVED)[-1] == str(serve.TEST_SERVED)
+
+
+def test_the_test_clock_manifest_is_spin_toml_with_the_test_app_as_its_source(tmp_path):
+    written = serve.test_clock_manifest(tmp_path)
+    assert written.parent == tmp_path
+    tested = tomllib.loads(written.read_text())
+    shipped = tomllib.loads((serve.ROOT / "spin.toml").read_text())
+    component = tested["component"]["ghcr-stats"]
+    assert component.pop("source") == str(serve.TEST_APP)
+    assert component.pop("dependencies") == {"ghcr-stats:html/parser@0.1.0": {"path": str(serve.ROOT / "build/html-parser.wasm")}}
+    for key in ("source", "dependencies"):
+        del shipped["component"]["ghcr-stats"][key]
+    assert tested == shipped  # the variables, the store, the outbound hosts: as shipped

@@ -24,11 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = {f.name: f.default for f in fields(Settings)}
 MEANING = {f.name: f.metadata["meaning"] for f in fields(Settings)}
 
-# Settings the chart does not pass on, each with why; it must pass on every other one.
-NOT_IN_CHART: dict[str, str] = {
-    "clock": "tests only: a deployment reads the system's time, and no value may change that",
-}
-
 # Words the chart's camelCase keys spell in capitals (cache_ttl is cacheTTL).
 ACRONYMS = {"ttl"}
 
@@ -45,8 +40,8 @@ def sentence(meaning: str) -> str:
 
 
 def charted() -> dict[str, str]:
-    """{chart key: setting name} for the settings the chart passes on."""
-    return {chart_key(name): name for name in DEFAULT if name not in NOT_IN_CHART}
+    """{chart key: setting name}: the chart passes on every setting."""
+    return {chart_key(name): name for name in DEFAULT}
 
 
 def read(path: str) -> str:
@@ -154,7 +149,3 @@ def test_the_chart_schema_takes_each_default_and_refuses_what_the_app_refuses():
         if isinstance(default, int):  # Settings.load takes a whole number from 1, as a string
             assert validator.is_valid(str(default)), f"values.schema.json refuses app.{key} as a string"
             assert not validator.is_valid(0), f"values.schema.json takes 0 for app.{key}"
-
-
-def test_only_settings_of_the_table_are_left_out_of_the_chart():
-    assert NOT_IN_CHART.keys() <= DEFAULT.keys()
