@@ -249,6 +249,20 @@ def test_an_upstream_that_says_nothing_is_given_up_on_after_the_fetch_timeout(ho
     assert "Timeout" in body(r)["error"]["message"] and "took longer" not in body(r)["error"]["message"]
 
 
+def test_max_age_never_passes_the_ttl_when_the_clock_steps_back_during_a_read(host, upstream):
+    class SteppingBack(DictKV):
+        """A store whose writing of a measurement sees the wall clock step back 10 s."""
+
+        def set(self, key, value):
+            super().set(key, value)
+            if key.startswith("latest:"):
+                host.clock.advance(-10)
+
+    host.kv = SteppingBack()
+    r = get(host, "/stats/helm-controller")
+    assert (body(r)["stale"], r.headers["cache-control"]) == (False, f"public, max-age={host.settings.cache_ttl}")
+
+
 def test_a_body_over_the_cap_is_refused_not_parsed(host, upstream):
     host.settings = replace(host.settings, page_max_bytes=100_000)
     r = get(host, "/stats/flux-cli")
