@@ -25,6 +25,7 @@ exits 1 if a bug survives, 2 if one no longer applies or does not build.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -314,7 +315,7 @@ def try_mutation(m: Mutation) -> dict:
         path.write_text(original)
 
 
-def report(results: list[dict], seconds: float, load: str) -> str:
+def report(results: list[dict], runs: list[str]) -> str:
     caught = [r for r in results if r.get("caught_by")]
     survived = [r for r in results if "error" not in r and not r.get("caught_by")]
     errors = [r for r in results if "error" in r]
@@ -326,7 +327,7 @@ def report(results: list[dict], seconds: float, load: str) -> str:
         "the plan, what each bug is and why a developer might write it, is the script's list.",
         "",
         f"{len(results)} bugs: {len(caught)} caught ({100 * len(caught) / max(1, len(results) - len(errors)):.0f}%), "
-        f"{len(survived)} survived, {len(errors)} did not apply or build; {seconds / 60:.0f} min at a load average of {load}.",
+        f"{len(survived)} survived, {len(errors)} did not apply or build. " + "; ".join(runs) + ".",
         "",
         "| bug | kind | file | what it breaks | caught by |",
         "|---|---|---|---|---|",
@@ -342,14 +343,18 @@ def report(results: list[dict], seconds: float, load: str) -> str:
 
 
 def main(args: list[str]) -> int:
-    check = "--check" in args
-    names = [a for a in args if a != "--check"]
+    if args[:1] == ["--report"]:
+        return write_report(args[1:])
+    check, fast = "--check" in args, "--fast" in args
+    names = [a for a in args if a not in ("--check", "--fast")]
     chosen = [m for m in MUTATIONS if not names or m.name in names or m.kind in names]
     unknown = set(names) - {m.name for m in MUTATIONS} - {m.kind for m in MUTATIONS}
     problems = [p for p in map(check_applies, chosen) if p] + [f"no bug or kind named {n}" for n in sorted(unknown)]
     if problems or check:
         print("\n".join(problems) or f"all {len(chosen)} apply", file=sys.stderr)
         return 2 if problems else 0
+    if fast:  # the app's bugs meet the fast suites only
+        SUITES["app"] = SUITES["app"][:1]
     start, results, load = time.monotonic(), [], os.getloadavg()[0]
     rebuilt = True
     try:
@@ -357,7 +362,7 @@ def main(args: list[str]) -> int:
             print(f"{m.name} ({m.file}) ...", end=" ", flush=True)
             r = try_mutation(m)
             results.append(r)
-            print(r["error"] if "error" in r else f"caught by {r['caught_by']}" if r["caught_by"] else "SURVIVED", flush=True)
+            print(f"error: {r['error']}" if "error" in r else f"caught by {r['caught_by']}: {r['out']}" if r["caught_by"] else "SURVIVED", flush=True)
     finally:
         # The sources are back as they were; so must be what was built from them.
         for kind in sorted({m.kind for m in chosen} & set(REBUILD)):
@@ -365,12 +370,35 @@ def main(args: list[str]) -> int:
             if not ok:
                 rebuilt = False
                 print(f"rebuilding clean after the {kind} bugs failed: {out}", file=sys.stderr)
-    if not names:
-        REPORT.write_text(report(results, time.monotonic() - start, f"{load:.1f} before, {os.getloadavg()[0]:.1f} after"))
+    run_line = f"run: {time.monotonic() - start:.0f} s, load average {load:.1f} before, {os.getloadavg()[0]:.1f} after"
+    print(run_line + (" (fast suites only for the app's bugs)" if fast else ""))
+    if not names and not fast:
+        REPORT.write_text(report(results, [run_line]))
         print(f"wrote {REPORT.relative_to(ROOT)}")
     if any("error" in r for r in results) or not rebuilt:
         return 2
     return 1 if any(not r.get("caught_by") for r in results) else 0
+
+
+def write_report(logs: list[str]) -> int:
+    """The report from the output of runs of some bugs each (run side by side, say)."""
+    by_name, results, runs = {m.name: m for m in MUTATIONS}, [], []
+    for log in logs:
+        for line in Path(log).read_text().splitlines():
+            if line.startswith("run: "):
+                runs.append(line)
+            elif (found := re.match(r"(\S+) \((\S+)\) \.\.\. (.*)$", line)) and found[1] in by_name:
+                verdict, m = found[3], by_name[found[1]]
+                if verdict.startswith("error: "):
+                    results.append({"mutation": m, "error": verdict[7:]})
+                elif (caught := re.match(r"caught by (\w+): (.*)$", verdict)):
+                    results.append({"mutation": m, "caught_by": caught[1], "out": caught[2]})
+                else:
+                    results.append({"mutation": m, "caught_by": None})
+    order = {m.name: i for i, m in enumerate(MUTATIONS)}
+    REPORT.write_text(report(sorted(results, key=lambda r: order[r["mutation"].name]), runs))
+    print(f"wrote {REPORT.relative_to(ROOT)}: {len(results)} bugs")
+    return 0
 
 
 def interrupted(signum, frame):
