@@ -22,7 +22,7 @@ from ghcr_stats.config import Settings
 from ghcr_stats.host import Fetched, Host
 from ghcr_stats.model import DailyCount, Lease, ListedPackage, ListingPage, PackagePage, TaggedVersion, VersionsPage
 from ghcr_stats.store import Store
-from testkit.cpython import Clock, DictKV
+from testkit.cpython import Clock, DictKV, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -166,12 +166,7 @@ def app(github: GitHub | None = None, **settings) -> Host:
 
 
 def get(host: Host, path: str, method: str = "GET") -> service.Response:
-    async def answer_then_refresh():
-        r = await service.handle(host, service.Request(method, path))
-        await service.after(host)
-        return r
-
-    return asyncio.run(answer_then_refresh())
+    return serve(host, service.Request(method, path))
 
 
 def body(r: service.Response) -> dict:

@@ -13,7 +13,6 @@ GitHub rounds (it truncates: "1.2K" for 1,249) is no fall.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from pathlib import Path
@@ -28,7 +27,7 @@ from ghcr_stats.model import DailyCount, Lease, ListedPackage, ListingPage, Pack
 from ghcr_stats.render import metrics
 from ghcr_stats.stats import Stats
 from ghcr_stats.store import Store
-from testkit.cpython import Clock, DictKV, sleeper
+from testkit.cpython import Clock, DictKV, serve, sleeper
 
 UPSTREAM = "https://github.example"
 PAGE = f"{UPSTREAM}/orgs/fluxcd/packages/container/package/flux-cli"
@@ -98,12 +97,7 @@ def app() -> Host:
 
 
 def get(host: Host, path: str, method: str = "GET") -> service.Response:
-    async def answer_then_refresh():
-        r = await service.handle(host, service.Request(method, path))
-        await service.after(host)
-        return r
-
-    return asyncio.run(answer_then_refresh())
+    return serve(host, service.Request(method, path))
 
 
 def exposed(host: Host) -> str:
