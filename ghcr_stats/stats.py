@@ -155,9 +155,10 @@ class Stats:
     def _count_failure(self, ref: PackageRef, e: AppError, known: bool) -> None:
         """Count a failed read, for /metrics, of a package that GitHub has shown: read before, or
         in its owner's listing. Names nobody has seen on GitHub are any client's to invent, and
-        would make a series each. A 404 is GitHub's answer, not a failure; a read left to another
-        instance is no read of this one (its own failure, if it fails, is counted there)."""
-        if isinstance(e, NotFound) or e.code == "fetch-in-progress":
+        would make a series each. A 404 is GitHub's answer, not a failure: the callers keep it
+        from here. A read left to another instance is no read of this one (its own failure, if it
+        fails, is counted there)."""
+        if e.code == "fetch-in-progress":
             return
         listing = self.store.listing(ref.owner)
         if known or (listing is not None and ref.name in listing.packages):
