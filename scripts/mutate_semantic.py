@@ -129,7 +129,7 @@ MUTATIONS = [
     app("healthz-reads-only", "/healthz answers ok without writing to the store",
         "service.py", "        c.stats.store.probe(c.now)", "        c.stats.store.index()"),
     app("unreadable-history-overwritten", "a history that does not decode is begun anew without being kept aside",
-        "store.py", "            self._keep_aside(keys.history(ref), m.fetched_at)\n", ""),
+        "store.py", "            self._keep_aside(keys.history(ref), m.fetched_at)\n", "            pass\n"),
     app("bad-value-is-500", "a stored value of the wrong shape raises instead of counting as absent",
         "store.py", "except (KeyError, TypeError, ValueError, AttributeError) as e:", "except (KeyError, ValueError) as e:"),
     app("truncated-accepted", "a page cut short before </html> is parsed",
