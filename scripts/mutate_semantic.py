@@ -278,7 +278,7 @@ def run(argv: list[str]) -> tuple[bool, str]:
         return False, f"timed out after {TIMEOUT} s"
     lines = (done.stdout + done.stderr).strip().splitlines()
     # The test that failed, where pytest names it; else the output's last lines.
-    failed = [line.split(" - ")[0].split()[-1] for line in lines if line.startswith(("FAILED ", "ERROR "))]
+    failed = [line.split(" - ")[0].split(" ", 1)[1] for line in lines if line.startswith(("FAILED ", "ERROR "))]
     return done.returncode == 0, failed[0] if failed else " / ".join(lines[-2:])
 
 
