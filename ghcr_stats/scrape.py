@@ -117,9 +117,14 @@ async def package(host: Host, memory: Memory, ref: PackageRef, known_url: str | 
             pass
     url, html = found or await _owner_page(
         host, memory, ref.owner, lambda kind: urls.package_url(host.settings.upstream, kind, ref),
-        missing=f"no container package {ref.name!r} for owner {ref.owner!r}",
+        missing=no_package(ref),
     )
     return url, _parse(host.parser.parse_package_page, html, url)
+
+
+def no_package(ref: PackageRef) -> str:
+    """What a 404 of the package's page, or of its versions, says."""
+    return f"no container package {ref.name!r} for owner {ref.owner!r}"
 
 
 async def listing(host: Host, memory: Memory, owner: str) -> tuple[list[str], bool]:
@@ -150,7 +155,7 @@ async def versions(host: Host, memory: Memory, ref: PackageRef) -> tuple[list[tu
     all of them, and the rows skipped."""
     url, html = await _owner_page(
         host, memory, ref.owner, lambda kind: urls.versions_url(host.settings.upstream, kind, ref),
-        missing=f"no container package {ref.name!r} for owner {ref.owner!r}",
+        missing=no_package(ref),
     )
     found: list[tuple[str, int]] = []
     skipped: list[ParseWarning] = []

@@ -128,7 +128,7 @@ class Stats:
             lambda: self.store.latest(ref),
             fetch,
             self.store.record,
-            _no_package(ref),
+            scrape.no_package(ref),
             lambda e: self._count_failure(ref, e, known=True),
         )
 
@@ -142,7 +142,7 @@ class Stats:
             lambda: self.store.versions(ref),
             fetch,
             self.store.record_versions,
-            _no_package(ref),
+            scrape.no_package(ref),
         )
 
     def _listing(self, owner: str) -> Source[Listing]:
@@ -292,10 +292,6 @@ class Stats:
         if stored is None:
             raise NotFound(gone)
         return stored, NotFound(f"{gone} (the upstream answered 404 {now - since:.0f} s ago)")
-
-
-def _no_package(ref: PackageRef) -> str:
-    return f"no container package {ref.name!r} for owner {ref.owner!r}"
 
 
 def _unwritable(e: StoreError) -> AppError:
