@@ -12,7 +12,9 @@ from .model import PackageRef
 # Prefixes of keys listed rather than looked up.
 TRACKED = "tracked:"  # one key per package measured or tried: concurrent writers lose none
 BUDGET = "budget:"  # one key per upstream request, in the minute it was made
+READY = "ready:"  # one key per answer kept ready to send (`ready`)
 
+READY_GENERATION = "ready-generation"  # changes with every change to what answers are made from
 LEGACY_INDEX = "index"  # the one list of tracked packages that earlier versions kept
 MISSING = "missing"  # the 404s remembered, one bounded map
 BACKOFF = "backoff"
@@ -50,6 +52,10 @@ def listing(owner: str) -> str:
 
 def owner_kind(owner: str) -> str:
     return f"owner-kind:{owner}"
+
+
+def ready(digest: str) -> str:
+    return f"{READY}{digest}"
 
 
 def budget_window(now: float, window: float) -> str:

@@ -39,3 +39,8 @@ def utc(instant: str) -> str:
 
 def day(ts: float) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d")
+
+
+def age(at: float, now: float) -> int:
+    """Whole seconds since `at` (`age_seconds`); never below 0, whatever the clock did."""
+    return max(0, int(now - at))

@@ -20,13 +20,15 @@ H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
 @dataclass(frozen=True)
 class Route(Generic[H]):
     """`format`: that of every answer, errors included: `json` (the API), `page` (HTML or text
-    by `Accept`), `badge` (SVG), `shields` (shields.io's JSON)."""
+    by `Accept`), `badge` (SVG), `shields` (shields.io's JSON). `keep`: its answers may be kept
+    ready to send again (`ready`)."""
 
     name: str
     template: str
     handler: H
     format: str = "json"
     methods: tuple[str, ...] = ("GET", "HEAD")
+    keep: bool = False
 
     def match(self, path: str, segments: list[str]) -> dict[str, list[str]] | None:
         """{param: the segments it took} if `path` (split into `segments`) is this route's."""

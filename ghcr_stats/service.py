@@ -13,10 +13,11 @@ import json
 import re
 import sys
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Awaitable, Callable
-from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, quote, unquote, urlsplit
 
+from . import ready
 from .config import Settings
 from .host import Host, StoreError
 from .model import CODES, AppError, OwnerReading, PackageRef, Reading
@@ -25,7 +26,7 @@ from .numbers import short
 from .render import api, badge, dashboard, layout, metrics, package_view, text_view
 from .render import history_csv as history_csv_view
 from .routing import Route, Router
-from .stats import Stats
+from .stats import Seen, Stats
 
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
@@ -44,6 +45,8 @@ class Response:
     status: int
     headers: dict[str, str]
     body: bytes
+    # A fresh answer's: when the data was read, which its `max-age` counts down from.
+    read_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,11 @@ class Context:
     def now(self) -> float:
         return self.host.clock()
 
+    @staticmethod
+    def age(at: float) -> ready.Age:
+        """`age_seconds` of a value read at `at`: filled in as the answer is sent (`ready`)."""
+        return ready.Age(at)
+
 
 Handler = Callable[[Context], Awaitable[Response]]
 
@@ -100,10 +108,14 @@ async def handle(host: Host, request: Request) -> Response:
         r = _failure(incoming, form, AppError("method-not-allowed", f"{request.method} is not supported here; use {' or '.join(allowed)}"))
         r.headers["allow"] = ", ".join(allowed)
         return r
+    kept = _kept(host, incoming, route)
+    if kept is not None and (r := kept.answer()) is not None:
+        return _sent(request, r)
+    stats = Stats(host)
     try:
         if route is None:
             raise AppError("no-route", f"no route for {incoming.url.path}; see README for the endpoints")
-        response = await route.handler(Context(host, Stats(host), incoming, params))
+        response = await route.handler(Context(host, stats, incoming, params))
     except AppError as e:
         response = _failure(incoming, form, e)
     except StoreError as e:  # nothing stored could be read, or a write that no answer can do without
@@ -113,10 +125,68 @@ async def handle(host: Host, request: Request) -> Response:
         response = _failure(incoming, form, INTERNAL_ERROR)
     if form == "page":
         response.headers["vary"] = "Accept"  # HTML for a browser, text for curl: a cache must tell them apart
+    parts, ages = ready.cut(response.body)
+    if ages:
+        response = replace(response, body=ready.fill(parts, ages, host.clock()))
+    if kept is not None and response.status == 200 and stats.seen.keepable:
+        kept.keep(response, parts, ages, stats.seen)
+    return _sent(request, response)
+
+
+def _sent(request: Request, response: Response) -> Response:
+    """The answer as sent: 304 where the client has it, no body to a HEAD."""
     response = _conditional(request, response)
     if request.method == "HEAD":
         response = Response(response.status, response.headers, b"")
     return response
+
+
+@dataclass
+class _Kept:
+    """A request whose answer may be kept ready (`ready`): where, and the store's generation
+    read before anything the answer is made from."""
+
+    host: Host
+    key: str
+    self_url: str
+    generation: bytes | None = None
+
+    def answer(self) -> Response | None:
+        """The kept answer, as it is now, if one may be sent; else the generation is noted."""
+        now = self.host.clock()
+        r = ready.load(self.host.kv, self.key)
+        if r is not None and r.sendable(now, self.self_url):
+            return Response(200, r.headers_at(now), r.body_at(now), r.read_at)
+        self.generation = ready.generation(self.host.kv)
+        return None
+
+    def keep(self, response: Response, parts: tuple[bytes, ...], ages: tuple[float, ...], seen: Seen) -> None:
+        if self.generation is None:
+            return
+        s = self.host.settings
+        headers = tuple((k, v) for k, v in response.headers.items() if not (response.read_at is not None and k == "cache-control"))
+        r = ready.Ready(headers, parts, ages, response.read_at, seen.newest, seen.oldest + s.cache_ttl, s.cache_ttl, self.self_url)
+        ready.keep(self.host.kv, self.key, self.generation, r)
+
+
+def _kept(host: Host, incoming: Incoming, route: Route | None) -> _Kept | None:
+    """Where the answer to this request is kept, if it may be: a GET or HEAD of a route that
+    keeps its answers, with no query, its path spelled as the app spells it (lower case,
+    percent-encoded only where it must be). Any client could make a key of each query, and of
+    each spelling of a name."""
+    if route is None or not route.keep or incoming.request.method not in ("GET", "HEAD") or incoming.url.query:
+        return None
+    if not all(_spelled_once(s) for s in incoming.segments):
+        return None
+    variant, self_url = "", ""
+    if route.format == "page":  # a page shows the URL it was asked by (its QR code, its links)
+        variant, self_url = ("html" if incoming.wants_html() else "text"), _self_url(incoming, host.settings)
+    return _Kept(host, ready.key(repr(host.settings), route.name, "/".join(incoming.segments), variant), self_url)
+
+
+def _spelled_once(segment: str) -> bool:
+    decoded = unquote(segment)
+    return decoded == decoded.lower() and quote(decoded, safe="") == segment
 
 
 async def after(host: Host) -> None:
@@ -193,7 +263,7 @@ async def refresh(c: Context) -> Response:
 
 async def owner_stats(c: Context) -> Response:
     o = await c.stats.owner(c.owner)
-    return _owner_ok("application/json", _dump(api.owner(o, c.now)), c.host, o)
+    return _owner_ok("application/json", _dump(api.owner(o, c.age)), c.host, o)
 
 
 async def other_owner_stats(c: Context) -> Response:
@@ -201,7 +271,7 @@ async def other_owner_stats(c: Context) -> Response:
         # Every package of any owner a stranger names: a cost without a bound.
         raise AppError("not-served", f"owner-wide views are served for {c.owner!r} only (the setting other_owners)")
     o = await c.stats.owner(other)
-    return _owner_ok("application/json", _dump(api.owner(o, c.now)), c.host, o)
+    return _owner_ok("application/json", _dump(api.owner(o, c.age)), c.host, o)
 
 
 async def history_csv(c: Context) -> Response:
@@ -221,13 +291,13 @@ async def versions(c: Context) -> Response:
     ref = _package_path(c.owner, c.params["ref"])
     v, failure = await c.stats.versions(ref)
     stale = failure is not None
-    body = _dump(api.versions(v, failure, c.now, c.stats.tag_histories(ref)))
+    body = _dump(api.versions(v, failure, c.age, c.stats.tag_histories(ref)))
     return _ok("application/json", body, c.host, f"{ref}@{v.fetched_at}:{stale}", v.fetched_at, stale)
 
 
 async def package(c: Context) -> Response:
     reading = await c.stats.package(_package_path(c.owner, c.params["ref"]))
-    return _package_ok("application/json", _dump(api.package(reading, c.now)), c.host, reading)
+    return _package_ok("application/json", _dump(api.package(reading, c.age)), c.host, reading)
 
 
 async def badge_svg(c: Context) -> Response:
@@ -241,20 +311,20 @@ async def shields_json(c: Context) -> Response:
 
 
 ROUTES: Router[Handler] = Router([
-    Route("owner-page", "/", owner_page, "page"),
-    Route("package-page", "/packages/{owner}/{name:path}", package_page, "page"),
+    Route("owner-page", "/", owner_page, "page", keep=True),
+    Route("package-page", "/packages/{owner}/{name:path}", package_page, "page", keep=True),
     Route("livez", "/livez", livez),
     Route("healthz", "/healthz", healthz),
-    Route("metrics", "/metrics", metrics_page),
+    Route("metrics", "/metrics", metrics_page, keep=True),
     Route("refresh", "/refresh", refresh, methods=("POST",)),
-    Route("owner", "/stats", owner_stats),
-    Route("other-owner", "/stats/{owner}/", other_owner_stats),
-    Route("history-csv", "/stats/{ref:path}/history.csv", history_csv),
-    Route("history", "/stats/{ref:path}/history", history),
-    Route("versions", "/stats/{ref:path}/versions", versions),
-    Route("package", "/stats/{ref:path}", package),
-    Route("badge", "/badge/{ref:path}.svg", badge_svg, "badge"),
-    Route("shields", "/shields/{ref:path}", shields_json, "shields"),
+    Route("owner", "/stats", owner_stats, keep=True),
+    Route("other-owner", "/stats/{owner}/", other_owner_stats, keep=True),
+    Route("history-csv", "/stats/{ref:path}/history.csv", history_csv, keep=True),
+    Route("history", "/stats/{ref:path}/history", history, keep=True),
+    Route("versions", "/stats/{ref:path}/versions", versions, keep=True),
+    Route("package", "/stats/{ref:path}", package, keep=True),
+    Route("badge", "/badge/{ref:path}.svg", badge_svg, "badge", keep=True),
+    Route("shields", "/shields/{ref:path}", shields_json, "shields", keep=True),
 ])
 
 
@@ -364,13 +434,11 @@ def _ok(content_type: str, body: bytes, host: Host, version: str, fetched_at: fl
     The ETag is weak and names the data's version (what was measured, and when), not the
     bytes: only `age_seconds` differs between two answers with the same ETag.
     """
-    if stale:
-        max_age = STALE_MAX_AGE
-    else:
-        # Never past the TTL, whatever the clock did since the value was read.
-        max_age = min(host.settings.cache_ttl, max(0, int(host.settings.cache_ttl - (host.clock() - fetched_at))))
     etag = 'W/"' + hashlib.sha256(f"{content_type} {version}".encode()).hexdigest()[:32] + '"'
-    return Response(200, {"content-type": content_type, "cache-control": f"public, max-age={max_age}", "etag": etag}, body)
+    if stale:
+        return Response(200, {"content-type": content_type, "cache-control": f"public, max-age={STALE_MAX_AGE}", "etag": etag}, body)
+    max_age = ready.max_age(host.settings.cache_ttl, fetched_at, host.clock())
+    return Response(200, {"content-type": content_type, "cache-control": f"public, max-age={max_age}", "etag": etag}, body, fetched_at)
 
 
 def _conditional(request: Request, response: Response) -> Response:
@@ -410,4 +478,4 @@ def _json(status: int, body: dict) -> Response:
 
 
 def _dump(body: dict) -> bytes:
-    return json.dumps(body, separators=(",", ":")).encode()
+    return json.dumps(body, separators=(",", ":"), default=ready.mark).encode()

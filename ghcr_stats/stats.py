@@ -12,6 +12,7 @@ store happens here (and in `lease`, which this layer uses).
 from __future__ import annotations
 
 import asyncio
+import math
 import sys
 from dataclasses import dataclass
 from itertools import islice
@@ -42,11 +43,30 @@ class Source(Generic[T]):
     failed: Callable[[AppError], None] = lambda e: None  # a refresh behind an answer failed
 
 
+@dataclass
+class Seen:
+    """What an answer was made from, for keeping it ready (`ready`): the read times of the values
+    it read from the upstream's, and whether each was fresh (none stale, failed or missing)."""
+
+    oldest: float = math.inf
+    newest: float = -math.inf
+    all_fresh: bool = True
+
+    @property
+    def keepable(self) -> bool:
+        return self.all_fresh and self.oldest <= self.newest
+
+    def read(self, fetched_at: float, fresh: bool) -> None:
+        self.oldest, self.newest = min(self.oldest, fetched_at), max(self.newest, fetched_at)
+        self.all_fresh = self.all_fresh and fresh
+
+
 class Stats:
     def __init__(self, host: Host):
         self.host = host
         self.store = Store(host.kv, host.settings.history_limit)
         self.memory = UpstreamMemory(host, self.store)
+        self.seen = Seen()
 
     async def package(self, ref: PackageRef) -> Reading:
         try:
@@ -187,6 +207,15 @@ class Stats:
         ]
 
     async def _read_through(self, source: Source[T]) -> tuple[T, AppError | None]:
+        try:
+            value, error = await self._stored_or_fetched(source)
+        except BaseException:
+            self.seen.all_fresh = False
+            raise
+        self.seen.read(value.fetched_at, error is None)  # type: ignore[attr-defined]
+        return value, error
+
+    async def _stored_or_fetched(self, source: Source[T]) -> tuple[T, AppError | None]:
         """The stored value, at once: fresh while younger than the TTL, else stale with why (a
         refresh under way, the one that last failed, a back-off, a 404), refreshed once the
         response is complete. Only with nothing stored does the request wait for the upstream,

@@ -3,8 +3,9 @@
 Every value carries `"schema": SCHEMA`; a value of another schema, or one that does not decode
 (cut short, the wrong shape), is treated as absent and logged, never misread: it affects only
 its own key. A history that does not decode is kept aside before a new one is begun. Nothing
-here deletes: a failed fetch adds to a failure count and leaves the last good measurement and
-the history as they were.
+here deletes but the answers kept ready, after each change to what they are made from (`ready`):
+a failed fetch adds to a failure count and leaves the last good measurement and the history as
+they were.
 
 The store has no compare-and-swap that every host provides, so nothing that concurrent requests
 add to is one value read, changed and written back: each package tracked is a key of its own
@@ -20,7 +21,7 @@ import sys
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Callable, TypeVar
 
-from . import keys
+from . import keys, ready
 from .host import KeyValue
 from .model import CODES, AppError, Backoff, Failures, Lease, Listing, Measurement, PackageRef, Point, Versions, build
 
@@ -56,6 +57,7 @@ class Store:
         # As [time, total], with `true` after the total where it fell.
         self._put(keys.history(ref), [list(p) if p.fell else list(p[:2]) for p in points[-self.history_limit:]])
         self._remember(ref)
+        ready.forget(self.kv)
         return m
 
     def history(self, ref: PackageRef) -> list[Point]:
@@ -81,6 +83,7 @@ class Store:
             self._keep_aside(keys.versions_history(ref), v.fetched_at)
         readings.append([v.fetched_at, dict(v.versions)])
         self._put(keys.versions_history(ref), readings[-self.history_limit:])
+        ready.forget(self.kv)
 
     def tag_histories(self, ref: PackageRef) -> dict[str, list[tuple[float, int]]]:
         """Each tag's (time, downloads) over the readings of the versions that listed it, a run
@@ -107,6 +110,7 @@ class Store:
         counts[reason] = counts.get(reason, 0) + 1
         self._put(keys.failures(ref), asdict(Failures(counts)))
         self._remember(ref)
+        ready.forget(self.kv)
 
     def last_failure(self, fetched: str) -> tuple[float, AppError] | None:
         """When a refresh of `fetched` last failed, and why (what answers say while it stays stale)."""
@@ -141,6 +145,7 @@ class Store:
 
     def record_listing(self, listing: Listing) -> None:
         self._put(keys.listing(listing.owner), asdict(listing))
+        ready.forget(self.kv)
 
     def owner_kind(self, owner: str) -> str | None:
         return self._read(keys.owner_kind(owner), lambda v: v if v in ("orgs", "users") else _invalid(v))

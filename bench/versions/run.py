@@ -18,11 +18,13 @@ import json
 import os
 import statistics
 import time
+from functools import partial
 
 from ghcr_stats import service
 from ghcr_stats.config import Settings
 from ghcr_stats.host import Host
 from ghcr_stats.model import PackageRef, Versions
+from ghcr_stats.numbers import age
 from ghcr_stats.render import api
 from ghcr_stats.store import Store
 from testkit.cpython import Clock, DictKV
@@ -66,7 +68,7 @@ def main() -> None:
         store = Store(kv, args.readings)
         v = store.versions(PackageRef("fluxcd", "flux-cli"))
         per_tag = {tag: Store(kv, args.readings).tag_histories(PackageRef("fluxcd", "flux-cli")).get(tag, []) for tag, _ in v.versions}
-        json.dumps(api.versions(v, None, clock(), per_tag), separators=(",", ":"))
+        json.dumps(api.versions(v, None, partial(age, now=clock()), per_tag), separators=(",", ":"))
 
     app = timed(now, args.rounds)
     ref = timed(reference, max(1, args.rounds // 5))

@@ -1,6 +1,12 @@
-"""The JSON the API answers: plain dicts built from the use cases' results."""
+"""The JSON the API answers: plain dicts built from the use cases' results.
+
+`age` gives a value's `age_seconds` from the time it was read: the seconds since, or a mark the
+service fills in as the answer is sent (an answer kept ready is sent again as it ages).
+"""
 
 from __future__ import annotations
+
+from typing import Callable
 
 from ..history import daily_deltas
 from ..model import AppError, OwnerReading, PackageRef, ParseWarning, Point, Reading, Versions
@@ -11,7 +17,7 @@ def error(code: str, message: str) -> dict:
     return {"error": {"code": code, "message": message}}
 
 
-def package(r: Reading, now: float) -> dict:
+def package(r: Reading, age: Callable[[float], object]) -> dict:
     m, page = r.measurement, r.measurement.page
     body = {
         "owner": m.owner,
@@ -31,7 +37,7 @@ def package(r: Reading, now: float) -> dict:
         "parse_warnings": _warnings(page.warnings),
         "url": m.url,
         "fetched_at": iso(m.fetched_at),
-        "age_seconds": max(0, int(now - m.fetched_at)),
+        "age_seconds": age(m.fetched_at),
         "stale": r.stale,
     }
     if r.error is not None:
@@ -39,8 +45,8 @@ def package(r: Reading, now: float) -> dict:
     return body
 
 
-def owner(o: OwnerReading, now: float) -> dict:
-    packages = [package(r, now) for r in sorted(o.readings, key=lambda r: r.measurement.package)]
+def owner(o: OwnerReading, age: Callable[[float], object]) -> dict:
+    packages = [package(r, age) for r in sorted(o.readings, key=lambda r: r.measurement.package)]
     body = {
         "owner": o.owner,
         "package_count": len(o.listing.packages),
@@ -68,7 +74,7 @@ def history(ref: PackageRef, points: list[Point], limit: int) -> dict:
     }
 
 
-def versions(v: Versions, failure: AppError | None, now: float, histories: dict[str, list[tuple[float, int]]]) -> dict:
+def versions(v: Versions, failure: AppError | None, age: Callable[[float], object], histories: dict[str, list[tuple[float, int]]]) -> dict:
     """`histories[tag]`: that tag's (time, downloads) readings."""
     stamps: dict[float, str] = {}  # every tag was read at the same few times: each written once
 
@@ -87,7 +93,7 @@ def versions(v: Versions, failure: AppError | None, now: float, histories: dict[
         "complete": v.complete,
         "parse_warnings": _warnings(v.warnings),
         "fetched_at": iso(v.fetched_at),
-        "age_seconds": max(0, int(now - v.fetched_at)),
+        "age_seconds": age(v.fetched_at),
         "stale": failure is not None,
     }
     if failure is not None:

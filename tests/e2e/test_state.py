@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 
+from ghcr_stats import keys, ready
 from testkit.fakegithub.server import repository_path
 from testkit.load import cold_packages, first_reads, missing_from_metrics
 from tests.e2e.conftest import LAVISH
@@ -56,8 +57,11 @@ def test_concurrent_writers_leave_every_value_whole(upstream, expected):
         upstream.delay(0.1)  # cold store: every request fetches and writes at about the same time
         assert set(asyncio.run(burst(served.url))) == {200}
         assert served.store.leftovers() == []  # no temporary file left
-        for key in served.store.get_keys():
-            assert json.loads(served.store.get(key))["schema"]  # every value whole
+        for key in served.store.get_keys():  # every value whole
+            if key.startswith(keys.READY):
+                assert ready.Ready.decode(served.store.get(key)) is not None
+            elif key != keys.READY_GENERATION:
+                assert json.loads(served.store.get(key))["schema"]
         for name in names:
             points = httpx.get(f"{served.url}/stats/{name.replace('/', '%2F')}/history").json()["points"]
             # A point for each read of its page, none lost: one read, or two where a second

@@ -36,6 +36,7 @@ from ghcr_stats.model import (
     TaggedVersion, Tracked, Versions,
 )
 from ghcr_stats.render import api, badge, charts, dashboard, history_csv, layout, metrics, package_view, qr, text_view
+from ghcr_stats.numbers import age
 from ghcr_stats.service import ROUTES
 
 AT = 1_780_000_000.0
@@ -113,9 +114,9 @@ def _text(w: dict) -> dict[str, str]:
 def _json(w: dict) -> dict[str, str]:
     dump = lambda body: json.dumps(body, separators=(",", ":"))  # as the service writes it
     return {
-        "package json": dump(api.package(w["reading"], AT)),
-        "owner json": dump(api.owner(w["owner_reading"], AT)),
-        "versions json": dump(api.versions(w["versions"], w["app_error"], AT, {w["tag"]: [(AT, 3)]})),
+        "package json": dump(api.package(w["reading"], functools.partial(age, now=AT))),
+        "owner json": dump(api.owner(w["owner_reading"], functools.partial(age, now=AT))),
+        "versions json": dump(api.versions(w["versions"], w["app_error"], functools.partial(age, now=AT), {w["tag"]: [(AT, 3)]})),
         "shields json": dump(api.shields(w["tag"], w["latest_version"], False)),
         "error json": dump(api.error("upstream-status", w["app_error"].message)),
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from ghcr_stats.model import (
     PackageRef, Point, TaggedVersion, Tracked, Versions,
 )
 from ghcr_stats.render import api, badge, charts, dashboard, layout, metrics, package_view, qr, text_view
+from ghcr_stats.numbers import age
 from ghcr_stats.service import ROUTES
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -113,13 +115,13 @@ PAGES = {
         Tracked(PackageRef("fluxcd", "source-watcher"), FELL, Failures()),
         Tracked(PackageRef('my"org\\x', "ghost\n"), None, Failures({"truncated": 1})),
     ]),
-    "package.json": lambda: as_json(api.package(Reading(FLUX_CLI), AT + 90)),
-    "package-stale-rounded.json": lambda: as_json(api.package(Reading(ROUNDED, stale=True, error=FAILED), AT)),
-    "owner.json": lambda: as_json(api.owner(OWNER, AT)),
+    "package.json": lambda: as_json(api.package(Reading(FLUX_CLI), partial(age, now=AT + 90))),
+    "package-stale-rounded.json": lambda: as_json(api.package(Reading(ROUNDED, stale=True, error=FAILED), partial(age, now=AT))),
+    "owner.json": lambda: as_json(api.owner(OWNER, partial(age, now=AT))),
     "history.json": lambda: as_json(api.history(PackageRef("fluxcd", "flux-cli"), POINTS, 5)),
-    "versions.json": lambda: as_json(api.versions(VERSIONS, None, AT, {"v2.7.9": [(AT - DAY, 5), (AT, 7)]})),
+    "versions.json": lambda: as_json(api.versions(VERSIONS, None, partial(age, now=AT), {"v2.7.9": [(AT - DAY, 5), (AT, 7)]})),
     # Read by a replica whose clock is ahead of this one's: an age of 0, never negative.
-    "versions-stale.json": lambda: as_json(api.versions(Versions("fluxcd", "flux-cli", [("v1", 3)], AT - 10, complete=False), FAILED, AT - 20, {})),
+    "versions-stale.json": lambda: as_json(api.versions(Versions("fluxcd", "flux-cli", [("v1", 3)], AT - 10, complete=False), FAILED, partial(age, now=AT - 20), {})),
 }
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from functools import partial
 
 import zxingcpp
 from PIL import Image
 
+from ghcr_stats.numbers import age
 from ghcr_stats.service import ROUTES
 from ghcr_stats.render import api, charts, dashboard, history_csv, package_view, qr, text_view
 from ghcr_stats.model import AppError, DailyCount, Listing, Measurement, OwnerReading, PackagePage, Point, Reading, Versions
@@ -193,7 +195,7 @@ def rounded(m: Measurement) -> Measurement:
 
 
 def owner_views(o: OwnerReading) -> tuple[str, str, dict]:
-    return dashboard.render(o, "total", o.readings, "http://h/", ROUTES.url_for), text_view.owner(o, o.readings), api.owner(o, 0.0)
+    return dashboard.render(o, "total", o.readings, "http://h/", ROUTES.url_for), text_view.owner(o, o.readings), api.owner(o, partial(age, now=0.0))
 
 
 def test_an_owners_totals_say_what_they_leave_out():
