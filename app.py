@@ -5,8 +5,7 @@ import time
 
 from spin_sdk import http
 from spin_sdk.http.poll_loop import PollLoop
-from spin_sdk.wit.imports.streams import StreamError_Closed
-from spin_sdk.wit.imports.types import Fields, IncomingBody, Method_Other, OutgoingBody, OutgoingResponse, ResponseOutparam
+from spin_sdk.wit.imports.types import Fields, Method_Other, OutgoingBody, OutgoingResponse, ResponseOutparam
 from spin_sdk.wit.types import Err, Ok
 
 from ghcr_stats import service
@@ -27,8 +26,8 @@ class IncomingHandler(http.IncomingHandler):
         method = request.method()
         name = method.value if isinstance(method, Method_Other) else type(method).__name__.removeprefix("Method_").upper()
         headers = {k: str(v, "utf-8") for k, v in request.headers().entries()}
-        body = _read_body(request)
-        _send(self.handle_request(http.Request(name, request.path_with_query() or "/", headers, body)), response_out)
+        # No route reads a request's body: it is left unread, for the host to drop.
+        _send(self.handle_request(http.Request(name, request.path_with_query() or "/", headers, None)), response_out)
         # The client has its answer (or has gone): what was answered stale is refreshed now,
         # while the host keeps this instance until `handle` returns.
         if self._host is not None and self._host.behind:
@@ -61,22 +60,11 @@ class IncomingHandler(http.IncomingHandler):
         headers = {k.lower(): v for k, v in request.headers.items()}
         if self._authority and "host" not in headers:
             headers["host"] = self._authority
+        req = service.Request(request.method, request.uri, headers)
+        if (kept := service.kept(host, req)) is not None:
+            return kept
         # wasi:http is polled, not threaded: Spin's poll loop runs the async service.
-        return PollLoop().run_until_complete(service.handle(host, service.Request(request.method, request.uri, headers)))
-
-
-def _read_body(request) -> bytes:
-    body, incoming = bytearray(), request.consume()
-    stream = incoming.stream()
-    while True:
-        try:
-            body += stream.blocking_read(16 * 1024)
-        except Err as e:
-            if not isinstance(e.value, StreamError_Closed):
-                raise
-            stream.__exit__(None, None, None)
-            IncomingBody.finish(incoming)
-            return bytes(body)
+        return PollLoop().run_until_complete(service.handle(host, req))
 
 
 def _send(r: http.Response, response_out) -> None:

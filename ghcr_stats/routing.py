@@ -65,19 +65,23 @@ class Router(Generic[H]):
     def __init__(self, routes: list[Route[H]]):
         self.routes = routes
         self._named = {r.name: r for r in routes}
-        for r in routes:  # split now: inside Spin, into the snapshot every instance starts from
-            _pattern(r.template)
+        # By first segment, in order: a request is matched against those that can match it.
+        # Made now: inside Spin, into the snapshot every instance starts from.
+        self._by_head: dict[str, list[Route[H]]] = {}
+        for r in routes:
+            if r.head.startswith("{"):
+                raise ValueError(f"route {r.name!r} begins with a parameter: every route's first segment is literal")
+            self._by_head.setdefault(r.head, []).append(r)
 
     def match(self, path: str, segments: list[str]) -> tuple[Route[H] | None, dict[str, list[str]]]:
-        for route in self.routes:
+        for route in self._by_head.get(segments[0] if segments else "", ()):
             if (params := route.match(path, segments)) is not None:
                 return route, params
         return None, {}
 
     def format_of(self, segments: list[str]) -> str:
         """The format of a path no route matches: that of the routes under its first segment."""
-        head = segments[0] if segments else ""
-        return next((r.format for r in self.routes if r.head == head), "json")
+        return next((r.format for r in self._by_head.get(segments[0] if segments else "", ())), "json")
 
     def url_for(self, route: str, /, **params: object) -> str:
         """The path of the route named `route` (Starlette's `url_path_for`)."""

@@ -2,7 +2,8 @@
 
 `handle` is the whole app as one async function of (host, request), and `after` the work it
 leaves for once its response is complete (refreshes); the Spin entry point and the tests call
-them alike.
+them alike. `kept` is the answer kept ready, if there is one, without the poll loop `handle`
+runs in.
 """
 
 from __future__ import annotations
@@ -95,6 +96,18 @@ class Context:
 Handler = Callable[[Context], Awaitable[Response]]
 
 
+def kept(host: Host, request: Request) -> Response | None:
+    """The answer kept ready for `request` (`ready`), as it is now, if one may be sent: what
+    `handle` would answer, without its poll loop or any use case; None: `handle` makes it."""
+    try:
+        incoming = Incoming.parse(request)
+    except ValueError:
+        return None
+    k = _kept(host, incoming, ROUTES.match(incoming.url.path, incoming.segments)[0])
+    r = k.answer() if k is not None else None
+    return _sent(request, r) if r is not None else None
+
+
 async def handle(host: Host, request: Request) -> Response:
     try:
         incoming = Incoming.parse(request)
@@ -109,8 +122,10 @@ async def handle(host: Host, request: Request) -> Response:
         r.headers["allow"] = ", ".join(allowed)
         return r
     kept = _kept(host, incoming, route)
-    if kept is not None and (r := kept.answer()) is not None:
-        return _sent(request, r)
+    if kept is not None:
+        if (r := kept.answer()) is not None:
+            return _sent(request, r)
+        kept.generation = ready.generation(host.kv)  # before anything the answer is made from
     stats = Stats(host)
     try:
         if route is None:
@@ -152,12 +167,11 @@ class _Kept:
     generation: bytes | None = None
 
     def answer(self) -> Response | None:
-        """The kept answer, as it is now, if one may be sent; else the generation is noted."""
+        """The kept answer, as it is now, if one may be sent."""
         now = self.host.clock()
         r = ready.load(self.host.kv, self.key)
         if r is not None and r.sendable(now, self.self_url):
             return Response(200, r.headers_at(now), r.body_at(now), r.read_at)
-        self.generation = ready.generation(self.host.kv)
         return None
 
     def keep(self, response: Response, parts: tuple[bytes, ...], ages: tuple[float, ...], seen: Seen) -> None:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from ghcr_stats.model import PackageRef
 from ghcr_stats.names import check_package
+from ghcr_stats.routing import Route, Router
 from ghcr_stats.service import ROUTES, Incoming, Request
 
 COMPONENT = st.from_regex(r"[a-z0-9]{1,8}(?:[._-][a-z0-9]{1,4})?", fullmatch=True)
@@ -54,3 +55,15 @@ def test_a_parameter_the_route_lacks_or_misses_is_an_error():
 def test_a_package_ref_is_owner_slash_name_both_ways():
     ref = PackageRef("fluxcd", "charts/flagger")
     assert str(ref) == "fluxcd/charts/flagger" and PackageRef.parse(str(ref)) == ref
+
+
+def test_routes_are_tried_in_order_among_those_of_the_first_segment():
+    async def h(c):
+        return None
+
+    router = Router([Route("a", "/x/{n}", h), Route("b", "/y/{n:path}", h, "page"), Route("c", "/x/{n}/z", h), Route("d", "/x/{n:path}", h)])
+    assert [router.match("", s)[0].name for s in (["x", "1"], ["x", "1", "z"], ["x", "1", "2"], ["y", "1", "z"])] == ["a", "c", "d", "b"]
+    assert router.match("", ["z", "1"]) == (None, {})
+    assert (router.format_of(["y", "nothing"]), router.format_of(["q"])) == ("page", "json")
+    with pytest.raises(ValueError):
+        Router([Route("p", "/{owner}/x", h)])
