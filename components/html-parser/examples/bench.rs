@@ -20,7 +20,7 @@ fn main() {
                     let daily: Vec<String> = p.daily_downloads.iter().map(|d| format!("[\"{}\",{}]", d.date, d.count)).collect();
                     format!("\"total\":{},\"daily\":[{}]", p.total_downloads, daily.join(","))
                 }
-                Err(e) => format!("\"error\":\"{}\"", e),
+                Err(e) => format!("\"error\":\"{}\"", e.describe()),
             },
             "listing" => format!("\"rows\":{}", ghcr_html_parser::parse_listing_page(html).map_or(0, |l| l.packages.len())),
             "versions" => format!("\"rows\":{}", ghcr_html_parser::parse_versions_page(html).map_or(0, |v| v.versions.len())),
