@@ -40,7 +40,7 @@ STATE       ?= .state
 # measured once per refresh_interval however often it asks.
 COLLECT     ?= 300
 
-# Exports CARGO, RUSTC and WASM_BUILD_STD for a toolchain that can target wasm32 (rustup's, or
+# Exports CARGO, RUSTC, RUSTDOC and WASM_BUILD_STD for a toolchain that can target wasm32 (rustup's, or
 # Debian's, installed when missing: scripts/rust-toolchain.sh); fails in one line when there is none.
 RUST_ENV     = rust_env=$$(scripts/rust-toolchain.sh) && export $$rust_env
 # A component's core module: the crate built for wasm32, its bindings generated from wit/.

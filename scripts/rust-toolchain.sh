@@ -7,7 +7,9 @@
 #   3. Debian 12's rustc-web (1.96), which has no wasm32 std packaged: cargo builds one from its
 #      source (rust-web-src) with -Zbuild-std, which RUSTC_BOOTSTRAP allows on a stable rustc,
 #      and lld-22's wasm-ld links it.
-# WASM_BUILD_STD is what path 3 adds to each wasm32 cargo command (empty otherwise).
+# WASM_BUILD_STD is what path 3 adds to each wasm32 cargo command (empty otherwise). RUSTDOC is
+# named with RUSTC: cargo test's doctests would run the first rustdoc on PATH, which may be
+# another toolchain's (a rustup without the wasm32 target) that cannot read this one's crates.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # The workspace's rust-version: the oldest rustc that builds it.
@@ -20,7 +22,7 @@ new_enough() { [ -n "$1" ] && dpkg --compare-versions "$1" ge "$oldest"; }
 
 if command -v rustup >/dev/null 2>&1 \
    && rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
-  echo "CARGO=$(rustup which cargo) RUSTC=$(rustup which rustc) WASM_BUILD_STD="
+  echo "CARGO=$(rustup which cargo) RUSTC=$(rustup which rustc) RUSTDOC=$(rustup which rustdoc) WASM_BUILD_STD="
   exit 0
 fi
 
@@ -35,11 +37,11 @@ debian_rustc() {
     echo "no wasm linker: /usr/bin/rust-lld${lld:+ -> $lld} is missing (Debian: apt-get install ${lld:-rust-llvm})" >&2
     exit 1
   fi
-  echo "CARGO=/usr/bin/cargo RUSTC=/usr/bin/rustc WASM_BUILD_STD="
+  echo "CARGO=/usr/bin/cargo RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc WASM_BUILD_STD="
 }
 
 rustc_web() {
-  echo "CARGO=/usr/bin/cargo RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1" \
+  echo "CARGO=/usr/bin/cargo RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1" \
        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/lib/llvm-${web_lld#lld-}/bin/wasm-ld" \
        "WASM_BUILD_STD=-Zbuild-std=std,panic_abort"
 }

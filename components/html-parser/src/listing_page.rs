@@ -3,20 +3,19 @@
 //! `/<owner>/<repo>/pkgs/container/<name>`, with or without a `title`). The next page as
 //! `pagination` finds it.
 
-use crate::content::{sub_str, text_is, Content, Node};
+use crate::content::{text_is, Content, Node};
 use crate::pagination::Pagination;
 use crate::package_page::{install_command, TOTAL_LABEL};
 use crate::paths::{package_link, percent_decode};
 use crate::{bytes, ListedPackage, ListingPage, ParseError};
-use std::borrow::Cow;
 
 /// Texts that say an owner has no packages (an empty listing is still a listing).
 pub fn says_none(raw: &str, what: &[&[u8]]) -> bool {
     what.iter().any(|w| bytes::find_str(w, raw.as_bytes(), true).is_some())
 }
 
-pub fn parse(html: &str) -> Result<ListingPage<'_>, ParseError> {
-    let mut rows: Vec<ListedPackage<'_>> = Vec::new();
+pub fn parse(html: &str) -> Result<ListingPage, ParseError> {
+    let mut rows: Vec<ListedPackage> = Vec::new();
     let mut pages = Pagination::default();
     let mut package_page = false;
     let mut empty_state = false;
@@ -31,15 +30,11 @@ pub fn parse(html: &str) -> Result<ListingPage<'_>, ParseError> {
                 if let Some(encoded) = package_link(&href) {
                     let path_end = href.find(['?', '#']).unwrap_or(href.len());
                     let start = bytes::find_str(b"//github.com", href.as_bytes(), false).map_or(0, |i| i + "//github.com".len());
-                    let path = sub_str(&href, &href[start..path_end]);
+                    let path = &href[start..path_end];
                     if rows.iter().any(|r| r.path == path) {
                         continue;
                     }
-                    let name = match percent_decode(encoded) {
-                        Cow::Borrowed(n) => sub_str(&href, n),
-                        Cow::Owned(n) => Cow::Owned(n),
-                    };
-                    rows.push(ListedPackage { name, path });
+                    rows.push(ListedPackage { name: percent_decode(encoded).into_owned(), path: path.to_string() });
                 }
             }
             Node::Start(tag) => pages.start(&tag),

@@ -80,7 +80,7 @@ struct Scan<'a> {
     total_label: bool,
     total: Option<Total<'a>>,
     chart: Chart,
-    daily: Vec<DailyCount<'a>>,
+    daily: Vec<DailyCount>,
     published: Option<Cow<'a, str>>,
     repository: Option<Cow<'a, str>>,
     /// A link that may name the repository: (owner/repo from its href, its text so far).
@@ -90,7 +90,7 @@ struct Scan<'a> {
     /// The tag it pulls, once read (none for a digest).
     installed: Option<Option<String>>,
     recent: Recent<'a>,
-    rows: Rows<'a>,
+    rows: Rows,
 }
 
 /// Whether a link's text names the repository it links: `owner/repo`, or `repo` exactly.
@@ -174,7 +174,7 @@ impl<'a> Scan<'a> {
                     return Err(ParseError::BadValue(format!("chart bar date \"{}\" is not YYYY-MM-DD", date)));
                 }
                 let count = parse_exact(&count).map_err(|e| bad_count(e, &format!("chart bar for {}", date), &count))?;
-                self.daily.push(DailyCount { date, count });
+                self.daily.push(DailyCount { date: date.into_owned(), count });
                 Ok(())
             }
             (Some(date), None) => Err(ParseError::BadValue(format!("chart bar for {} has no data-merge-count", date))),
@@ -280,7 +280,7 @@ impl<'a> Scan<'a> {
         Ok(())
     }
 
-    fn finish(mut self) -> Result<PackagePage<'a>, ParseError> {
+    fn finish(mut self) -> Result<PackagePage, ParseError> {
         if !self.package_page {
             return Err(ParseError::WrongPage(format!(
                 "not a package page: no \"{}\" label, no \"{}\" chart, no install command",
@@ -329,16 +329,16 @@ impl<'a> Scan<'a> {
             return Err(ParseError::BadValue(format!("two chart bars for {}", w[0].date)));
         }
         let mut warnings = Vec::new();
-        let mut warn = |field: &'static str, message: String| warnings.push(ParseWarning { field, message });
+        let mut warn = |field: &str, message: String| warnings.push(ParseWarning { field: field.into(), message });
         if let Recent::In(..) = self.recent {
             self.rows.abandon();
             warn("recent-versions", format!("the \"{}\" list is not closed", VERSIONS_LABEL));
         }
         for e in self.rows.skipped.drain(..) {
-            warn("recent-versions", format!("a row skipped: {}", e));
+            warn("recent-versions", format!("a row skipped: {}", e.describe()));
         }
         let last_published = match self.published {
-            Some(when) if is_iso_instant(&when) => Some(when),
+            Some(when) if is_iso_instant(&when) => Some(when.into_owned()),
             Some(when) => {
                 warn("last-published", format!("\"{}\" is not an ISO 8601 instant with an offset", when));
                 None
@@ -350,7 +350,7 @@ impl<'a> Scan<'a> {
         };
         let recent = self.rows.versions;
         let latest_version = match self.installed {
-            Some(Some(tag)) => Some(Cow::Owned(tag)),
+            Some(Some(tag)) => Some(tag),
             installed => {
                 let beside_latest = recent.iter().find(|v| v.tags.iter().any(|t| t == LATEST_TAG)).map(|v| version_name(v).clone());
                 if installed.is_none() && beside_latest.is_none() {
@@ -362,10 +362,10 @@ impl<'a> Scan<'a> {
         Ok(PackagePage {
             total_downloads,
             total_exact,
-            display_total: Cow::Owned(display),
+            display_total: display,
             daily_downloads: daily,
             last_published,
-            repository: self.repository,
+            repository: self.repository.map(Cow::into_owned),
             latest_version,
             recent_versions: recent,
             warnings,
@@ -422,7 +422,7 @@ pub fn is_iso_instant(s: &str) -> bool {
     day >= 1 && day <= days && time_ok && offset_ok
 }
 
-pub fn parse(html: &str) -> Result<PackagePage<'_>, ParseError> {
+pub fn parse(html: &str) -> Result<PackagePage, ParseError> {
     let mut scan = Scan {
         package_page: false,
         pending: Pending::default(),
@@ -583,13 +583,12 @@ mod tests {
     }
 
     /// The fields of a page read whole, but for what each test changes.
-    fn fields(p: &PackagePage<'_>) -> (u64, bool, usize, Option<String>, Option<String>, usize) {
-        let opt = |s: &Option<Cow<'_, str>>| s.as_ref().map(|s| s.to_string());
-        (p.total_downloads, p.total_exact, p.daily_downloads.len(), opt(&p.repository), opt(&p.latest_version), p.recent_versions.len())
+    fn fields(p: &PackagePage) -> (u64, bool, usize, Option<String>, Option<String>, usize) {
+        (p.total_downloads, p.total_exact, p.daily_downloads.len(), p.repository.clone(), p.latest_version.clone(), p.recent_versions.len())
     }
 
-    fn warned(p: &PackagePage<'_>) -> Vec<&'static str> {
-        p.warnings.iter().map(|w| w.field).collect()
+    fn warned(p: &PackagePage) -> Vec<&str> {
+        p.warnings.iter().map(|w| w.field.as_str()).collect()
     }
 
     #[test]

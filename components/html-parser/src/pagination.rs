@@ -88,9 +88,9 @@ impl<'a> Pagination<'a> {
 
     /// The next page's href; none on the last page; an error when the page says there is a
     /// next page but links none, or gives page numbers that are not numbers.
-    pub fn next(self) -> Result<Option<Cow<'a, str>>, ParseError> {
+    pub fn next(self) -> Result<Option<String>, ParseError> {
         if self.next.is_some() {
-            return Ok(self.next);
+            return Ok(self.next.map(Cow::into_owned));
         }
         let total = match self.total {
             Some(t) => t,
@@ -105,7 +105,7 @@ impl<'a> Pagination<'a> {
         if current >= total {
             return Ok(None);
         }
-        self.following.map(Some).ok_or_else(|| ParseError::NotFound(format!("page {} of {}, but no link to page {} after it", current, total, current + 1)))
+        self.following.map(|f| Some(f.into_owned())).ok_or_else(|| ParseError::NotFound(format!("page {} of {}, but no link to page {} after it", current, total, current + 1)))
     }
 }
 
@@ -114,7 +114,7 @@ mod tests {
     use super::*;
     use crate::content::{Content, Node};
 
-    fn next(html: &str) -> Result<Option<Cow<'_, str>>, ParseError> {
+    fn next(html: &str) -> Result<Option<String>, ParseError> {
         let mut p = Pagination::default();
         for node in Content::new(html) {
             match node {

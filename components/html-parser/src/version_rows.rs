@@ -7,20 +7,19 @@
 //! A row that cannot be read (a version id or a count that is no number, no count at all) is
 //! skipped, and why is kept in `skipped`: one odd row never costs the others.
 
-use crate::content::{collapse, sub_str, text_is};
+use crate::content::{collapse, text_is};
 use crate::count::{bad_count, parse_exact, CountError};
 use crate::paths::version_link;
 use crate::tokenizer::Tag;
 use crate::{ParseError, TaggedVersion};
-use std::borrow::Cow;
 
 pub const DOWNLOADS_LABEL: &str = "Version downloads";
 /// The moving alias GitHub puts on the newest version.
 pub const LATEST_TAG: &str = "latest";
 
-struct Row<'a> {
+struct Row {
     id: u64,
-    tags: Vec<Cow<'a, str>>,
+    tags: Vec<String>,
     /// The first count text after the links.
     first: Option<u64>,
     /// The latest non-blank text outside links, when it was a count.
@@ -32,11 +31,11 @@ struct Row<'a> {
 }
 
 #[derive(Default)]
-pub struct Rows<'a> {
-    pub versions: Vec<TaggedVersion<'a>>,
+pub struct Rows {
+    pub versions: Vec<TaggedVersion>,
     /// Why each row that could not be read was skipped, in page order.
     pub skipped: Vec<ParseError>,
-    row: Option<Row<'a>>,
+    row: Option<Row>,
     in_link: bool,
 }
 
@@ -51,13 +50,13 @@ fn count_text(raw: &str) -> Option<Result<u64, ParseError>> {
     }
 }
 
-impl<'a> Rows<'a> {
+impl Rows {
     /// Whether the scan is inside a row (a version link was seen and not yet closed).
     pub fn open(&self) -> bool {
         self.row.is_some()
     }
 
-    pub fn start(&mut self, tag: &Tag<'a>) {
+    pub fn start(&mut self, tag: &Tag<'_>) {
         if !tag.is("a") {
             return;
         }
@@ -77,17 +76,13 @@ impl<'a> Rows<'a> {
                 return;
             }
         };
-        let name = match name {
-            Cow::Borrowed(t) => sub_str(&href, t),
-            Cow::Owned(t) => Cow::Owned(t),
-        };
         if let Some(row) = self.row.as_mut().filter(|r| r.id == id) {
-            if !row.tags.contains(&name) {
-                row.tags.push(name);
+            if !row.tags.iter().any(|t| *t == name) {
+                row.tags.push(name.into_owned());
             }
         } else {
             self.close();
-            self.row = Some(Row { id, tags: vec![name], first: None, last: None, labelled: None, broken: None });
+            self.row = Some(Row { id, tags: vec![name.into_owned()], first: None, last: None, labelled: None, broken: None });
         }
         self.in_link = true;
     }
@@ -147,8 +142,8 @@ impl<'a> Rows<'a> {
 }
 
 /// The tag that names a version: its first tag other than the moving `latest`.
-pub fn version_name<'v, 'a>(v: &'v TaggedVersion<'a>) -> &'v Cow<'a, str> {
-    v.tags.iter().find(|t| t.as_ref() != LATEST_TAG).unwrap_or(&v.tags[0])
+pub fn version_name(v: &TaggedVersion) -> &String {
+    v.tags.iter().find(|t| *t != LATEST_TAG).unwrap_or(&v.tags[0])
 }
 
 #[cfg(test)]
@@ -157,7 +152,7 @@ mod tests {
     use crate::content::{Content, Node};
 
     /// The rows read, or the first reason one was skipped.
-    fn read(html: &str) -> Result<Vec<TaggedVersion<'_>>, ParseError> {
+    fn read(html: &str) -> Result<Vec<TaggedVersion>, ParseError> {
         let rows = all(html);
         match rows.skipped.into_iter().next() {
             Some(e) => Err(e),
@@ -165,7 +160,7 @@ mod tests {
         }
     }
 
-    fn all(html: &str) -> Rows<'_> {
+    fn all(html: &str) -> Rows {
         let mut rows = Rows::default();
         for node in Content::new(html) {
             match node {
@@ -202,10 +197,10 @@ mod tests {
     fn tags_of_one_id_are_one_version() {
         let v = read(REAL_ROW).unwrap();
         assert_eq!(v.len(), 2);
-        assert_eq!((v[0].id, v[0].tags.clone(), v[0].downloads), (7, vec![Cow::from("latest"), Cow::from("c4ce")], 17_118));
+        assert_eq!((v[0].id, v[0].tags.clone(), v[0].downloads), (7, vec!["latest".to_string(), "c4ce".to_string()], 17_118));
         assert_eq!(version_name(&v[0]), "c4ce");
         // A numeric tag is link text, never the count.
-        assert_eq!((v[1].id, v[1].downloads, version_name(&v[1]).as_ref()), (6, 3, "2024"));
+        assert_eq!((v[1].id, v[1].downloads, version_name(&v[1]).as_str()), (6, 3, "2024"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::pagination::Pagination;
 use crate::version_rows::Rows;
 use crate::{ParseError, ParseWarning, VersionsPage};
 
-pub fn parse(html: &str) -> Result<VersionsPage<'_>, ParseError> {
+pub fn parse(html: &str) -> Result<VersionsPage, ParseError> {
     let mut rows = Rows::default();
     let mut pages = Pagination::default();
     let mut package_page = false;
@@ -48,7 +48,7 @@ pub fn parse(html: &str) -> Result<VersionsPage<'_>, ParseError> {
         }
         return Ok(VersionsPage { versions: Vec::new(), next_page: pages.next()?, warnings: Vec::new() });
     }
-    let warnings = rows.skipped.into_iter().map(|e| ParseWarning { field: "version-row", message: format!("a row skipped: {}", e) }).collect();
+    let warnings = rows.skipped.into_iter().map(|e| ParseWarning { field: "version-row".into(), message: format!("a row skipped: {}", e.describe()) }).collect();
     Ok(VersionsPage { versions: rows.versions, next_page: pages.next()?, warnings })
 }
 
@@ -75,7 +75,7 @@ mod tests {
         let html = ROWS.replace(" 1,234", " n/a");
         let page = parse(&html).unwrap();
         assert_eq!(page.versions.iter().map(|v| v.id).collect::<Vec<_>>(), vec![9]);
-        assert!(matches!(&page.warnings[..], [ParseWarning { field: "version-row", message }] if message.contains("v2.7.5")));
+        assert!(matches!(&page.warnings[..], [ParseWarning { field, message }] if field == "version-row" && message.contains("v2.7.5")));
         let html = ROWS.replace("1,234", "99999999999999999999");
         let page = parse(&html).unwrap();
         assert!(matches!(&page.warnings[..], [w] if w.message.contains("overflows")));

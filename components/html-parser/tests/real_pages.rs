@@ -8,7 +8,7 @@ const SIDEBAR_08: &str = include_str!("../../../tests/parser/real_pages/package-
 const SIDEBAR_09: &str = include_str!("../../../tests/parser/real_pages/package-sidebar-2026-09.html");
 
 /// (first date, last date, sum, non-zero days) of the series, oldest first.
-fn series(p: &PackagePage<'_>) -> (String, String, u64, Vec<(String, u64)>) {
+fn series(p: &PackagePage) -> (String, String, u64, Vec<(String, u64)>) {
     let d = &p.daily_downloads;
     let nonzero = d.iter().filter(|x| x.count > 0).map(|x| (x.date[5..].to_string(), x.count)).collect();
     (d[0].date.to_string(), d[d.len() - 1].date.to_string(), d.iter().map(|x| x.count).sum(), nonzero)
@@ -18,7 +18,7 @@ fn days(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
     pairs.iter().map(|(d, c)| (d.to_string(), *c)).collect()
 }
 
-fn august(html: &str) -> PackagePage<'_> {
+fn august(html: &str) -> PackagePage {
     let p = parse_package_page(html).unwrap();
     assert_eq!((p.total_downloads, p.total_exact, p.display_total.as_ref()), (248, true, "248"));
     assert_eq!(p.daily_downloads.len(), 30);
@@ -65,12 +65,12 @@ fn full_page() {
 
 /// The real page with one secondary value broken: the total and the 30 days exact, the value
 /// left out, the warning naming it.
-fn secondary<'a>(html: &'a str, field: &str) -> PackagePage<'a> {
+fn secondary(html: &str, field: &str) -> PackagePage {
     let p = parse_package_page(html).unwrap();
     assert_eq!((p.total_downloads, p.total_exact), (248, true));
     let nonzero = days(&[("07-13", 9), ("07-23", 4), ("07-25", 9), ("07-26", 2), ("07-28", 2), ("07-29", 3)]);
     assert_eq!(series(&p), ("2026-07-10".into(), "2026-08-08".into(), 29, nonzero));
-    assert_eq!(p.warnings.iter().map(|w| w.field).collect::<Vec<_>>(), vec![field]);
+    assert_eq!(p.warnings.iter().map(|w| w.field.as_str()).collect::<Vec<_>>(), vec![field]);
     p
 }
 
