@@ -8,9 +8,9 @@ from spin_sdk.http.poll_loop import PollLoop
 from spin_sdk.wit.imports.types import Fields, Method_Other, OutgoingBody, OutgoingResponse, ResponseOutparam
 from spin_sdk.wit.types import Err, Ok
 
-from ghcr_stats import service
+from ghcr_stats import config, service
 from ghcr_stats.adapters import spin
-from ghcr_stats.config import ConfigError
+from ghcr_stats.config import ConfigError, Settings
 from ghcr_stats.host import Host
 
 
@@ -43,26 +43,29 @@ class IncomingHandler(http.IncomingHandler):
         return http.Response(r.status, r.headers, r.body)
 
     def _answer(self, request: http.Request) -> service.Response:
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        if self._authority and "host" not in headers:
+            headers["host"] = self._authority
+        req = service.Request(request.method, request.uri, headers)
+        values, kv = spin.setting_values(), spin.SpinKeyValue()
+        # The host's wall clock (wasi:clocks), which no setting moves; the tests move it by
+        # serving the app with a clock of theirs plugged in (components/test-clock).
+        shape, now = config.shape(values.__getitem__), time.time()
+        if (kept := service.kept(kv, now, shape, values["forwarded_headers"], req)) is not None:
+            return kept  # kept by an instance given the same settings, which parsed them
         try:
-            settings = spin.settings()
+            settings = Settings.load(values.__getitem__)
         except ConfigError as e:
             return service.error("bad-config", str(e))
         host = self._host = Host(
             settings=settings,
             http=spin.SpinHttp(),
-            kv=spin.SpinKeyValue(),
+            kv=kv,
             parser=spin.ComponentParser(),
-            # The host's wall clock (wasi:clocks), which no setting moves; the tests move it by
-            # serving the app with a clock of theirs plugged in (components/test-clock).
             clock=time.time,
             sleep=spin.sleep,
+            given=shape,
         )
-        headers = {k.lower(): v for k, v in request.headers.items()}
-        if self._authority and "host" not in headers:
-            headers["host"] = self._authority
-        req = service.Request(request.method, request.uri, headers)
-        if (kept := service.kept(host, req)) is not None:
-            return kept
         # wasi:http is polled, not threaded: Spin's poll loop runs the async service.
         return PollLoop().run_until_complete(service.handle(host, req))
 

@@ -77,3 +77,10 @@ class Host:
     # key: the edge runs it once the body is sent (`service.after`), as wasi:http lets a handler
     # go on; a key asked for twice is refreshed once.
     behind: dict[str, Callable[[], Awaitable[None]]] = field(default_factory=dict)
+    # The settings as the host read them (inside Spin, the variables' values, `config.shape`):
+    # what the answers kept ready are kept under, known before the settings are parsed.
+    given: str | None = None
+
+    @property
+    def shape(self) -> str:
+        return self.given if self.given is not None else repr(self.settings)

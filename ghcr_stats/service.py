@@ -19,8 +19,7 @@ from typing import Awaitable, Callable
 from urllib.parse import SplitResult, parse_qs, quote, unquote, urlsplit
 
 from . import ready
-from .config import Settings
-from .host import Host, StoreError
+from .host import Host, KeyValue, StoreError
 from .model import CODES, AppError, OwnerReading, PackageRef, Reading
 from .names import InvalidName, check_owner, check_package
 from .numbers import short
@@ -96,15 +95,16 @@ class Context:
 Handler = Callable[[Context], Awaitable[Response]]
 
 
-def kept(host: Host, request: Request) -> Response | None:
-    """The answer kept ready for `request` (`ready`), as it is now, if one may be sent: what
-    `handle` would answer, without its poll loop or any use case; None: `handle` makes it."""
+def kept(kv: KeyValue, now: float, shape: str, forwarded_headers: str, request: Request) -> Response | None:
+    """The answer kept ready for `request` (`ready`), as it is at `now`, if one may be sent: what
+    `handle` would answer, without its poll loop, its use cases or even the settings parsed
+    (`shape`: the settings as the host read them, `Host.shape`); None: `handle` makes it."""
     try:
         incoming = Incoming.parse(request)
     except ValueError:
         return None
-    k = _kept(host, incoming, ROUTES.match(incoming.url.path, incoming.segments)[0])
-    r = k.answer() if k is not None else None
+    k = _kept(kv, shape, forwarded_headers, incoming, ROUTES.match(incoming.url.path, incoming.segments)[0])
+    r = k.answer(now) if k is not None else None
     return _sent(request, r) if r is not None else None
 
 
@@ -121,9 +121,9 @@ async def handle(host: Host, request: Request) -> Response:
         r = _failure(incoming, form, AppError("method-not-allowed", f"{request.method} is not supported here; use {' or '.join(allowed)}"))
         r.headers["allow"] = ", ".join(allowed)
         return r
-    kept = _kept(host, incoming, route)
+    kept = _kept(host.kv, host.shape, host.settings.forwarded_headers, incoming, route)
     if kept is not None:
-        if (r := kept.answer()) is not None:
+        if (r := kept.answer(host.clock())) is not None:
             return _sent(request, r)
         kept.generation = ready.generation(host.kv)  # before anything the answer is made from
     stats = Stats(host)
@@ -144,7 +144,7 @@ async def handle(host: Host, request: Request) -> Response:
     if ages:
         response = replace(response, body=ready.fill(parts, ages, host.clock()))
     if kept is not None and response.status == 200 and stats.seen.keepable:
-        kept.keep(response, parts, ages, stats.seen)
+        kept.keep(response, parts, ages, stats.seen, host.settings.cache_ttl)
     return _sent(request, response)
 
 
@@ -161,29 +161,27 @@ class _Kept:
     """A request whose answer may be kept ready (`ready`): where, and the store's generation
     read before anything the answer is made from."""
 
-    host: Host
+    kv: KeyValue
     key: str
     self_url: str
     generation: bytes | None = None
 
-    def answer(self) -> Response | None:
-        """The kept answer, as it is now, if one may be sent."""
-        now = self.host.clock()
-        r = ready.load(self.host.kv, self.key)
+    def answer(self, now: float) -> Response | None:
+        """The kept answer, as it is at `now`, if one may be sent."""
+        r = ready.load(self.kv, self.key)
         if r is not None and r.sendable(now, self.self_url):
             return Response(200, r.headers_at(now), r.body_at(now), r.read_at)
         return None
 
-    def keep(self, response: Response, parts: tuple[bytes, ...], ages: tuple[float, ...], seen: Seen) -> None:
+    def keep(self, response: Response, parts: tuple[bytes, ...], ages: tuple[float, ...], seen: Seen, ttl: int) -> None:
         if self.generation is None:
             return
-        s = self.host.settings
         headers = tuple((k, v) for k, v in response.headers.items() if not (response.read_at is not None and k == "cache-control"))
-        r = ready.Ready(headers, parts, ages, response.read_at, seen.newest, seen.oldest + s.cache_ttl, s.cache_ttl, self.self_url)
-        ready.keep(self.host.kv, self.key, self.generation, r)
+        r = ready.Ready(headers, parts, ages, response.read_at, seen.newest, seen.oldest + ttl, ttl, self.self_url)
+        ready.keep(self.kv, self.key, self.generation, r)
 
 
-def _kept(host: Host, incoming: Incoming, route: Route | None) -> _Kept | None:
+def _kept(kv: KeyValue, shape: str, forwarded_headers: str, incoming: Incoming, route: Route | None) -> _Kept | None:
     """Where the answer to this request is kept, if it may be: a GET or HEAD of a route that
     keeps its answers, with no query, its path spelled as the app spells it (lower case,
     percent-encoded only where it must be). Any client could make a key of each query, and of
@@ -194,8 +192,8 @@ def _kept(host: Host, incoming: Incoming, route: Route | None) -> _Kept | None:
         return None
     variant, self_url = "", ""
     if route.format == "page":  # a page shows the URL it was asked by (its QR code, its links)
-        variant, self_url = ("html" if incoming.wants_html() else "text"), _self_url(incoming, host.settings)
-    return _Kept(host, ready.key(repr(host.settings), route.name, "/".join(incoming.segments), variant), self_url)
+        variant, self_url = ("html" if incoming.wants_html() else "text"), _self_url(incoming, forwarded_headers)
+    return _Kept(kv, ready.key(shape, route.name, "/".join(incoming.segments), variant), self_url)
 
 
 def _spelled_once(segment: str) -> bool:
@@ -230,7 +228,7 @@ async def owner_page(c: Context) -> Response:
     o = await c.stats.owner(c.owner)
     by, rows = dashboard.sort(o.readings, c.incoming.query.get("sort", [None])[0])
     if c.incoming.wants_html():
-        return _owner_ok(HTML, dashboard.render(o, by, rows, _self_url(c.incoming, c.host.settings), ROUTES.url_for).encode(), c.host, o)
+        return _owner_ok(HTML, dashboard.render(o, by, rows, _self_url(c.incoming, c.host.settings.forwarded_headers), ROUTES.url_for).encode(), c.host, o)
     return _owner_ok(TEXT, text_view.owner(o, rows).encode(), c.host, o)
 
 
@@ -238,7 +236,7 @@ async def package_page(c: Context) -> Response:
     ref = _package_path(c.owner, c.params["owner"] + c.params["name"])
     reading = await c.stats.package(ref)
     points, versions = c.stats.history(ref), await _versions_if_any(c.stats, ref)
-    me = _self_url(c.incoming, c.host.settings)
+    me = _self_url(c.incoming, c.host.settings.forwarded_headers)
     if c.incoming.wants_html():
         base = me.removesuffix(c.incoming.url.path)
         page = package_view.render(reading, points, versions, self_url=me, base_url=base, url_for=ROUTES.url_for)
@@ -413,7 +411,7 @@ def _package_path(default_owner: str, segments: list[str]) -> PackageRef:
         raise AppError("invalid-name", str(e)) from None
 
 
-def _self_url(incoming: Incoming, settings: Settings) -> str:
+def _self_url(incoming: Incoming, forwarded_headers: str) -> str:
     """The URL the client asked for, as it would type it (for a page's QR code and links).
 
     X-Forwarded-Host and -Proto only where a proxy sets them (`forwarded_headers`): anyone can
@@ -421,7 +419,7 @@ def _self_url(incoming: Incoming, settings: Settings) -> str:
     that is not a host name, with a port perhaps, is not used.
     """
     url, headers = incoming.url, incoming.request.headers
-    forwarded = settings.forwarded_headers == "trust"
+    forwarded = forwarded_headers == "trust"
     scheme = (forwarded and headers.get("x-forwarded-proto", "").strip().lower()) or url.scheme or "http"
     if scheme not in ("http", "https"):
         scheme = "http"

@@ -39,8 +39,9 @@ from .wasi_errors import describe
 _NANOS = 1_000_000_000
 
 
-def settings() -> Settings:
-    return Settings.load(variables.get)
+def setting_values() -> dict[str, str]:
+    """Every setting's variable, as given."""
+    return {name: variables.get(name) for name in Settings.__dataclass_fields__}
 
 
 class SpinHttp:

@@ -273,3 +273,16 @@ def test_a_ready_answer_reads_back_as_written():
     r = ready.Ready((("content-type", "a/b"), ("etag", 'W/"x: y"')), (b"{\n\n", b"}"), (12.5,), None, 10.0, 20.0, 30, "http://h/")
     assert ready.Ready.decode(r.encode()) == r
     assert ready.Ready.decode(r.encode()[:-1]) is None
+
+
+def test_the_edge_sends_a_kept_answer_before_the_settings_are_parsed(host):
+    """`service.kept`, as the Spin entry point calls it: with the settings as given, unparsed."""
+    for _ in range(2):
+        made = get(host, "/badge/flux-cli.svg")
+    request = service.Request("GET", "/badge/flux-cli.svg", {"host": "stats.example"})
+    sent = service.kept(host.kv, host.clock(), host.shape, host.settings.forwarded_headers, request)
+    assert sent is not None and answers(sent) == answers(made)
+    assert service.kept(host.kv, host.clock(), host.shape + "x", host.settings.forwarded_headers, request) is None
+    given = replace(host, given="the variables as given")
+    get(given, "/badge/flux-cli.svg")
+    assert service.kept(host.kv, host.clock(), "the variables as given", host.settings.forwarded_headers, request) is not None

@@ -200,16 +200,20 @@ fn valid_name(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
+thread_local! {
+    /// The environment, copied from the host once per instance: the app reads every setting on
+    /// every request, and each copy of the environment would be a copy of all of them.
+    static ENVIRONMENT: Vec<(String, String)> = wasip2::cli::environment::get_environment();
+}
+
 impl variables::Guest for Shim {
     fn get(name: String) -> Result<String, VarError> {
         if !valid_name(&name) {
             return Err(VarError::InvalidName(format!("invalid variable name {name:?}")));
         }
         let env_name = format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase());
-        wasip2::cli::environment::get_environment()
-            .into_iter()
-            .find(|(k, _)| *k == env_name)
-            .map(|(_, value)| value)
+        ENVIRONMENT
+            .with(|env| env.iter().find(|(k, _)| *k == env_name).map(|(_, value)| value.clone()))
             .ok_or_else(|| VarError::Undefined(format!("no variable named {name} ({env_name} is not set)")))
     }
 }
