@@ -89,6 +89,10 @@ def max_age(ttl: int, read_at: float, now: float) -> int:
     return min(ttl, max(0, int(ttl - (now - read_at))))
 
 
+def cache_control(max_age: int) -> str:
+    return f"public, max-age={max_age}"
+
+
 # -- kept answers ---------------------------------------------------------------------------
 
 
@@ -114,7 +118,7 @@ class Ready:
     def headers_at(self, now: float) -> dict[str, str]:
         if self.read_at is None:
             return dict(self.headers)
-        return {**dict(self.headers), "cache-control": f"public, max-age={max_age(self.ttl, self.read_at, now)}"}
+        return {**dict(self.headers), "cache-control": cache_control(max_age(self.ttl, self.read_at, now))}
 
     def body_at(self, now: float) -> bytes:
         return fill(self.parts, self.ages, now)

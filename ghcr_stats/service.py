@@ -447,10 +447,10 @@ def _ok(content_type: str, body: bytes, host: Host, version: str, fetched_at: fl
     bytes: only `age_seconds` differs between two answers with the same ETag.
     """
     etag = 'W/"' + hashlib.sha256(f"{content_type} {version}".encode()).hexdigest()[:32] + '"'
-    if stale:
-        return Response(200, {"content-type": content_type, "cache-control": f"public, max-age={STALE_MAX_AGE}", "etag": etag}, body)
-    max_age = ready.max_age(host.settings.cache_ttl, fetched_at, host.clock())
-    return Response(200, {"content-type": content_type, "cache-control": f"public, max-age={max_age}", "etag": etag}, body, fetched_at)
+    # A fresh answer's `max-age` counts down from its read (`Response.read_at`); a stale one's not.
+    read_at = None if stale else fetched_at
+    max_age = STALE_MAX_AGE if read_at is None else ready.max_age(host.settings.cache_ttl, read_at, host.clock())
+    return Response(200, {"content-type": content_type, "cache-control": ready.cache_control(max_age), "etag": etag}, body, read_at)
 
 
 def _conditional(request: Request, response: Response) -> Response:
